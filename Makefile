@@ -1,0 +1,31 @@
+# Two entry points, both self-contained on a fresh clone:
+#   make train   - set up .venv and train the default digit recogniser
+#   make test    - set up .venv and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: train test bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[all,test]'
+	touch $@
+
+train: $(VENV)/.installed
+	$(VENV)/bin/neuronet train
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+# PyTorch is installed only for the side-by-side benchmark, never as a dependency.
+bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) benchmarks/speed.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) build *.egg-info
