@@ -1,0 +1,47 @@
+"""neuronet: neural networks from one neuron to digit recognition, in readable, fast NumPy.
+
+>>> import neuronet as nn
+>>> net = nn.Network([nn.Dense(2, 8, "tanh"), nn.Dense(8, 2, "softmax")], seed=0)
+>>> net.predict([[0.0, 1.0]]).shape
+(1,)
+"""
+
+from . import activations, callbacks, initializers, losses, optimizers, schedules
+from .callbacks import Callback, EarlyStopping
+from .errors import (
+    ConfigError,
+    DataError,
+    DatasetNotFoundError,
+    DivergenceError,
+    DownloadError,
+    ModelFileError,
+    NeuronetError,
+    ShapeError,
+)
+from .gradcheck import gradcheck
+from .layers import Dense, Dropout, Layer
+from .network import Network, mlp
+from .neuron import Neuron, Perceptron
+from .optimizers import SGD, Adam, AdamW, RMSprop
+from .schedules import CosineDecay, ExponentialDecay, StepDecay
+from .training import History, TrainingInterrupted
+
+Sequential = Network  # the name Keras and PyTorch users look for
+
+
+def load(path):
+    """Load a model saved with :meth:`Network.save` (never unpickles or executes anything)."""
+    from .modelfile import load as _load
+
+    return _load(path)
+
+
+__version__ = "0.1.0"
+__all__ = [
+    "SGD", "Adam", "AdamW", "Callback", "ConfigError", "CosineDecay", "DataError",
+    "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError", "Dropout", "EarlyStopping",
+    "ExponentialDecay", "History", "Layer", "ModelFileError", "Network", "Neuron", "NeuronetError",
+    "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
+    "activations", "callbacks", "gradcheck", "initializers", "load", "losses", "mlp", "optimizers",
+    "schedules",
+]

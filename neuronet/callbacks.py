@@ -1,0 +1,109 @@
+"""Callbacks: code that runs at fixed points of training, without touching the loop itself.
+
+A callback is any object with ``on_epoch_end(network, epoch, logs) -> bool | None``; returning True
+stops training. Optional hooks: ``on_train_begin(network, optimizer)``,
+``on_batch_end(network, epoch, batch, n_batches, loss)`` and ``on_train_end(network)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .errors import ConfigError
+
+
+class Callback:
+    """Base class with do-nothing hooks; override the ones you need."""
+
+    def on_train_begin(self, network, optimizer) -> None:
+        pass
+
+    def on_batch_end(self, network, epoch: int, batch: int, n_batches: int, loss: float) -> None:
+        pass
+
+    def on_epoch_end(self, network, epoch: int, logs: dict) -> bool | None:
+        return None
+
+    def on_train_end(self, network) -> None:
+        pass
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved for ``patience`` epochs.
+
+    With ``restore_best_weights`` the network ends with the weights of its best epoch, not its last.
+    ``monitor`` is a key of the history (``"val_loss"``, ``"val_accuracy"``, ``"loss"`` ...); losses are
+    minimised, accuracies maximised.
+    """
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
+                 restore_best_weights: bool = True):
+        if patience < 0:
+            raise ConfigError(f"EarlyStopping: patience must be >= 0, got {patience}")
+        self.monitor, self.patience = monitor, int(patience)
+        self.min_delta = abs(float(min_delta))
+        self.restore_best_weights = restore_best_weights
+        self.sign = 1.0 if "acc" in monitor else -1.0   # maximise accuracy, minimise loss
+        self.best = -math.inf
+        self.best_epoch = -1
+        self.best_weights = None
+        self.wait = 0
+        self.stopped_epoch = None
+
+    def on_train_begin(self, network, optimizer):
+        self.best, self.best_epoch, self.best_weights, self.wait = -math.inf, -1, None, 0
+        self.stopped_epoch = None
+
+    def on_epoch_end(self, network, epoch, logs):
+        value = logs.get(self.monitor)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            raise ConfigError(f"EarlyStopping monitors {self.monitor!r}, which this run does not "
+                              f"record (give validation_data for val_* keys)")
+        score = self.sign * value
+        if score > self.best + self.min_delta:
+            self.best, self.best_epoch, self.wait = score, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = network.get_weights()
+            return False
+        self.wait += 1
+        if self.wait > self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def on_train_end(self, network):
+        if self.restore_best_weights and self.best_weights is not None:
+            network.set_weights(self.best_weights)
+
+
+class ProgressBar(Callback):
+    """A live progress bar per epoch (tqdm, an optional extra) and one summary line per epoch."""
+
+    def __init__(self, epochs: int, file=None):
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ConfigError('a progress bar needs tqdm: pip install "neuronet[progress]"') from None
+        self._tqdm, self.epochs, self.file, self.bar = tqdm, epochs, file, None
+
+    def on_batch_end(self, network, epoch, batch, n_batches, loss):
+        if self.bar is None:
+            self.bar = self._tqdm(total=n_batches, initial=batch, desc=f"epoch {epoch + 1}/{self.epochs}",
+                                  leave=False, file=self.file, unit="batch")
+        self.bar.update(1)
+        if batch % 20 == 0:
+            self.bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
+
+    def on_epoch_end(self, network, epoch, logs):
+        from .training import format_logs
+
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        self._tqdm.write(format_logs(epoch, self.epochs, logs), file=self.file)
+        return False
+
+    def on_train_end(self, network):
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

@@ -1,0 +1,189 @@
+"""Layers: the building blocks a :class:`~neuronet.network.Network` stacks.
+
+Every layer follows one contract, so a network is just a loop over layers:
+
+* ``forward(x, training)`` maps a batch ``x`` of shape ``(batch, n_in)`` to ``(batch, n_out)`` and caches
+  exactly what ``backward`` will need;
+* ``backward(grad)`` takes dL/d(output), fills ``grads`` and returns dL/d(input);
+* ``params`` and ``grads`` are dicts with the same keys (``"W"``, ``"b"``), holding the arrays that
+  optimisers update in place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations, initializers
+from .errors import ConfigError, ShapeError
+
+# Activations whose derivative vanishes for z < 0 want He's larger initial variance.
+_RELU_LIKE = {"relu", "leaky_relu", "elu", "gelu", "silu", "softplus"}
+
+
+class Layer:
+    """Base class: a layer with no parameters that passes its input through."""
+
+    trainable = False
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+
+    @property
+    def n_params(self) -> int:
+        return sum(p.size for p in self.params.values())
+
+    def initialize(self, rng: np.random.Generator, dtype=np.float32) -> None:
+        """(Re)draw the parameters from ``rng`` in ``dtype``. Layers without parameters ignore it."""
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        return x
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        return grad
+
+    def output_dim(self, input_dim: int) -> int:
+        return input_dim
+
+    def get_config(self) -> dict:
+        return {"type": type(self).__name__}
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+
+class Dense(Layer):
+    """A fully connected layer: every output neuron sees every input.
+
+    a = f(z),  z = x W + b
+
+    Shapes: ``x`` (batch, n_in), ``W`` (n_in, n_out), ``b`` (n_out,), ``a`` (batch, n_out).
+    One row of ``x`` is one example, so a whole mini-batch goes through in one matrix product.
+
+    Backward, given g = dL/da:
+        dL/dz = g ⊙ f'(z)            (the activation's part)
+        dL/dW = xᵀ (dL/dz)           summed over the batch by the product itself
+        dL/db = Σ_batch dL/dz
+        dL/dx = (dL/dz) Wᵀ           passed on to the layer below
+
+    >>> layer = Dense(3, 2, activation="relu", seed=0)
+    >>> layer.forward(np.ones((4, 3), dtype=np.float32)).shape
+    (4, 2)
+    """
+
+    trainable = True
+
+    def __init__(self, n_in: int, n_out: int, activation=None, init: str | None = None,
+                 use_bias: bool = True, seed: int | None = None, dtype=np.float32) -> None:
+        super().__init__()
+        for label, n in (("n_in", n_in), ("n_out", n_out)):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+                raise ConfigError(f"Dense: {label} must be a positive integer, got {n!r}")
+        self.n_in, self.n_out = int(n_in), int(n_out)
+        self.activation = activations.get(activation)
+        if init is None:
+            init = "he_normal" if self.activation.name in _RELU_LIKE else "glorot_uniform"
+        self.init = initializers.canonical(init)
+        self.use_bias = bool(use_bias)
+        self._x = self._z = self._a = None
+        self.initialize(np.random.default_rng(seed), dtype)
+
+    def initialize(self, rng, dtype=np.float32):
+        W = initializers.get(self.init)(rng, (self.n_in, self.n_out), np.dtype(dtype))
+        self.params = {"W": W}
+        if self.use_bias:
+            self.params["b"] = np.zeros(self.n_out, dtype=dtype)
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    # Convenient, read-only names for the two arrays the maths talks about.
+    @property
+    def W(self) -> np.ndarray:
+        return self.params["W"]
+
+    @property
+    def b(self) -> np.ndarray | None:
+        return self.params.get("b")
+
+    def forward(self, x, training=False):
+        z = x @ self.params["W"]                  # (batch, n_out)
+        if self.use_bias:
+            z += self.params["b"]
+        a = self.activation(z)                    # (batch, n_out)
+        self._x, self._z, self._a = x, z, a
+        return a
+
+    def backward(self, grad, need_input_grad=True, pre_activation=False):
+        """Gradients from dL/da (or dL/dz directly when ``pre_activation``, as after a fused loss).
+
+        ``need_input_grad=False`` skips dL/dx, a third of the work, for the first layer.
+        """
+        if self._x is None:
+            raise ConfigError("Dense.backward called before forward")
+        dz = grad if pre_activation else self.activation.backward(grad, self._z, self._a)
+        np.matmul(self._x.T, dz, out=self.grads["W"])      # (n_in, n_out)
+        if self.use_bias:
+            dz.sum(axis=0, out=self.grads["b"])            # (n_out,)
+        if need_input_grad:
+            return dz @ self.params["W"].T                 # (batch, n_in)
+        return None
+
+    def output_dim(self, input_dim):
+        if input_dim != self.n_in:
+            raise ShapeError(f"Dense expects {self.n_in} inputs per example, got {input_dim}")
+        return self.n_out
+
+    def get_config(self):
+        return {"type": "Dense", "n_in": self.n_in, "n_out": self.n_out,
+                "activation": self.activation.get_config(), "init": self.init,
+                "use_bias": self.use_bias}
+
+    def __repr__(self):
+        return f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r})"
+
+
+class Dropout(Layer):
+    """Inverted dropout: while training, zero each input with probability ``rate`` and scale the
+    survivors by 1/(1 − rate), so that at test time the layer is simply the identity.
+
+    The random mask comes from ``self.rng``, which the network seeds, so runs are reproducible.
+    """
+
+    def __init__(self, rate: float = 0.5, seed: int | None = None) -> None:
+        super().__init__()
+        if not 0.0 <= rate < 1.0:
+            raise ConfigError(f"Dropout: rate must be in [0, 1), got {rate!r}")
+        self.rate = float(rate)
+        self.rng = np.random.default_rng(seed)
+        self._mask = None
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0.0:
+            self._mask = None
+            return x
+        keep = self.rng.random(x.shape, dtype=np.float32) >= self.rate
+        self._mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
+        return x * self._mask
+
+    def backward(self, grad, need_input_grad=True):
+        return grad if self._mask is None else grad * self._mask
+
+    def get_config(self):
+        return {"type": "Dropout", "rate": self.rate}
+
+    def __repr__(self):
+        return f"Dropout({self.rate})"
+
+
+_LAYER_TYPES: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout}
+
+
+def from_config(config: dict) -> Layer:
+    """Rebuild a layer from :meth:`Layer.get_config` output (parameters are drawn fresh)."""
+    config = dict(config)
+    kind = config.pop("type", None)
+    if kind not in _LAYER_TYPES:
+        raise ConfigError(f"unknown layer type {kind!r}; known: {', '.join(_LAYER_TYPES)}")
+    try:
+        return _LAYER_TYPES[kind](**config)
+    except TypeError as exc:
+        raise ConfigError(f"bad settings for layer {kind}: {exc}") from None

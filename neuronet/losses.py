@@ -1,0 +1,140 @@
+"""Loss functions: one number that says how wrong the network's outputs are.
+
+Each loss takes the network's output ``a`` and the targets ``y`` (both ``(batch, k)``; integer class
+labels are turned into one-hot rows by the network) and gives
+
+* ``__call__(a, y)``  the loss, averaged over the batch;
+* ``gradient(a, y)``  dL/da, the signal that backpropagation starts from.
+
+Cross-entropy is normally paired with the activation it was made for (softmax for categorical,
+sigmoid for binary). Then the network asks for ``fused(z, a, y)`` instead, which returns the loss and
+dL/dz directly: the awkward derivatives of the log and of the activation cancel and what is left is
+``(a − y) / batch``. It is both faster and immune to log(0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ConfigError
+
+
+class Loss:
+    name = "loss"
+    # The output activation this loss can be fused with, if any.
+    fuses_with: str | None = None
+
+    def __call__(self, a: np.ndarray, y: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def gradient(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def fused(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        raise NotImplementedError(f"{self.name} has no fused form")
+
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class MeanSquaredError(Loss):
+    """The quadratic cost C = 1/(2n) Σ_x ‖y(x) − a(x)‖², as in Nielsen's book; dC/da = (a − y)/n.
+
+    The ½ only tidies the derivative. (Keras' ``mse`` also averages over the k outputs and has no ½;
+    that is the same function scaled by 2/k.)
+    """
+
+    name = "mse"
+
+    def __call__(self, a, y):
+        d = a - y
+        return float(0.5 * np.vdot(d, d) / a.shape[0])
+
+    def gradient(self, a, y):
+        return (a - y) / a.dtype.type(a.shape[0])
+
+
+class BinaryCrossEntropy(Loss):
+    """C = −1/n Σ [y log a + (1 − y) log(1 − a)], for sigmoid outputs in (0, 1) and targets in {0, 1}.
+
+    Fused with a sigmoid output: log a = −softplus(−z) and log(1 − a) = −softplus(z), computed without
+    overflow, and dC/dz = (a − y)/n.
+    """
+
+    name = "binary_crossentropy"
+    fuses_with = "sigmoid"
+
+    def __call__(self, a, y):
+        eps = np.finfo(a.dtype).eps
+        a = np.clip(a, eps, 1 - eps)
+        return float(-(y * np.log(a) + (1 - y) * np.log1p(-a)).sum() / a.shape[0])
+
+    def gradient(self, a, y):
+        eps = np.finfo(a.dtype).eps
+        a = np.clip(a, eps, 1 - eps)
+        return (a - y) / (a * (1 - a)) / a.dtype.type(a.shape[0])
+
+    def fused(self, z, a, y):
+        n = z.shape[0]
+        # y·softplus(−z) + (1−y)·softplus(z) = softplus(z) − y·z, with softplus(z) = max(z,0) + log1p(e^−|z|)
+        loss = np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))
+        return float(loss.sum() / n), (a - y) / a.dtype.type(n)
+
+
+class CategoricalCrossEntropy(Loss):
+    """C = −1/n Σ_x Σ_j y_j log a_j, for softmax outputs and one-hot targets.
+
+    Fused with softmax: log a_j = z_j − max − log Σ e^(z − max) never takes log of 0, and
+    dC/dz = (a − y)/n.
+    """
+
+    name = "categorical_crossentropy"
+    fuses_with = "softmax"
+
+    def __call__(self, a, y):
+        tiny = np.finfo(a.dtype).tiny
+        return float(-(y * np.log(np.maximum(a, tiny))).sum() / a.shape[0])
+
+    def gradient(self, a, y):
+        tiny = np.finfo(a.dtype).tiny
+        return -y / np.maximum(a, tiny) / a.dtype.type(a.shape[0])
+
+    def fused(self, z, a, y):
+        n = z.shape[0]
+        shifted = z - z.max(axis=1, keepdims=True)                     # (batch, k)
+        log_norm = np.log(np.exp(shifted).sum(axis=1))                 # (batch,)
+        # −Σ_j y_j (shifted_j − log_norm) = log_norm − Σ_j y_j shifted_j, as rows of y sum to 1.
+        loss = log_norm.sum() - np.vdot(y, shifted)
+        return float(loss / n), (a - y) / a.dtype.type(n)
+
+
+_REGISTRY: dict[str, type[Loss]] = {
+    cls.name: cls for cls in (MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy)
+}
+_ALIASES = {"quadratic": "mse", "mean_squared_error": "mse", "l2": "mse",
+            "cross_entropy": "categorical_crossentropy", "crossentropy": "categorical_crossentropy",
+            "categorical_cross_entropy": "categorical_crossentropy", "ce": "categorical_crossentropy",
+            "softmax_cross_entropy": "categorical_crossentropy",
+            "binary_cross_entropy": "binary_crossentropy", "bce": "binary_crossentropy"}
+
+
+def names() -> list[str]:
+    return list(_REGISTRY)
+
+
+def get(spec: str | Loss | dict) -> Loss:
+    """A loss from its name (``"cross_entropy"``, ``"mse"`` ...), a config dict or an object."""
+    if isinstance(spec, Loss):
+        return spec
+    if isinstance(spec, dict):
+        spec = spec.get("name")
+    if isinstance(spec, str):
+        key = spec.strip().lower().replace("-", "_")
+        key = _ALIASES.get(key, key)
+        if key in _REGISTRY:
+            return _REGISTRY[key]()
+        raise ConfigError(f"unknown loss {spec!r}; choose one of: {', '.join(_REGISTRY)}")
+    raise ConfigError(f"a loss must be a name or a Loss object, not {type(spec).__name__}")

@@ -1,0 +1,304 @@
+"""A feedforward network: layers applied one after another, trained by backpropagation.
+
+    net = Network([Dense(784, 128, "relu"), Dense(128, 10, "softmax")], loss="cross_entropy", seed=0)
+    history = net.fit(x_train, y_train, epochs=5, batch_size=128, optimizer=Adam(1e-3))
+    net.predict(x_test)            # class indices, shape (n,)
+
+Feedforward is ``a⁰ = x, aˡ = layerˡ(aˡ⁻¹)``. Backpropagation runs the chain rule the other way:
+starting from dL/d(output), each layer turns dL/d(its output) into its parameter gradients and
+dL/d(its input), which is the previous layer's dL/d(output).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import layers as layers_mod
+from . import losses
+from .errors import ConfigError, ShapeError
+from .layers import Dense, Layer
+
+_DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def _dtype(dtype) -> np.dtype:
+    name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+    if name not in _DTYPES:
+        raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
+    return np.dtype(_DTYPES[name])
+
+
+class Network:
+    """A stack of layers with a loss.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        Applied in order; each ``Dense`` must take as many inputs as the one before gives.
+    loss : str or Loss
+        ``"cross_entropy"`` (softmax output), ``"binary_crossentropy"`` (sigmoid output) or ``"mse"``.
+    seed : int, optional
+        Draws all initial weights from one generator, so the same seed gives the same network.
+    dtype : "float32" (default) or "float64"
+    class_names : list of str, optional
+        Names of the output classes, kept in model files.
+    """
+
+    def __init__(self, layers: list[Layer], loss="cross_entropy", seed: int | None = None,
+                 dtype="float32", class_names: list[str] | None = None):
+        if not layers:
+            raise ConfigError("a network needs at least one layer")
+        self.layers = list(layers)
+        self.loss = losses.get(loss)
+        self.dtype = _dtype(dtype)
+        self.seed = seed
+        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
+        if not dense:
+            raise ConfigError("a network needs at least one Dense layer")
+        self.n_in, self.n_out = dense[0].n_in, dense[-1].n_out
+        width = self.n_in
+        for layer in self.layers:
+            width = layer.output_dim(width)
+        if class_names is not None and len(class_names) != self.n_out and self.n_out > 1:
+            raise ConfigError(f"{len(class_names)} class names for {self.n_out} outputs")
+        self.class_names = list(class_names) if class_names is not None else None
+        self.preprocessing: dict = {}
+        rng = np.random.default_rng(seed)
+        for layer in self.layers:
+            if seed is not None:
+                layer.initialize(rng, self.dtype)
+            else:
+                layer.params = {k: v.astype(self.dtype, copy=False) for k, v in layer.params.items()}
+                layer.grads = {k: np.zeros_like(v) for k, v in layer.params.items()}
+        self._fused = (self.loss.fuses_with is not None
+                       and isinstance(self.layers[-1], Dense)
+                       and self.layers[-1].activation.name == self.loss.fuses_with)
+
+    # --- building blocks of training -----------------------------------------------------------
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """Feed a batch ``x`` (batch, n_in) through every layer; returns (batch, n_out)."""
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def loss_and_gradient(self, output: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+        """The batch loss and the gradient that backpropagation starts from.
+
+        With a fused loss the gradient is already dL/dz of the last layer, not dL/d(output).
+        """
+        if self._fused:
+            return self.loss.fused(self.layers[-1]._z, output, targets)
+        return self.loss(output, targets), self.loss.gradient(output, targets)
+
+    def backward(self, grad: np.ndarray) -> None:
+        """Backpropagate ``grad`` (from :meth:`loss_and_gradient`) and fill every layer's ``grads``."""
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            layer = self.layers[i]
+            # The input of layer 0 is the data: its gradient is never needed, so skip that product.
+            need = i > 0
+            if i == last and self._fused:
+                grad = layer.backward(grad, need_input_grad=need, pre_activation=True)
+            else:
+                grad = layer.backward(grad, need_input_grad=need)
+
+    def parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """``[(name, parameter, gradient), ...]`` with names like ``"0.W"`` (layer 0's weights)."""
+        return [(f"{i}.{k}", p, layer.grads[k])
+                for i, layer in enumerate(self.layers) for k, p in layer.params.items()]
+
+    # --- checking what users pass in -----------------------------------------------------------
+    def check_inputs(self, X, name: str = "X") -> np.ndarray:
+        """``X`` as a (n, n_in) array of the network's dtype, or a ShapeError saying what is wrong.
+
+        Images of shape (n, 28, 28) are flattened when that gives the right width.
+        """
+        try:
+            X = np.asarray(X)
+        except (ValueError, TypeError) as exc:
+            raise ShapeError(f"{name} is not a numeric array: {exc}") from None
+        if X.dtype.kind not in "biuf":
+            raise ShapeError(f"{name} must be numeric, got dtype {X.dtype}")
+        if X.ndim == 1 and X.size == self.n_in:
+            X = X[None, :]
+        elif X.ndim > 2 and int(np.prod(X.shape[1:])) == self.n_in:
+            X = X.reshape(X.shape[0], -1)
+        if X.ndim != 2 or X.shape[1] != self.n_in:
+            raise ShapeError(f"{name} must have shape (n, {self.n_in}); got {X.shape}")
+        if X.shape[0] == 0:
+            raise ShapeError(f"{name} is empty")
+        X = np.ascontiguousarray(X, dtype=self.dtype)
+        if not np.isfinite(X).all():
+            bad = np.argwhere(~np.isfinite(X))[0]
+            raise ShapeError(f"{name} contains NaN or infinity (first at row {bad[0]}, column {bad[1]})")
+        return X
+
+    def check_targets(self, y, n: int, name: str = "y") -> tuple[np.ndarray, np.ndarray | None]:
+        """(targets as (n, n_out) floats, integer labels or None) from labels or target rows."""
+        try:
+            y = np.asarray(y)
+        except (ValueError, TypeError) as exc:
+            raise ShapeError(f"{name} is not an array: {exc}") from None
+        if y.shape[:1] != (n,):
+            raise ShapeError(f"{name} has {y.shape[0] if y.ndim else 0} labels for {n} examples")
+        if y.dtype.kind not in "biuf":
+            raise ShapeError(f"{name} must be numeric labels, got dtype {y.dtype}")
+        if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1 and self.n_out > 1):
+            labels = y.reshape(-1)
+            if labels.dtype.kind == "f":
+                if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
+                    raise ShapeError(f"{name} must hold whole-number class labels")
+            labels = labels.astype(np.int64)
+            classes = max(self.n_out, 2)
+            if labels.min() < 0 or labels.max() >= classes:
+                raise ShapeError(f"{name} has labels from {labels.min()} to {labels.max()}; this "
+                                 f"network has {self.n_out} output(s), so labels must be 0..{classes - 1}")
+            if self.n_out == 1:
+                return labels.astype(self.dtype)[:, None], labels
+            targets = np.zeros((n, self.n_out), dtype=self.dtype)
+            targets[np.arange(n), labels] = 1
+            return targets, labels
+        if y.ndim != 2 or y.shape[1] != self.n_out:
+            raise ShapeError(f"{name} must be labels of shape ({n},) or targets of shape "
+                             f"({n}, {self.n_out}); got {y.shape}")
+        targets = np.ascontiguousarray(y, dtype=self.dtype)
+        if not np.isfinite(targets).all():
+            raise ShapeError(f"{name} contains NaN or infinity")
+        is_one_hot = self.n_out > 1 and np.all((targets == 0) | (targets == 1)) and np.all(
+            targets.sum(axis=1) == 1)
+        return targets, (targets.argmax(axis=1) if is_one_hot else None)
+
+    # --- using a trained network ---------------------------------------------------------------
+    def predict_proba(self, X, batch_size: int = 1024) -> np.ndarray:
+        """The network's outputs (class probabilities for a softmax network), shape (n, n_out)."""
+        X = self.check_inputs(X)
+        if len(X) <= batch_size:
+            return self.forward(X)
+        return np.concatenate([self.forward(X[i:i + batch_size])
+                               for i in range(0, len(X), batch_size)])
+
+    def predict(self, X, batch_size: int = 1024) -> np.ndarray:
+        """Predicted class indices, shape (n,). A single sigmoid output is thresholded at 0.5."""
+        out = self.predict_proba(X, batch_size)
+        if self.n_out == 1:
+            return (out[:, 0] > 0.5).astype(np.int64)
+        return out.argmax(axis=1)
+
+    def evaluate(self, X, y, batch_size: int = 1024) -> tuple[float, float]:
+        """(mean loss, accuracy) on a data set. Accuracy is NaN for targets that are not classes."""
+        X = self.check_inputs(X)
+        targets, labels = self.check_targets(y, len(X))
+        total, correct = 0.0, 0
+        for i in range(0, len(X), batch_size):
+            out = self.forward(X[i:i + batch_size])
+            total += self.loss_and_gradient(out, targets[i:i + batch_size])[0] * len(out)
+            if labels is not None:
+                pred = (out[:, 0] > 0.5) if self.n_out == 1 else out.argmax(axis=1)
+                correct += int((pred == labels[i:i + batch_size]).sum())
+        accuracy = correct / len(X) if labels is not None else float("nan")
+        return total / len(X), accuracy
+
+    def fit(self, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
+            validation_data=None, shuffle: bool = True, seed: int | None = None,
+            callbacks=(), **kwargs):
+        """Train with mini-batch gradient descent; returns a :class:`~neuronet.training.History`.
+
+        See :func:`neuronet.training.fit` for every option (checkpoints, resume, verbosity).
+        """
+        from .training import fit
+
+        return fit(self, X, y, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+                   validation_data=validation_data, shuffle=shuffle, seed=seed,
+                   callbacks=callbacks, **kwargs)
+
+    # --- describing and copying ----------------------------------------------------------------
+    @property
+    def n_params(self) -> int:
+        return sum(layer.n_params for layer in self.layers)
+
+    def summary(self) -> str:
+        """A table of layers, output shapes and parameter counts (also printed by ``print(net)``)."""
+        rows = [("#", "layer", "output", "params")]
+        width = self.n_in
+        for i, layer in enumerate(self.layers):
+            width = layer.output_dim(width)
+            rows.append((str(i), repr(layer), f"(batch, {width})", f"{layer.n_params:,}"))
+        widths = [max(len(r[c]) for r in rows) for c in range(4)]
+        line = lambda r: "  ".join(r[c].ljust(widths[c]) if c < 3 else r[c].rjust(widths[c])  # noqa: E731
+                                   for c in range(4))
+        rule = "-" * len(line(rows[0]))
+        out = [line(rows[0]), rule, *map(line, rows[1:]), rule,
+               f"total parameters: {self.n_params:,}   loss: {self.loss.name}   dtype: {self.dtype.name}"]
+        return "\n".join(out)
+
+    def __repr__(self) -> str:
+        return f"Network({self.layers!r}, loss={self.loss.name!r})"
+
+    def get_config(self) -> dict:
+        """Everything needed to rebuild the architecture (not the weights), as plain JSON data."""
+        return {"layers": [layer.get_config() for layer in self.layers],
+                "loss": self.loss.get_config(), "dtype": self.dtype.name,
+                "class_names": self.class_names, "preprocessing": self.preprocessing}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Network:
+        """A freshly initialised network with the architecture described by ``config``."""
+        try:
+            built = [layers_mod.from_config(c) for c in config["layers"]]
+            net = cls(built, loss=config["loss"], dtype=config.get("dtype", "float32"),
+                      class_names=config.get("class_names"))
+        except (KeyError, TypeError) as exc:
+            raise ConfigError(f"malformed network config: missing or bad field {exc}") from None
+        net.preprocessing = dict(config.get("preprocessing") or {})
+        return net
+
+    def get_weights(self) -> dict[str, np.ndarray]:
+        """Copies of all parameters by name (``"0.W"``, ``"0.b"``, ``"1.W"`` ...)."""
+        return {name: p.copy() for name, p, _ in self.parameters()}
+
+    def set_weights(self, weights: dict[str, np.ndarray]) -> None:
+        """Copy ``weights`` into the parameters in place, checking every name, shape and dtype."""
+        params = {name: p for name, p, _ in self.parameters()}
+        missing, extra = params.keys() - weights.keys(), weights.keys() - params.keys()
+        if missing or extra:
+            raise ShapeError(f"weights do not match the architecture (missing: {sorted(missing)}, "
+                             f"unexpected: {sorted(extra)})")
+        for name, p in params.items():
+            w = np.asarray(weights[name])
+            if w.shape != p.shape:
+                raise ShapeError(f"weight {name} has shape {w.shape}, expected {p.shape}")
+            if w.dtype.kind != "f":
+                raise ShapeError(f"weight {name} has dtype {w.dtype}, expected floating point")
+            p[...] = w
+
+    def save(self, path, **metadata) -> None:
+        """Write the model to ``path`` (JSON architecture + npz arrays; see :mod:`neuronet.modelfile`)."""
+        from .modelfile import save
+
+        save(self, path, **metadata)
+
+
+def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=None,
+        init: str | None = None, dropout: float = 0.0, seed: int | None = None,
+        dtype="float32") -> Network:
+    """A multilayer perceptron from its layer sizes, as in ``mlp([784, 30, 10])``.
+
+    Hidden layers use ``activation``. The output activation and the loss default to a matching pair:
+    softmax + cross-entropy for several outputs, sigmoid + binary cross-entropy for one; give
+    ``loss="mse"`` and ``output_activation="sigmoid"`` for the classic quadratic-cost network.
+    """
+    if len(sizes) < 2:
+        raise ConfigError(f"mlp needs at least an input and an output size, got {sizes}")
+    n_out = sizes[-1]
+    if loss is None:
+        loss = "binary_crossentropy" if n_out == 1 else "cross_entropy"
+    loss_obj = losses.get(loss)
+    if output_activation is None:
+        output_activation = loss_obj.fuses_with or ("sigmoid" if n_out == 1 else "softmax")
+    stack: list[Layer] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        last = i == len(sizes) - 2
+        stack.append(Dense(a, b, activation=output_activation if last else activation, init=init))
+        if dropout and not last:
+            stack.append(layers_mod.Dropout(dropout))
+    return Network(stack, loss=loss_obj, seed=0 if seed is None else seed, dtype=dtype)

@@ -1,0 +1,148 @@
+"""Single neurons, as the ideas are first taught.
+
+A **perceptron** outputs 1 when the weighted sum of its inputs passes a threshold and 0 otherwise:
+
+    output = 1 if w·x > threshold else 0,   which is   1 if w·x + b > 0 with b = −threshold.
+
+Rosenblatt's learning rule nudges the weights towards each example it gets wrong,
+w ← w + η (y − ŷ) x and b ← b + η (y − ŷ); if a line (hyperplane) separates the two classes it is
+guaranteed to find one. If none exists, as for XOR, it would cycle for ever, so :meth:`Perceptron.fit`
+stops at an epoch limit and says so.
+
+A **sigmoid neuron** replaces the hard threshold with a smooth one: output = σ(w·x + b). A small
+change in w now makes a small change in the output, which is what lets gradient descent learn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import activations
+from .errors import ConfigError, ShapeError
+
+
+def _as_inputs(x, n: int) -> tuple[np.ndarray, bool]:
+    """x as a (batch, n) float array, and whether it was a single example."""
+    x = np.asarray(x, dtype=np.float64)
+    single = x.ndim == 1
+    x2 = x[None, :] if single else x
+    if x2.ndim != 2 or x2.shape[1] != n:
+        raise ShapeError(f"expected {n} inputs per example, got an array of shape {x.shape}")
+    return x2, single
+
+
+@dataclass
+class PerceptronHistory:
+    """What :meth:`Perceptron.fit` did: mistakes per epoch and every (weights, bias) it tried."""
+
+    errors: list[int] = field(default_factory=list)
+    steps: list[tuple[np.ndarray, float]] = field(default_factory=list)
+    converged: bool = False
+    message: str = ""
+
+
+class Perceptron:
+    """A perceptron with ``n_inputs`` weights and a threshold.
+
+    >>> p = Perceptron(2, weights=[1, 1], threshold=1.5)   # AND
+    >>> p.predict([[0, 0], [0, 1], [1, 0], [1, 1]]).tolist()
+    [0, 0, 0, 1]
+    """
+
+    def __init__(self, n_inputs: int, weights=None, threshold: float = 0.0, lr: float = 1.0):
+        if n_inputs < 1:
+            raise ConfigError(f"a perceptron needs at least one input, got {n_inputs}")
+        self.n_inputs = int(n_inputs)
+        self.weights = (np.zeros(n_inputs) if weights is None
+                        else np.asarray(weights, dtype=np.float64).reshape(-1).copy())
+        if self.weights.shape != (n_inputs,):
+            raise ShapeError(f"expected {n_inputs} weights, got {self.weights.size}")
+        self.bias = -float(threshold)
+        self.lr = float(lr)
+
+    @property
+    def threshold(self) -> float:
+        """The value the weighted sum must exceed; the bias is its negative."""
+        return -self.bias
+
+    def weighted_sum(self, x) -> np.ndarray | float:
+        """w·x + b for one example (a number) or a batch (shape (batch,))."""
+        x2, single = _as_inputs(x, self.n_inputs)
+        z = x2 @ self.weights + self.bias
+        return float(z[0]) if single else z
+
+    def predict(self, x) -> np.ndarray | int:
+        """1 where w·x + b > 0 (the sum is above the threshold), else 0."""
+        z = self.weighted_sum(x)
+        return int(z > 0) if np.isscalar(z) else (z > 0).astype(np.int64)
+
+    def fit(self, X, y, epochs: int = 100) -> PerceptronHistory:
+        """Apply the perceptron rule, one example at a time, until an epoch makes no mistake.
+
+        Stops after ``epochs`` epochs at most; then ``history.converged`` is False and
+        ``history.message`` says the data does not look linearly separable.
+        """
+        X2, _ = _as_inputs(X, self.n_inputs)
+        y = np.asarray(y).reshape(-1)
+        if y.shape[0] != X2.shape[0]:
+            raise ShapeError(f"{y.shape[0]} labels for {X2.shape[0]} examples")
+        if not np.isin(y, (0, 1)).all():
+            raise ShapeError("perceptron labels must be 0 or 1")
+        history = PerceptronHistory(steps=[(self.weights.copy(), self.bias)])
+        # One example at a time is the rule itself: each update changes the next prediction.
+        for _ in range(epochs):
+            mistakes = 0
+            for xi, yi in zip(X2, y, strict=True):
+                error = yi - int(xi @ self.weights + self.bias > 0)
+                if error:
+                    self.weights += self.lr * error * xi
+                    self.bias += self.lr * error
+                    mistakes += 1
+                    history.steps.append((self.weights.copy(), self.bias))
+            history.errors.append(mistakes)
+            if mistakes == 0:
+                history.converged = True
+                history.message = f"converged after {len(history.errors)} epoch(s)"
+                return history
+        history.message = (f"no separating line found in {epochs} epochs: the data is probably not "
+                           f"linearly separable (as XOR is not), so a single perceptron cannot learn it")
+        return history
+
+    def __repr__(self):
+        return f"Perceptron(weights={self.weights.tolist()}, threshold={self.threshold:g})"
+
+
+class Neuron:
+    """One neuron with a smooth activation: output = f(w·x + b), by default the sigmoid σ.
+
+    >>> n = Neuron(weights=[2.0, -1.0], bias=0.5)
+    >>> round(n([1.0, 1.0]), 4)        # σ(2 − 1 + 0.5) = σ(1.5)
+    0.8176
+    """
+
+    def __init__(self, weights, bias: float = 0.0, activation="sigmoid"):
+        self.weights = np.asarray(weights, dtype=np.float64).reshape(-1).copy()
+        self.bias = float(bias)
+        self.activation = activations.get(activation)
+
+    @property
+    def n_inputs(self) -> int:
+        return self.weights.size
+
+    def weighted_sum(self, x) -> np.ndarray | float:
+        """z = w·x + b, for one example or a batch."""
+        x2, single = _as_inputs(x, self.n_inputs)
+        z = x2 @ self.weights + self.bias
+        return float(z[0]) if single else z
+
+    def __call__(self, x) -> np.ndarray | float:
+        """f(w·x + b): a number for one example, shape (batch,) for a batch."""
+        z = self.weighted_sum(x)
+        a = self.activation(np.atleast_1d(np.asarray(z, dtype=np.float64)))
+        return float(a[0]) if np.isscalar(z) else a
+
+    def __repr__(self):
+        return (f"Neuron(weights={self.weights.tolist()}, bias={self.bias:g}, "
+                f"activation={self.activation.name!r})")

@@ -1,0 +1,256 @@
+"""Optimisers: how parameters move, given their gradients.
+
+Every optimiser owns its state (momentum buffers, moment estimates), keyed by the parameter's name
+in the network (``"0.W"`` is layer 0's weights), and updates the parameters *in place*:
+
+    opt = Adam(lr=1e-3)
+    opt.step(network.parameters())   # [(name, param, grad), ...]
+
+Shared options:
+
+* ``lr``: a number or a :mod:`~neuronet.schedules` schedule;
+* ``weight_decay``: L2 regularisation, adding ``weight_decay · w`` to each weight's gradient
+  (AdamW instead shrinks the weights directly; see there). Biases are not decayed. Nielsen's
+  λ/n in "w → (1 − ηλ/n) w − η∇C" is ``weight_decay = λ/n``;
+* ``clipnorm``: rescale all gradients together when their global L2 norm exceeds this;
+* ``clipvalue``: clip each gradient element to ``[−clipvalue, clipvalue]``.
+
+The update rules follow PyTorch's formulation, so trajectories can be compared step for step.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import schedules
+from .errors import ConfigError
+
+Param = tuple[str, np.ndarray, np.ndarray]  # (name, parameter, gradient)
+
+
+class Optimizer:
+    name = "optimizer"
+
+    def __init__(self, lr=0.01, weight_decay: float = 0.0, clipnorm: float | None = None,
+                 clipvalue: float | None = None):
+        if not isinstance(lr, schedules.Schedule):
+            lr = float(lr)
+            if not (lr > 0 and math.isfinite(lr)):
+                raise ConfigError(f"{self.name}: learning rate must be a positive number, got {lr}")
+        for label, v in (("weight_decay", weight_decay), ("clipnorm", clipnorm),
+                         ("clipvalue", clipvalue)):
+            if v is not None and not (v >= 0 and math.isfinite(v)):
+                raise ConfigError(f"{self.name}: {label} must be a non-negative number, got {v}")
+        self.schedule = lr if isinstance(lr, schedules.Schedule) else None
+        self.lr = self.schedule(0) if self.schedule else lr
+        self.weight_decay = float(weight_decay)
+        self.clipnorm, self.clipvalue = clipnorm, clipvalue
+        self.iterations = 0
+        self.slots: dict[str, dict[str, np.ndarray]] = {}
+
+    def set_epoch(self, epoch: int) -> None:
+        """Move the learning rate along its schedule (a fixed rate stays as it is)."""
+        if self.schedule is not None:
+            self.lr = self.schedule(epoch)
+
+    def step(self, params: list[Param]) -> None:
+        """Update every parameter in place from its gradient."""
+        if self.clipvalue is not None:
+            for _, _, g in params:
+                np.clip(g, -self.clipvalue, self.clipvalue, out=g)
+        if self.clipnorm is not None:
+            norm = math.sqrt(sum(float(np.vdot(g, g)) for _, _, g in params))
+            if norm > self.clipnorm:
+                for _, _, g in params:
+                    g *= g.dtype.type(self.clipnorm / norm)
+        self.iterations += 1
+        for name, p, g in params:
+            if self.weight_decay and p.ndim > 1 and self._couples_decay:
+                g = g + p.dtype.type(self.weight_decay) * p
+            self._update(name, p, g)
+
+    _couples_decay = True  # L2 goes into the gradient; AdamW overrides
+
+    def _update(self, name: str, p: np.ndarray, g: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _slot(self, name: str, p: np.ndarray, *keys: str) -> list[np.ndarray]:
+        state = self.slots.get(name)
+        if state is None:
+            state = self.slots[name] = {k: np.zeros_like(p) for k in keys}
+        return [state[k] for k in keys]
+
+    # --- state for checkpoints -------------------------------------------------------------------
+    def get_config(self) -> dict:
+        config = {"name": self.name, "lr": self.schedule.get_config() if self.schedule else self.lr,
+                  "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+                  "clipvalue": self.clipvalue}
+        config.update(self._hyper())
+        return config
+
+    def _hyper(self) -> dict:
+        return {}
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        """The optimiser's buffers, flattened to ``"slotname/param"`` keys (for saving)."""
+        return {f"{k}/{name}": arr for name, st in self.slots.items() for k, arr in st.items()}
+
+    def load_state(self, iterations: int, arrays: dict[str, np.ndarray]) -> None:
+        self.iterations = int(iterations)
+        self.slots = {}
+        for key, arr in arrays.items():
+            slot, name = key.split("/", 1)
+            self.slots.setdefault(name, {})[slot] = np.array(arr)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items()
+                         if k != "name" and v not in (None, 0.0))
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent: w ← w − η g.
+
+    With ``momentum`` μ a velocity accumulates past gradients, v ← μ v + g, and w ← w − η v; with
+    ``nesterov=True`` the step looks ahead: w ← w − η (g + μ v).
+    """
+
+    name = "sgd"
+
+    def __init__(self, lr=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
+        super().__init__(lr, **kwargs)
+        if not 0.0 <= momentum < 1.0:
+            raise ConfigError(f"sgd: momentum must be in [0, 1), got {momentum}")
+        if nesterov and momentum == 0.0:
+            raise ConfigError("sgd: nesterov=True needs a momentum > 0")
+        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+
+    def _hyper(self):
+        return {"momentum": self.momentum, "nesterov": self.nesterov}
+
+    def _update(self, name, p, g):
+        lr = p.dtype.type(self.lr)
+        if self.momentum == 0.0:
+            p -= lr * g
+            return
+        (v,) = self._slot(name, p, "velocity")
+        v *= p.dtype.type(self.momentum)
+        v += g
+        p -= lr * (g + p.dtype.type(self.momentum) * v if self.nesterov else v)
+
+
+class RMSprop(Optimizer):
+    """Divide each step by a running root-mean-square of recent gradients:
+
+    s ← ρ s + (1 − ρ) g²,   w ← w − η g / (√s + ε)
+    """
+
+    name = "rmsprop"
+
+    def __init__(self, lr=0.001, rho: float = 0.9, eps: float = 1e-8, **kwargs):
+        super().__init__(lr, **kwargs)
+        if not 0.0 <= rho < 1.0:
+            raise ConfigError(f"rmsprop: rho must be in [0, 1), got {rho}")
+        self.rho, self.eps = float(rho), float(eps)
+
+    def _hyper(self):
+        return {"rho": self.rho, "eps": self.eps}
+
+    def _update(self, name, p, g):
+        (s,) = self._slot(name, p, "square_avg")
+        t = p.dtype.type
+        s *= t(self.rho)
+        s += t(1.0 - self.rho) * (g * g)
+        denom = np.sqrt(s)
+        denom += t(self.eps)
+        p -= t(self.lr) * g / denom
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015): momentum on the gradient and RMSprop's scaling, both bias-corrected.
+
+    m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
+    w ← w − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+    """
+
+    name = "adam"
+
+    def __init__(self, lr=0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 **kwargs):
+        super().__init__(lr, **kwargs)
+        for label, b in (("beta1", beta1), ("beta2", beta2)):
+            if not 0.0 <= b < 1.0:
+                raise ConfigError(f"{self.name}: {label} must be in [0, 1), got {b}")
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+
+    def _hyper(self):
+        return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+    def _update(self, name, p, g):
+        m, v, scratch = self._slot(name, p, "m", "v", "scratch")
+        t = p.dtype.type
+        m *= t(self.beta1)
+        m += t(1.0 - self.beta1) * g
+        v *= t(self.beta2)
+        np.multiply(g, g, out=scratch)
+        scratch *= t(1.0 - self.beta2)
+        v += scratch
+        bias1 = 1.0 - self.beta1 ** self.iterations
+        bias2 = 1.0 - self.beta2 ** self.iterations
+        # scratch ← √v / √bias2 + ε, then w ← w − (η / bias1) · m / scratch
+        np.sqrt(v, out=scratch)
+        scratch *= t(1.0 / math.sqrt(bias2))
+        scratch += t(self.eps)
+        np.divide(m, scratch, out=scratch)
+        scratch *= t(self.lr / bias1)
+        p -= scratch
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): w ← w − η λ w, then the Adam step.
+
+    Unlike L2 in plain Adam, the decay is not divided by √v, so every weight shrinks at the same rate.
+    """
+
+    name = "adamw"
+    _couples_decay = False
+
+    def __init__(self, lr=0.001, weight_decay: float = 0.01, **kwargs):
+        super().__init__(lr, weight_decay=weight_decay, **kwargs)
+
+    def _update(self, name, p, g):
+        if self.weight_decay and p.ndim > 1:
+            p *= p.dtype.type(1.0 - self.lr * self.weight_decay)
+        super()._update(name, p, g)
+
+
+_REGISTRY: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (SGD, RMSprop, Adam, AdamW)
+}
+
+
+def names() -> list[str]:
+    return list(_REGISTRY)
+
+
+def get(spec, **kwargs) -> Optimizer:
+    """An optimiser from a name (``"adam"``), a config dict, or an object (returned as is)."""
+    if isinstance(spec, Optimizer):
+        return spec
+    if isinstance(spec, dict):
+        spec = dict(spec)
+        name = spec.pop("name", None)
+        if isinstance(spec.get("lr"), dict):
+            spec["lr"] = schedules.from_config(spec["lr"])
+        return get(name, **spec, **kwargs)
+    if isinstance(spec, str):
+        key = spec.strip().lower()
+        if key not in _REGISTRY:
+            raise ConfigError(f"unknown optimizer {spec!r}; choose one of: {', '.join(_REGISTRY)}")
+        try:
+            return _REGISTRY[key](**kwargs)
+        except TypeError as exc:
+            raise ConfigError(f"bad option for optimizer {spec!r}: {exc}") from None
+    raise ConfigError(f"an optimizer must be a name or an Optimizer object, not {type(spec).__name__}")

@@ -1,0 +1,80 @@
+"""Learning-rate schedules: the step size as a function of the epoch (0-based).
+
+Pass one as an optimiser's ``lr``: ``Adam(lr=CosineDecay(1e-3, epochs=20))``. The network tells the
+optimiser the epoch at the start of each one.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .errors import ConfigError
+
+
+class Schedule:
+    name = "schedule"
+
+    def __call__(self, epoch: int) -> float:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {"name": self.name, **{k: v for k, v in vars(self).items()}}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({args})"
+
+
+class StepDecay(Schedule):
+    """lr · gamma^⌊epoch / step_size⌋: drop by a factor every ``step_size`` epochs."""
+
+    name = "step"
+
+    def __init__(self, lr: float, step_size: int = 10, gamma: float = 0.1):
+        if step_size < 1:
+            raise ConfigError(f"StepDecay: step_size must be >= 1, got {step_size}")
+        self.lr, self.step_size, self.gamma = float(lr), int(step_size), float(gamma)
+
+    def __call__(self, epoch):
+        return self.lr * self.gamma ** (epoch // self.step_size)
+
+
+class ExponentialDecay(Schedule):
+    """lr · gamma^epoch."""
+
+    name = "exponential"
+
+    def __init__(self, lr: float, gamma: float = 0.95):
+        self.lr, self.gamma = float(lr), float(gamma)
+
+    def __call__(self, epoch):
+        return self.lr * self.gamma ** epoch
+
+
+class CosineDecay(Schedule):
+    """min_lr + ½ (lr − min_lr)(1 + cos(π · epoch / epochs)): a smooth glide to ``min_lr``."""
+
+    name = "cosine"
+
+    def __init__(self, lr: float, epochs: int, min_lr: float = 0.0):
+        if epochs < 1:
+            raise ConfigError(f"CosineDecay: epochs must be >= 1, got {epochs}")
+        self.lr, self.epochs, self.min_lr = float(lr), int(epochs), float(min_lr)
+
+    def __call__(self, epoch):
+        t = min(epoch, self.epochs) / self.epochs
+        return self.min_lr + 0.5 * (self.lr - self.min_lr) * (1.0 + math.cos(math.pi * t))
+
+
+_REGISTRY = {cls.name: cls for cls in (StepDecay, ExponentialDecay, CosineDecay)}
+
+
+def from_config(config: dict) -> Schedule:
+    config = dict(config)
+    name = config.pop("name", None)
+    if name not in _REGISTRY:
+        raise ConfigError(f"unknown schedule {name!r}; choose one of: {', '.join(_REGISTRY)}")
+    try:
+        return _REGISTRY[name](**config)
+    except TypeError as exc:
+        raise ConfigError(f"bad settings for schedule {name!r}: {exc}") from None

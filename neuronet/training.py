@@ -1,0 +1,289 @@
+"""The training loop: mini-batch gradient descent with backpropagation.
+
+One epoch is one pass over the training set in a freshly shuffled order, cut into mini-batches. For
+each batch: feed forward, measure the loss, backpropagate, let the optimiser step.
+
+Everything random in a run (the shuffling order of epoch e, the dropout masks) is drawn from
+generators seeded by ``(seed, epoch)``, so a run is reproducible bit for bit and can be resumed from a
+checkpoint mid-way with exactly the same result as if it had never stopped.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import optimizers
+from .callbacks import Callback
+from .errors import ConfigError, DivergenceError, NeuronetError
+from .layers import Dropout
+
+
+class TrainingInterrupted(NeuronetError):
+    """Training was stopped by Ctrl-C after a batch; ``checkpoint`` says where it was saved, if anywhere."""
+
+    def __init__(self, message: str, checkpoint=None, history=None):
+        super().__init__(message)
+        self.checkpoint, self.history = checkpoint, history
+
+
+class History(dict):
+    """Per-epoch records of a run: ``history["loss"]``, ``["accuracy"]``, ``["val_loss"]``,
+    ``["val_accuracy"]``, ``["lr"]``, ``["seconds"]``, each a list with one entry per epoch."""
+
+    KEYS = ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds")
+
+    def __init__(self, data: dict | None = None):
+        super().__init__({k: [] for k in self.KEYS})
+        if data:
+            for k, v in data.items():
+                self[k] = list(v)
+
+    @property
+    def epochs(self) -> int:
+        return len(self["loss"])
+
+    def append(self, logs: dict) -> None:
+        for k in self.KEYS:
+            self[k].append(logs.get(k, float("nan")))
+
+
+@dataclass
+class TrainState:
+    """Where a run stands: enough, with the weights and optimiser state, to resume it exactly."""
+
+    epoch: int = 0            # the epoch in progress (or about to start)
+    batch: int = 0            # batches of that epoch already done
+    loss_sum: float = 0.0     # running sums over the batches done this epoch
+    correct: int = 0
+    seen: int = 0
+    seconds: float = 0.0
+    history: History = field(default_factory=History)
+    dropout_rng: list = field(default_factory=list)   # bit-generator states of the Dropout layers
+
+    def to_dict(self) -> dict:
+        return {"epoch": self.epoch, "batch": self.batch, "loss_sum": self.loss_sum,
+                "correct": self.correct, "seen": self.seen, "seconds": self.seconds,
+                "history": dict(self.history), "dropout_rng": self.dropout_rng}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainState:
+        try:
+            return cls(epoch=int(d["epoch"]), batch=int(d["batch"]), loss_sum=float(d["loss_sum"]),
+                       correct=int(d["correct"]), seen=int(d["seen"]),
+                       seconds=float(d.get("seconds", 0.0)), history=History(d["history"]),
+                       dropout_rng=list(d.get("dropout_rng", [])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"malformed training state: {exc}") from None
+
+
+class _StopFlag:
+    """Turns the first Ctrl-C into a polite request to stop after the current batch."""
+
+    def __init__(self, enabled: bool):
+        self.requested = False
+        self._previous = None
+        self._enabled = enabled and threading.current_thread() is threading.main_thread()
+
+    def __enter__(self):
+        if self._enabled:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.requested:   # a second Ctrl-C means "now"
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc):
+        if self._enabled:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _all_finite(network) -> bool:
+    return all(np.isfinite(p).all() for _, p, _ in network.parameters())
+
+
+def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
+        validation_data=None, shuffle: bool = True, seed: int | None = None, callbacks=(),
+        checkpoint=None, resume=None, catch_interrupt: bool = True, verbose: int = 0):
+    """Train ``network`` on ``(X, y)``.
+
+    Parameters
+    ----------
+    X : (n, n_in) array;  y : (n,) integer labels or (n, n_out) one-hot / target rows.
+    epochs, batch_size : how long and in what portions. The last batch of an epoch may be smaller.
+    optimizer : an Optimizer or a name (``"sgd"``, ``"adam"`` ...); its state carries across calls.
+    validation_data : ``(X_val, y_val)``, evaluated after every epoch.
+    shuffle : reshuffle the examples every epoch (with the seed, reproducibly).
+    seed : seeds shuffling and dropout; defaults to the network's seed (or 0).
+    callbacks : objects with ``on_epoch_end`` (and optionally ``on_batch_end``, ``on_train_begin``,
+        ``on_train_end``); see :mod:`neuronet.callbacks`.
+    checkpoint : a path; a checkpoint is written there atomically after every epoch and on Ctrl-C.
+    resume : a checkpoint path (or a loaded ``(optimizer, TrainState)`` pair) to continue from.
+    catch_interrupt : make Ctrl-C stop after the current batch (raising :class:`TrainingInterrupted`).
+    verbose : 1 prints one line per epoch.
+
+    Returns the :class:`History`. If the loss or a parameter stops being finite, raises
+    :class:`~neuronet.errors.DivergenceError` and leaves the network with the weights it had at the
+    start of that epoch (the last ones known to be good).
+    """
+    if not isinstance(epochs, int) or epochs < 0:
+        raise ConfigError(f"epochs must be a non-negative integer, got {epochs!r}")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
+    X = network.check_inputs(X)
+    targets, labels = network.check_targets(y, len(X))
+    if validation_data is not None:
+        try:
+            X_val, y_val = validation_data
+        except (TypeError, ValueError):
+            raise ConfigError("validation_data must be a pair (X_val, y_val)") from None
+        X_val = network.check_inputs(X_val, "X_val")
+        network.check_targets(y_val, len(X_val), "y_val")
+    opt = optimizers.get(optimizer)
+    if seed is None:
+        seed = network.seed if network.seed is not None else 0
+    state = TrainState()
+    if resume is not None:
+        opt, state = _resume(network, opt, resume)
+    callbacks = list(callbacks)
+    dropouts = [layer for layer in network.layers if isinstance(layer, Dropout)]
+
+    n = len(X)
+    n_batches = math.ceil(n / batch_size)
+    # Shuffled copies are written into these buffers every epoch, so that each batch is a
+    # contiguous slice (fast to multiply) rather than a fancy-indexed gather.
+    X_epoch = np.empty_like(X) if shuffle else X
+    T_epoch = np.empty_like(targets) if shuffle else targets
+    L_epoch = (np.empty_like(labels) if shuffle else labels) if labels is not None else None
+    params = network.parameters()
+    one_output = network.n_out == 1
+
+    for cb in callbacks:
+        if hasattr(cb, "on_train_begin"):
+            cb.on_train_begin(network, opt)
+    with _StopFlag(catch_interrupt) as stop:
+        while state.epoch < epochs:
+            epoch = state.epoch
+            opt.set_epoch(epoch)
+            if shuffle:
+                order = np.random.default_rng([seed, epoch]).permutation(n)
+                np.take(X, order, axis=0, out=X_epoch)
+                np.take(targets, order, axis=0, out=T_epoch)
+                if labels is not None:
+                    np.take(labels, order, axis=0, out=L_epoch)
+            if state.batch == 0:
+                for i, layer in enumerate(dropouts):
+                    layer.rng = np.random.default_rng([seed, epoch, 1 + i])
+            else:  # resuming mid-epoch
+                for layer, st in zip(dropouts, state.dropout_rng, strict=False):
+                    layer.rng.bit_generator.state = st
+            good_weights = network.get_weights()
+            started = time.perf_counter()
+
+            for b in range(state.batch, n_batches):
+                lo, hi = b * batch_size, min((b + 1) * batch_size, n)
+                out = network.forward(X_epoch[lo:hi], training=True)
+                loss, grad = network.loss_and_gradient(out, T_epoch[lo:hi])
+                if not math.isfinite(loss):
+                    network.set_weights(good_weights)
+                    raise DivergenceError(
+                        f"training diverged at epoch {epoch + 1}, batch {b + 1}: the loss became "
+                        f"{loss}; try a smaller learning rate (now {opt.lr:g}) or gradient clipping "
+                        f"(clipnorm); the network keeps its weights from the start of epoch {epoch + 1}")
+                network.backward(grad)
+                opt.step(params)
+                state.loss_sum += loss * (hi - lo)
+                state.seen += hi - lo
+                if L_epoch is not None:
+                    pred = (out[:, 0] > 0.5) if one_output else out.argmax(axis=1)
+                    state.correct += int(np.count_nonzero(pred == L_epoch[lo:hi]))
+                state.batch = b + 1
+                for cb in callbacks:
+                    if hasattr(cb, "on_batch_end"):
+                        cb.on_batch_end(network, epoch, b, n_batches, loss)
+                if stop.requested and state.batch < n_batches:
+                    state.seconds += time.perf_counter() - started
+                    state.dropout_rng = [layer.rng.bit_generator.state for layer in dropouts]
+                    _interrupt(network, opt, state, checkpoint)
+
+            if not _all_finite(network):
+                network.set_weights(good_weights)
+                raise DivergenceError(
+                    f"training diverged in epoch {epoch + 1}: a parameter became NaN or infinite; "
+                    f"try a smaller learning rate (now {opt.lr:g}) or gradient clipping (clipnorm); "
+                    f"the network keeps its weights from the start of epoch {epoch + 1}")
+            logs = {"loss": state.loss_sum / state.seen,
+                    "accuracy": state.correct / state.seen if labels is not None else float("nan"),
+                    "lr": opt.lr, "seconds": state.seconds + time.perf_counter() - started}
+            if validation_data is not None:
+                logs["val_loss"], logs["val_accuracy"] = network.evaluate(X_val, y_val)
+            state.history.append(logs)
+            state.epoch, state.batch = epoch + 1, 0
+            state.loss_sum, state.correct, state.seen, state.seconds = 0.0, 0, 0, 0.0
+            if verbose:
+                print(format_logs(epoch, epochs, logs), flush=True)
+            if checkpoint is not None:
+                from .modelfile import save_checkpoint
+
+                save_checkpoint(checkpoint, network, opt, state)
+            stop_now = False
+            for cb in callbacks:
+                if cb.on_epoch_end(network, epoch, logs):
+                    stop_now = True
+            if stop_now:
+                break
+            if stop.requested:
+                _interrupt(network, opt, state, checkpoint)
+    for cb in callbacks:
+        if hasattr(cb, "on_train_end"):
+            cb.on_train_end(network)
+    network.optimizer = opt
+    return state.history
+
+
+def format_logs(epoch: int, epochs: int, logs: dict) -> str:
+    """One summary line per epoch, as printed by ``verbose=1`` and the command line."""
+    parts = [f"epoch {epoch + 1}/{epochs}", f"loss {logs['loss']:.4f}"]
+    if not math.isnan(logs.get("accuracy", float("nan"))):
+        parts.append(f"acc {logs['accuracy']:.4f}")
+    if "val_loss" in logs and not math.isnan(logs["val_loss"]):
+        parts.append(f"val_loss {logs['val_loss']:.4f}")
+    if not math.isnan(logs.get("val_accuracy", float("nan"))):
+        parts.append(f"val_acc {logs['val_accuracy']:.4f}")
+    parts.append(f"{logs['seconds']:.2f}s")
+    return "  ".join(parts)
+
+
+def _interrupt(network, opt, state, checkpoint):
+    where = f"epoch {state.epoch + 1}, after batch {state.batch}"
+    if checkpoint is not None:
+        from .modelfile import save_checkpoint
+
+        save_checkpoint(checkpoint, network, opt, state)
+        message = f"training interrupted at {where}; checkpoint saved to {checkpoint}"
+    else:
+        message = f"training interrupted at {where}; no checkpoint path was given, so nothing was saved"
+    raise TrainingInterrupted(message, checkpoint=checkpoint, history=state.history)
+
+
+def _resume(network, opt, resume):
+    """Load (weights, optimiser, state) from a checkpoint path or take a given (opt, state) pair."""
+    if isinstance(resume, tuple):
+        return resume
+    from .modelfile import load_checkpoint
+
+    saved_net, saved_opt, state = load_checkpoint(resume)
+    if saved_net.get_config()["layers"] != network.get_config()["layers"]:
+        raise ConfigError(f"checkpoint {resume} is for a different architecture")
+    network.set_weights(saved_net.get_weights())
+    return saved_opt, state
+
+
+__all__ = ["Callback", "History", "TrainState", "TrainingInterrupted", "fit", "format_logs"]
