@@ -89,7 +89,8 @@ class ProgressBar(Callback):
     def on_batch_end(self, network, epoch, batch, n_batches, loss):
         if self.bar is None:
             self.bar = self._tqdm(total=n_batches, initial=batch, desc=f"epoch {epoch + 1}/{self.epochs}",
-                                  leave=False, file=self.file, unit="batch")
+                                  leave=False, file=self.file, unit="batch",
+                                  disable=None)  # no bar when not a terminal
         self.bar.update(1)
         if batch % 20 == 0:
             self.bar.set_postfix(loss=f"{loss:.4f}", refresh=False)

@@ -1,0 +1,444 @@
+"""The ``neuronet`` command: a thin layer over the Python API.
+
+    neuronet train                      # the default digit recogniser (MNIST, or the 8×8 digits offline)
+    neuronet train --dataset fashion-mnist --layers 256,128 --activation relu --epochs 20
+    neuronet evaluate MODEL             # loss, accuracy, per-class accuracy
+    neuronet predict MODEL IMAGE...     # classify photos or scans of handwritten digits
+    neuronet info MODEL                 # architecture and training settings
+    neuronet datasets                   # what is available and where it was found
+    neuronet plot KIND ...              # figures from a model, a dataset or a saved history
+
+Mistakes a user can make (unknown option, missing file, bad value) print one line on stderr and
+exit with status 2; Ctrl-C during training saves a checkpoint and exits with status 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ConfigError, NeuronetError
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+# What `neuronet train` uses when an option is not given, per dataset.
+DEFAULTS = {
+    "mnist": {"layers": "256,128", "epochs": 10, "batch_size": 128, "lr": 1e-3},
+    "fashion-mnist": {"layers": "256,128", "epochs": 15, "batch_size": 128, "lr": 1e-3},
+    "kmnist": {"layers": "256,128", "epochs": 15, "batch_size": 128, "lr": 1e-3},
+    "digits": {"layers": "64", "epochs": 60, "batch_size": 32, "lr": 1e-3},
+}
+GENERIC = {"layers": "32,32", "epochs": 200, "batch_size": 32, "lr": 1e-2}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr and exit status 2."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
+    return value
+
+
+def _layer_sizes(text: str) -> list[int]:
+    if text.strip() in ("", "none", "0"):
+        return []
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--layers takes comma-separated hidden sizes like 256,128, got {text!r}") from None
+    if any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"layer sizes must be positive, got {text!r}")
+    return sizes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="neuronet", description="Neural networks from one neuron to digits.")
+    parser.add_argument("--version", action="version", version=f"neuronet {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    t = sub.add_parser("train", help="train a network (no options: the default digit recogniser)")
+    t.add_argument("--dataset", default=None,
+                   help="mnist (default), fashion-mnist, kmnist, digits, xor, circles, moons, spiral, "
+                        "blobs, or a CSV file / image folder")
+    t.add_argument("--data-dir", help="folder with the dataset files (before $NEURONET_DATA and caches)")
+    t.add_argument("--layers", type=_layer_sizes, help="hidden layer sizes, e.g. 256,128")
+    t.add_argument("--activation", default="relu", help="hidden activation (relu, sigmoid, tanh, ...)")
+    t.add_argument("--loss", default="cross_entropy", help="cross_entropy (default) or mse")
+    t.add_argument("--optimizer", default="adam", help="sgd, rmsprop, adam (default) or adamw")
+    t.add_argument("--lr", type=_positive_float, help="learning rate")
+    t.add_argument("--momentum", type=_fraction, default=0.0, help="SGD momentum")
+    t.add_argument("--weight-decay", type=float, default=0.0, help="L2 / decoupled weight decay")
+    t.add_argument("--schedule", choices=["constant", "step", "exponential", "cosine"],
+                   default="constant", help="learning-rate schedule over the epochs")
+    t.add_argument("--dropout", type=_fraction, default=0.0, help="dropout rate after hidden layers")
+    t.add_argument("--epochs", type=_positive_int)
+    t.add_argument("--batch-size", type=_positive_int)
+    t.add_argument("--val-split", type=_fraction, default=0.1,
+                   help="fraction of the training set held out for validation (default 0.1)")
+    t.add_argument("--patience", type=_positive_int, help="early stopping patience (epochs)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    t.add_argument("--output", "-o", help="model file to write (default models/<dataset>.npz)")
+    t.add_argument("--checkpoint", help="checkpoint file written every epoch (default <output>.ckpt)")
+    t.add_argument("--resume", metavar="CHECKPOINT", help="continue an interrupted run")
+    t.add_argument("--history", help="also write the per-epoch history as JSON here")
+    t.add_argument("--report", metavar="DIR", help="write an HTML report of the run into DIR")
+    t.add_argument("--no-progress", action="store_true", help="no live progress bar")
+
+    e = sub.add_parser("evaluate", help="loss, accuracy and per-class accuracy of a model")
+    e.add_argument("model")
+    e.add_argument("--dataset", help="dataset to evaluate on (default: the one it was trained on)")
+    e.add_argument("--data-dir")
+
+    p = sub.add_parser("predict", help="classify images of handwritten digits")
+    p.add_argument("model")
+    p.add_argument("images", nargs="+", metavar="IMAGE")
+    p.add_argument("--top", type=_positive_int, default=3, help="how many probabilities to show")
+
+    i = sub.add_parser("info", help="describe a model file")
+    i.add_argument("model")
+
+    d = sub.add_parser("datasets", help="list datasets and where they were found")
+    d.add_argument("--data-dir")
+
+    pl = sub.add_parser("plot", help="draw a figure (activations, network, history, weights, ...)")
+    pl.add_argument("kind", help="activations, activation, network, history, weights, confusion, "
+                                 "mistakes, regions, hidden")
+    pl.add_argument("--model", help="model file (network, weights, confusion, mistakes, regions)")
+    pl.add_argument("--history", help="history JSON written by train --history")
+    pl.add_argument("--dataset", help="dataset for confusion/mistakes/regions (default: the model's)")
+    pl.add_argument("--data-dir")
+    pl.add_argument("--name", help="activation name for `plot activation`")
+    pl.add_argument("--output", "-o", required=True, help="image file to write (.png or .svg)")
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# --- train ---------------------------------------------------------------------------------------
+def _load_data(name: str, data_dir, seed: int):
+    """((x_train, y_train), (x_test, y_test), class_names, preprocessing) for a dataset or file."""
+    from . import datasets
+
+    path = Path(name)
+    if path.suffix.lower() == ".csv":
+        data = datasets.load_csv(path)
+        x, y, names = data.X, data.y, data.class_names
+        (x_tr, y_tr), (x_te, y_te) = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
+        return (x_tr, y_tr), (x_te, y_te), names, {"source": str(path)}
+    if path.is_dir():
+        data = datasets.load_image_folder(path)
+        x, y, names = data.X, data.y, data.class_names
+        (x_tr, y_tr), (x_te, y_te) = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
+        return (x_tr, y_tr), (x_te, y_te), names, {"source": str(path), "image_shape": [28, 28]}
+    (x_tr, y_tr), (x_te, y_te) = datasets.load(name, data_dir=data_dir)
+    meta = datasets.info(name)
+    prep = {"dataset": meta.name}
+    if getattr(meta, "image_shape", None):
+        prep["image_shape"] = list(meta.image_shape)
+    return (x_tr, y_tr), (x_te, y_te), meta.class_names, prep
+
+
+def _make_optimizer(args, lr: float, epochs: int):
+    from . import optimizers, schedules
+
+    rate = lr
+    if args.schedule == "step":
+        rate = schedules.StepDecay(lr, step_size=max(1, epochs // 3), gamma=0.1)
+    elif args.schedule == "exponential":
+        rate = schedules.ExponentialDecay(lr, gamma=0.9)
+    elif args.schedule == "cosine":
+        rate = schedules.CosineDecay(lr, epochs=epochs)
+    kwargs = {"lr": rate, "weight_decay": args.weight_decay}
+    if args.optimizer.lower() == "sgd":
+        kwargs["momentum"] = args.momentum
+    elif args.momentum:
+        raise ConfigError("--momentum applies to --optimizer sgd only")
+    return optimizers.get(args.optimizer, **kwargs)
+
+
+def cmd_train(args) -> int:
+    from . import datasets
+    from .callbacks import EarlyStopping, ProgressBar
+    from .errors import DatasetNotFoundError
+    from .network import mlp
+    from .training import TrainingInterrupted
+
+    name = args.dataset or "mnist"
+    try:
+        (x_train, y_train), (x_test, y_test), class_names, prep = _load_data(name, args.data_dir, args.seed)
+    except DatasetNotFoundError:
+        if args.dataset is not None:
+            raise
+        print("neuronet: MNIST is not available here (offline and not cached); "
+              "training on the bundled 8x8 digits instead", file=sys.stderr)
+        name = "digits"
+        (x_train, y_train), (x_test, y_test), class_names, prep = _load_data(name, None, args.seed)
+
+    defaults = DEFAULTS.get(name, GENERIC)
+    hidden = args.layers if args.layers is not None else _layer_sizes(defaults["layers"])
+    epochs = args.epochs or defaults["epochs"]
+    batch_size = args.batch_size or defaults["batch_size"]
+    lr = args.lr or defaults["lr"]
+    x_train = x_train.reshape(len(x_train), -1)
+    x_test = x_test.reshape(len(x_test), -1)
+    n_classes = int(max(y_train.max(), y_test.max())) + 1
+    validation = None
+    if args.val_split > 0:
+        (x_train, y_train), validation = datasets.train_val_split(
+            x_train, y_train, val_fraction=args.val_split, seed=args.seed)
+
+    net = mlp([x_train.shape[1], *hidden, n_classes], activation=args.activation, loss=args.loss,
+              output_activation="softmax" if args.loss in ("mse", "quadratic") else None,
+              dropout=args.dropout, seed=args.seed, dtype=args.dtype)
+    net.class_names = list(class_names) if class_names else None
+    net.preprocessing = prep
+    optimizer = _make_optimizer(args, lr, epochs)
+
+    output = Path(args.output or f"models/{name.replace('/', '_')}.npz")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    checkpoint = Path(args.checkpoint) if args.checkpoint else output.with_suffix(".ckpt.npz")
+    callbacks = []
+    if not args.no_progress:
+        try:
+            callbacks.append(ProgressBar(epochs, file=sys.stderr))
+        except ConfigError:
+            pass
+    if args.patience:
+        if validation is None:
+            raise ConfigError("--patience needs a validation split (--val-split > 0)")
+        callbacks.append(EarlyStopping("val_loss", patience=args.patience))
+    settings = {"dataset": name, "layers": [x_train.shape[1], *hidden, n_classes],
+                "activation": args.activation, "loss": net.loss.name, "optimizer": repr(optimizer),
+                "epochs": epochs, "batch_size": batch_size, "seed": args.seed,
+                "dropout": args.dropout, "val_split": args.val_split, "dtype": args.dtype}
+    print(f"training {name}: {len(x_train)} examples, network {'-'.join(map(str, settings['layers']))}"
+          f", {optimizer!r}, {epochs} epochs of batch {batch_size}", file=sys.stderr)
+    try:
+        history = net.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+                          validation_data=validation, seed=args.seed, callbacks=callbacks,
+                          checkpoint=checkpoint, resume=args.resume,
+                          verbose=0 if any(isinstance(c, ProgressBar) for c in callbacks) else 1)
+    except TrainingInterrupted as exc:
+        print(f"neuronet: {exc}", file=sys.stderr)
+        if exc.checkpoint:
+            print(f"resume with: neuronet train {' '.join(_resume_args(args, exc.checkpoint))}",
+                  file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+    loss, accuracy = net.evaluate(x_test, y_test)
+    net.save(output, training=settings, history=dict(history), test_loss=loss, test_accuracy=accuracy)
+    if args.history:
+        Path(args.history).write_text(json.dumps(dict(history), indent=1))
+    if args.report:
+        from .report import write_report
+
+        image_shape = prep.get("image_shape")
+        write_report(args.report, net, history, x_test, y_test, settings=settings,
+                     class_names=net.class_names, image_shape=image_shape)
+        print(f"report written to {Path(args.report) / 'index.html'}")
+    if checkpoint.exists():
+        checkpoint.unlink()  # the run finished; the model file supersedes it
+    print(f"test accuracy: {accuracy:.4f}  (loss {loss:.4f}, {len(x_test)} test examples)")
+    print(f"model saved to {output}")
+    return 0
+
+
+def _resume_args(args, checkpoint) -> list[str]:
+    """The command line that continues an interrupted run: the same options plus --resume."""
+    argv = [a for a in sys.argv[2:] if a != "--resume"]
+    if args.resume:  # drop the old --resume value
+        argv = [a for a in argv if a != args.resume]
+    return [*argv, "--resume", str(checkpoint)]
+
+
+# --- the other commands ---------------------------------------------------------------------------
+def _load_model(path):
+    from .modelfile import load
+
+    return load(path)
+
+
+def _dataset_for(net, args):
+    from . import datasets
+
+    name = args.dataset or net.preprocessing.get("dataset")
+    if not name:
+        raise ConfigError("this model does not record its dataset; give --dataset")
+    (_, _), (x_test, y_test) = datasets.load(name, data_dir=getattr(args, "data_dir", None))
+    return name, x_test.reshape(len(x_test), -1), y_test
+
+
+def cmd_evaluate(args) -> int:
+    net = _load_model(args.model)
+    name, x, y = _dataset_for(net, args)
+    loss, accuracy = net.evaluate(x, y)
+    pred = net.predict(x)
+    print(f"{name} test set: {len(x)} examples")
+    print(f"loss      {loss:.4f}")
+    print(f"accuracy  {accuracy:.4f}")
+    print("per-class accuracy:")
+    names = net.class_names or [str(c) for c in range(net.n_out)]
+    for c, cname in enumerate(names):
+        mask = y == c
+        if mask.any():
+            print(f"  {cname:<14} {np.mean(pred[mask] == c):.4f}  ({int(mask.sum())} examples)")
+    return 0
+
+
+def cmd_predict(args) -> int:
+    from .imaging import load_digit_image
+
+    net = _load_model(args.model)
+    shape = net.preprocessing.get("image_shape") or [28, 28]
+    side = int(shape[0])
+    if side * side != net.n_in:
+        raise ConfigError(f"model {args.model} takes {net.n_in} inputs, not square images")
+    box = 20 if side == 28 else side
+    names = net.class_names or [str(c) for c in range(net.n_out)]
+    for image in args.images:
+        x = load_digit_image(image, size=side, box=box).reshape(1, -1)
+        probs = net.predict_proba(x)[0]
+        order = np.argsort(probs)[::-1][: args.top]
+        top = ", ".join(f"{names[k]} {probs[k]:.3f}" for k in order)
+        print(f"{image}: {names[order[0]]}   ({top})")
+    return 0
+
+
+def cmd_info(args) -> int:
+    from .modelfile import info
+
+    meta = info(args.model)
+    net = _load_model(args.model)
+    print(f"model file: {args.model}")
+    print(net.summary())
+    if net.class_names:
+        print(f"classes: {', '.join(map(str, net.class_names))}")
+    if net.preprocessing:
+        print(f"preprocessing: {json.dumps(net.preprocessing)}")
+    metadata = meta.get("metadata", {}) if isinstance(meta, dict) else {}
+    for key in ("training", "test_accuracy", "test_loss"):
+        if key in metadata:
+            value = metadata[key]
+            print(f"{key}: {json.dumps(value) if isinstance(value, dict) else value}")
+    return 0
+
+
+def cmd_datasets(args) -> int:
+    from . import datasets
+
+    for entry in datasets.available(data_dir=args.data_dir):
+        print(str(entry))
+    return 0
+
+
+def cmd_plot(args) -> int:
+    from . import viz
+
+    out = args.output
+    kind = args.kind.lower()
+    if kind == "activations":
+        viz.plot_activations(path=out)
+    elif kind == "activation":
+        if not args.name:
+            raise ConfigError("plot activation needs --name, e.g. --name sigmoid")
+        viz.plot_activation(args.name, path=out)
+    elif kind == "history":
+        if not args.history:
+            raise ConfigError("plot history needs --history FILE (written by train --history)")
+        try:
+            history = json.loads(Path(args.history).read_text())
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read history {args.history}: {exc}") from None
+        viz.plot_history(history, path=out)
+    else:
+        if not args.model:
+            raise ConfigError(f"plot {kind} needs --model FILE")
+        net = _load_model(args.model)
+        if kind == "network":
+            viz.plot_network(net, path=out)
+        elif kind == "weights":
+            viz.plot_weights(net, path=out)
+        elif kind in ("confusion", "mistakes", "regions", "hidden"):
+            _, x, y = _dataset_for(net, args)
+            if kind == "confusion":
+                viz.plot_confusion(y, net.predict(x), net.n_out, class_names=net.class_names, path=out)
+            elif kind == "mistakes":
+                viz.plot_mistakes(net, x, y, class_names=net.class_names,
+                                  image_shape=net.preprocessing.get("image_shape"), path=out)
+            elif kind == "regions":
+                viz.plot_decision_regions(net, x, y, path=out)
+            else:
+                viz.plot_hidden_units(net, x, path=out)
+        else:
+            raise ConfigError(f"unknown figure {args.kind!r}; see neuronet plot --help")
+    print(f"figure written to {out}")
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "info": cmd_info,
+            "datasets": cmd_datasets, "plot": cmd_plot}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except NeuronetError as exc:
+        print(f"neuronet: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("neuronet: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # a file the user named could not be read or written
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"neuronet: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
