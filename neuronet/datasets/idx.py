@@ -91,9 +91,11 @@ def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.nda
         raise DataError(f"{path}: no such file") from e
     except IsADirectoryError as e:
         raise DataError(f"{path}: is a directory, expected an IDX file") from e
-    except (OSError, EOFError, zlib.error) as e:
-        # gzip reports a broken stream as BadGzipFile (an OSError), EOFError or zlib.error.
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        # The ways gzip reports a broken or cut-off stream.
         raise DataError(f"{path}: corrupt or truncated gzip data ({e})") from e
+    except OSError as e:
+        raise DataError(f"{path}: cannot read ({e.strerror or e})") from e
 
 
 def read_idx_header(path: str | os.PathLike) -> tuple[np.dtype, tuple[int, ...]]:
