@@ -1,0 +1,198 @@
+"""Download dataset files from their mirrors, verified, into the user cache.
+
+Each file is fetched into a temporary file *inside the destination folder*, checked (size and
+SHA-256 when the registry knows them, otherwise the IDX structure) and only then moved into place
+with :func:`os.replace`, so an interrupted or corrupt download never leaves a file behind that a
+later run could mistake for a good one. Mirrors are tried in turn; the error lists why each failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from neuronet.datasets.idx import read_idx
+from neuronet.datasets.registry import DatasetInfo, FileSpec
+from neuronet.errors import DataError, DownloadError
+
+#: Seconds to wait for a connection or for the next block of data.
+DEFAULT_TIMEOUT = 30.0
+_BLOCK = 1 << 16
+_USER_AGENT = "neuronet-datasets/0.1 (+python urllib)"
+
+
+def download_file(
+    urls: Sequence[str],
+    dest: str | os.PathLike,
+    *,
+    sha256: str | None = None,
+    size: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool = True,
+    verify: Callable[[Path], None] | None = None,
+) -> Path:
+    """Fetch one file from the first of ``urls`` that delivers a good copy, into ``dest``.
+
+    Args:
+        urls: full URLs of the same file, tried in order.
+        dest: final path; its folder is created if needed.
+        sha256, size: expected digest (hex) and length; ``None`` skips that check.
+        timeout: seconds for connecting and for each read.
+        progress: show a progress bar (tqdm if installed, else one line per file on stderr).
+        verify: extra check run on the complete temporary file; raise DataError to reject it.
+
+    Returns:
+        ``dest`` as a Path.
+
+    Raises:
+        DownloadError: every URL failed; the message says why for each.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    failures = []
+    for url in urls:
+        try:
+            _fetch_one(url, dest, sha256, size, timeout, progress, verify)
+            return dest
+        except (DataError, OSError, http.client.HTTPException, ValueError) as e:
+            failures.append(f"{url}: {_reason(e)}")
+    tried = "; ".join(failures) if failures else "no mirror URLs given"
+    raise DownloadError(f"could not download {dest.name}: {tried}")
+
+
+def download_dataset(
+    spec: DatasetInfo,
+    dest_dir: str | os.PathLike,
+    *,
+    mirrors: Sequence[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool = True,
+) -> list[Path]:
+    """Download every file of ``spec`` into ``dest_dir``, reusing files already verified there.
+
+    Files with a known SHA-256 are checked against it; files without one are checked to be
+    well-formed IDX files (magic number, dimensions, payload length).
+    """
+    dest_dir = Path(dest_dir)
+    bases = list(spec.mirrors if mirrors is None else mirrors)
+    paths = []
+    for f in spec.files:
+        dest = dest_dir / f.name
+        if not (dest.is_file() and _already_good(dest, f)):
+            urls = [base.rstrip("/") + "/" + f.name for base in bases]
+            download_file(
+                urls,
+                dest,
+                sha256=f.sha256,
+                size=f.size,
+                timeout=timeout,
+                progress=progress,
+                verify=None if f.sha256 else _check_idx,
+            )
+        paths.append(dest)
+    return paths
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """Hex SHA-256 digest of a file, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check_idx(path: Path) -> None:
+    read_idx(path)
+
+
+def _already_good(path: Path, f: FileSpec) -> bool:
+    try:
+        if f.sha256 is not None:
+            return sha256_of(path) == f.sha256
+        _check_idx(path)
+        return True
+    except (DataError, OSError):
+        return False
+
+
+def _reason(e: BaseException) -> str:
+    if isinstance(e, urllib.error.HTTPError):
+        return f"HTTP {e.code}"
+    if isinstance(e, urllib.error.URLError):
+        return f"cannot connect ({e.reason})"
+    if isinstance(e, http.client.IncompleteRead):
+        return f"connection closed after {len(e.partial)} more bytes ({e.expected} missing)"
+    if isinstance(e, TimeoutError):
+        return "timed out"
+    return str(e) or type(e).__name__
+
+
+def _fetch_one(url, dest, sha256, size, timeout, progress, verify) -> None:
+    # The temporary file keeps dest's suffix so that verify (read_idx) sees ".gz".
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part" + (
+        ".gz" if dest.suffix == ".gz" else ""))
+    tmp = Path(tmp_name)
+    try:
+        digest = hashlib.sha256()
+        request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(request, timeout=timeout) as resp:
+            announced = resp.headers.get("Content-Length")
+            announced = int(announced) if announced and announced.isdigit() else None
+            if size is not None and announced is not None and announced != size:
+                raise DownloadError(f"server announces {announced} bytes, expected {size}")
+            bar = _progress_bar(dest.name, announced or size, url) if progress else None
+            got = 0
+            try:
+                while block := resp.read(_BLOCK):
+                    got += len(block)
+                    if size is not None and got > size:
+                        raise DownloadError(f"more than the expected {size} bytes")
+                    digest.update(block)
+                    out.write(block)
+                    if bar is not None:
+                        bar.update(len(block))
+            finally:
+                if bar is not None:
+                    bar.close()
+        if announced is not None and got != announced:
+            raise DownloadError(f"connection closed after {got} of {announced} bytes")
+        if size is not None and got != size:
+            raise DownloadError(f"got {got} bytes, expected {size}")
+        if sha256 is not None and digest.hexdigest() != sha256.lower():
+            raise DownloadError(f"sha256 mismatch: got {digest.hexdigest()}, expected {sha256}")
+        if verify is not None:
+            verify(tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class _LineProgress:
+    """Fallback when tqdm is not installed: one line when the file is done."""
+
+    def __init__(self, name: str, total: int | None, url: str) -> None:
+        self.name, self.total, self.done = name, total, 0
+        print(f"downloading {name} from {url} ...", file=sys.stderr, flush=True)
+
+    def update(self, n: int) -> None:
+        self.done += n
+
+    def close(self) -> None:
+        print(f"  {self.name}: {self.done} bytes", file=sys.stderr, flush=True)
+
+
+def _progress_bar(name: str, total: int | None, url: str):
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _LineProgress(name, total, url)
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=name,
+                file=sys.stderr, leave=False)

@@ -1,0 +1,69 @@
+"""Seeded train/validation splits, optionally stratified (class proportions kept)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronet.errors import ConfigError, ShapeError
+
+
+def train_val_split(
+    x: np.ndarray,
+    y: np.ndarray,
+    val_fraction: float | None = 0.1,
+    val_size: int | None = None,
+    seed: int = 0,
+    stratify: bool = False,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Split ``(x, y)`` into ``(x_train, y_train), (x_val, y_val)``.
+
+    Args:
+        x: samples, shape ``(n, ...)``.
+        y: labels, shape ``(n,)``.
+        val_fraction: share of samples for validation, in (0, 1); ignored if ``val_size`` is set.
+        val_size: exact number of validation samples, in ``1 .. n-1``.
+        seed: the same seed always gives the same split.
+        stratify: keep each class's share in both parts (largest-remainder rounding, so the
+            validation part still has exactly ``val_size`` samples).
+
+    Both parts keep the original order of samples, so a split of sorted data stays sorted.
+
+    Example::
+
+        (x_tr, y_tr), (x_val, y_val) = train_val_split(x, y, val_fraction=0.2, stratify=True)
+    """
+    x = np.asarray(x)
+    y = np.asarray(y)
+    n = len(x)
+    if y.ndim != 1 or len(y) != n:
+        raise ShapeError(f"train_val_split: y must have shape ({n},), got {y.shape}")
+    if val_size is None:
+        if val_fraction is None or not 0.0 < float(val_fraction) < 1.0:
+            raise ConfigError(
+                f"train_val_split: val_fraction must be in (0, 1), got {val_fraction}"
+            )
+        val_size = int(round(n * float(val_fraction)))
+    if int(val_size) != val_size or not 1 <= val_size <= n - 1:
+        raise ConfigError(
+            f"train_val_split: validation size must be in 1..{n - 1} for {n} samples, "
+            f"got {val_size}"
+        )
+    val_size = int(val_size)
+    rng = np.random.default_rng(seed)
+
+    if not stratify:
+        val_idx = rng.permutation(n)[:val_size]
+    else:
+        classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+        share = counts * (val_size / n)
+        take = np.floor(share).astype(np.int64)
+        # Hand the leftover slots to the classes with the largest fractional parts.
+        leftover = val_size - take.sum()
+        order = np.argsort(-(share - take), kind="stable")
+        take[order[:leftover]] += 1
+        val_idx = np.concatenate(
+            [rng.permutation(np.flatnonzero(inverse == c))[:t] for c, t in enumerate(take)]
+        )
+    is_val = np.zeros(n, dtype=bool)
+    is_val[val_idx] = True
+    return (x[~is_val], y[~is_val]), (x[is_val], y[is_val])

@@ -1,0 +1,121 @@
+"""Small seeded 2-D classification problems for trying out networks in seconds.
+
+Every generator returns ``(x, y)`` with ``x`` float32 of shape ``(n_samples, 2)`` and ``y`` int64
+of shape ``(n_samples,)``; classes are as balanced as ``n_samples`` allows and samples are
+shuffled. The same ``seed`` always gives the same data.
+
+Example::
+
+    x, y = make_spiral(300, n_classes=3, noise=0.2, seed=1)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronet.errors import ConfigError
+
+
+def _check(n_samples: int, n_classes: int, noise: float, name: str) -> None:
+    if int(n_samples) != n_samples or n_samples < n_classes:
+        raise ConfigError(f"{name}: n_samples must be an integer >= n_classes ({n_classes}), "
+                          f"got {n_samples}")
+    if int(n_classes) != n_classes or n_classes < 2:
+        raise ConfigError(f"{name}: n_classes must be an integer >= 2, got {n_classes}")
+    if not np.isfinite(noise) or noise < 0:
+        raise ConfigError(f"{name}: noise must be a finite number >= 0, got {noise}")
+
+
+def _class_sizes(n_samples: int, n_classes: int) -> np.ndarray:
+    sizes = np.full(n_classes, n_samples // n_classes)
+    sizes[: n_samples % n_classes] += 1
+    return sizes
+
+
+def _finish(x: np.ndarray, y: np.ndarray, rng: np.random.Generator):
+    order = rng.permutation(len(y))
+    return x[order].astype(np.float32), y[order].astype(np.int64)
+
+
+def make_xor(n_samples: int = 1000, noise: float = 0.1, seed: int = 0):
+    """Points around the four corners ``(±1, ±1)``; class 1 where the coordinates differ in sign.
+
+    ``noise`` is the standard deviation of the Gaussian jitter around each corner.
+    """
+    _check(n_samples, 2, noise, "xor")
+    rng = np.random.default_rng(seed)
+    corners = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=np.float64)
+    which = np.arange(n_samples) % 4
+    x = corners[which] * rng.uniform(0.3, 1.0, size=(n_samples, 1))
+    x += rng.normal(0.0, noise, size=x.shape)
+    y = (which >= 2).astype(np.int64)
+    return _finish(x, y, rng)
+
+
+def make_circles(n_samples: int = 1000, noise: float = 0.05, seed: int = 0, n_classes: int = 2):
+    """Concentric rings, class ``k`` at radius ``(k + 1) / n_classes``, Gaussian jitter ``noise``.
+    """
+    _check(n_samples, n_classes, noise, "circles")
+    rng = np.random.default_rng(seed)
+    xs, ys = [], []
+    for k, m in enumerate(_class_sizes(n_samples, n_classes)):
+        angle = rng.uniform(0.0, 2 * np.pi, m)
+        radius = (k + 1) / n_classes
+        xs.append(np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]))
+        ys.append(np.full(m, k))
+    x = np.concatenate(xs) + rng.normal(0.0, noise, size=(n_samples, 2))
+    return _finish(x, np.concatenate(ys), rng)
+
+
+def make_moons(n_samples: int = 1000, noise: float = 0.1, seed: int = 0):
+    """Two interleaving half circles (upper one class 0, lower shifted one class 1)."""
+    _check(n_samples, 2, noise, "moons")
+    rng = np.random.default_rng(seed)
+    m0, m1 = _class_sizes(n_samples, 2)
+    a0 = rng.uniform(0.0, np.pi, m0)
+    a1 = rng.uniform(0.0, np.pi, m1)
+    upper = np.column_stack([np.cos(a0), np.sin(a0)])
+    lower = np.column_stack([1.0 - np.cos(a1), 0.5 - np.sin(a1)])
+    x = np.concatenate([upper, lower]) + rng.normal(0.0, noise, size=(n_samples, 2))
+    y = np.concatenate([np.zeros(m0), np.ones(m1)])
+    return _finish(x, y, rng)
+
+
+def make_spiral(n_samples: int = 1000, noise: float = 0.1, seed: int = 0, n_classes: int = 3):
+    """``n_classes`` spiral arms winding out from the origin.
+
+    Arm ``k`` at radius ``r`` in ``[0, 1]`` has angle ``4r + 2πk / n_classes`` (plus noise, in
+    radians, scaled so that ``noise=0.1`` keeps arms clearly apart).
+    """
+    _check(n_samples, n_classes, noise, "spiral")
+    rng = np.random.default_rng(seed)
+    xs, ys = [], []
+    for k, m in enumerate(_class_sizes(n_samples, n_classes)):
+        r = np.linspace(0.05, 1.0, m)
+        angle = 4.0 * r + 2 * np.pi * k / n_classes + rng.normal(0.0, 2.0 * noise, m)
+        xs.append(np.column_stack([r * np.sin(angle), r * np.cos(angle)]))
+        ys.append(np.full(m, k))
+    return _finish(np.concatenate(xs), np.concatenate(ys), rng)
+
+
+def make_blobs(n_samples: int = 1000, noise: float = 1.0, seed: int = 0, n_classes: int = 3,
+               spread: float = 5.0):
+    """Isotropic Gaussian clusters (std ``noise``) around centres drawn uniformly in
+    ``[-spread, spread]²``, one per class."""
+    _check(n_samples, n_classes, noise, "blobs")
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(-spread, spread, size=(n_classes, 2))
+    sizes = _class_sizes(n_samples, n_classes)
+    y = np.repeat(np.arange(n_classes), sizes)
+    x = centres[y] + rng.normal(0.0, noise, size=(n_samples, 2))
+    return _finish(x, y, rng)
+
+
+#: name -> (generator, whether it takes n_classes)
+GENERATORS = {
+    "xor": (make_xor, False),
+    "circles": (make_circles, True),
+    "moons": (make_moons, False),
+    "spiral": (make_spiral, True),
+    "blobs": (make_blobs, True),
+}

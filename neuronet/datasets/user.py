@@ -1,0 +1,210 @@
+"""Load the user's own data: a CSV table or a folder of images with one sub-folder per class.
+
+Both return a :class:`LabeledData` — ``x`` float32, ``y`` int64 in ``0 .. n_classes-1`` and
+``class_names`` (label ``i`` means ``class_names[i]``). It unpacks like a tuple::
+
+    x, y, class_names = load_csv("iris.csv", label_column="species")
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from neuronet.errors import ConfigError, DataError
+
+#: File name suffixes that :func:`load_image_folder` treats as images.
+IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm"}
+)
+
+
+@dataclass
+class LabeledData:
+    """Samples ``x`` (float32, ``(n, ...)``), labels ``y`` (int64, ``(n,)``) and class names."""
+
+    x: np.ndarray
+    y: np.ndarray
+    class_names: tuple[str, ...]
+
+    def __iter__(self) -> Iterator:
+        return iter((self.x, self.y, self.class_names))
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def _label_names(raw: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Map label strings to ints: numeric labels sorted by value, others alphabetically."""
+    values = [_number(s) for s in raw]
+    unique = set(raw)
+    if all(v is not None and math.isfinite(v) for v in values):
+        by_value = {}
+        for s, v in zip(raw, values, strict=True):
+            by_value.setdefault(v, s)
+        names = tuple(by_value[v] for v in sorted(by_value))
+        index = {v: i for i, v in enumerate(sorted(by_value))}
+        return names, np.array([index[v] for v in values], dtype=np.int64)
+    names = tuple(sorted(unique))
+    index = {s: i for i, s in enumerate(names)}
+    return names, np.array([index[s] for s in raw], dtype=np.int64)
+
+
+def load_csv(
+    path: str | os.PathLike,
+    label_column: int | str | None = None,
+    header: bool | str = "auto",
+    delimiter: str = ",",
+) -> LabeledData:
+    """Read a CSV table of numeric features and one label column.
+
+    Args:
+        path: the CSV file.
+        label_column: column name (needs a header), index (negative counts from the end) or
+            ``None`` for the last column.
+        header: ``True``/``False``, or ``"auto"``: the first row is a header when none of its
+            feature cells is a number.
+        delimiter: field separator.
+
+    Returns:
+        :class:`LabeledData` with ``x`` float32 ``(n, n_features)``. Labels that are all numbers
+        are ordered by value (labels 3, 5, 7 become 0, 1, 2 with class names "3", "5", "7");
+        other labels alphabetically. Blank lines are skipped.
+
+    Raises:
+        DataError: empty file, rows of different lengths, a feature cell that is not a finite
+            number (the message gives the line and column), or an empty label.
+    """
+    path = Path(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            # Keep the physical line number of each row for error messages.
+            rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+    except FileNotFoundError as e:
+        raise DataError(f"{path}: no such file") from e
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise DataError(f"{path}: cannot read as CSV ({e})") from e
+    if not rows:
+        raise DataError(f"{path}: the file is empty")
+
+    width = len(rows[0][1])
+    if width < 2:
+        raise DataError(f"{path}: need at least 2 columns (features and a label), found {width}")
+    if isinstance(label_column, str):
+        if header is False:
+            raise ConfigError(f"{path}: label_column={label_column!r} is a name but header=False")
+        header = True
+    if label_column is None:
+        label_idx = width - 1
+    elif isinstance(label_column, str):
+        names = [c.strip() for c in rows[0][1]]
+        if label_column not in names:
+            raise ConfigError(f"{path}: no column named {label_column!r} (columns: {names})")
+        label_idx = names.index(label_column)
+    else:
+        if not -width <= int(label_column) < width:
+            raise ConfigError(
+                f"{path}: label_column {label_column} out of range for {width} columns"
+            )
+        label_idx = int(label_column) % width
+    if header == "auto":
+        first = rows[0][1]
+        header = all(_number(c) is None for i, c in enumerate(first) if i != label_idx)
+    column_names = ([c.strip() for c in rows[0][1]] if header
+                    else [str(i) for i in range(width)])
+    data_rows = rows[1:] if header else rows
+    if not data_rows:
+        raise DataError(f"{path}: header but no data rows")
+
+    x = np.empty((len(data_rows), width - 1), dtype=np.float32)
+    labels = []
+    feature_cols = [i for i in range(width) if i != label_idx]
+    for r, (line, row) in enumerate(data_rows):
+        if len(row) != width:
+            raise DataError(f"{path}: line {line} has {len(row)} fields, expected {width}")
+        for j, col in enumerate(feature_cols):
+            v = _number(row[col])
+            if v is None or not math.isfinite(v):
+                what = "not a number" if v is None else "not finite"
+                raise DataError(f"{path}: line {line}, column {column_names[col]!r}: "
+                                f"{row[col]!r} is {what}")
+            x[r, j] = v
+        label = row[label_idx].strip()
+        if not label:
+            raise DataError(f"{path}: line {line}: empty label in column "
+                            f"{column_names[label_idx]!r}")
+        labels.append(label)
+    class_names, y = _label_names(labels)
+    return LabeledData(x, y, class_names)
+
+
+def load_image_folder(
+    path: str | os.PathLike,
+    size: tuple[int, int] = (28, 28),
+    grayscale: bool = True,
+    flatten: bool = True,
+) -> LabeledData:
+    """Read ``path/<class>/<image>`` files; class names are the sub-folder names, sorted.
+
+    Every image is converted to grayscale (or RGB), resized to ``size`` = ``(height, width)``
+    and scaled to [0, 1]. Hidden files and files without an image suffix
+    (:data:`IMAGE_SUFFIXES`) are skipped. Needs Pillow (``pip install neuronet[images]``).
+
+    Returns:
+        :class:`LabeledData` with ``x`` float32 of shape ``(n, h*w)`` (``(n, h*w*3)`` for RGB),
+        or ``(n, h, w)`` / ``(n, h, w, 3)`` with ``flatten=False``, like :func:`load`.
+
+    Raises:
+        DataError: no class folders, a class folder with no images, or an unreadable image.
+    """
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise ConfigError(
+            "load_image_folder needs Pillow: pip install neuronet[images]"
+        ) from None
+    root = Path(path)
+    if not root.is_dir():
+        raise DataError(f"{root}: not a folder")
+    height, width = (int(s) for s in size)
+    if height < 1 or width < 1:
+        raise ConfigError(f"load_image_folder: size must be positive, got {size}")
+    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not class_dirs:
+        raise DataError(f"{root}: no class sub-folders (expected {root}/<class>/<image>)")
+
+    images, labels = [], []
+    for k, folder in enumerate(class_dirs):
+        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                       and p.suffix.lower() in IMAGE_SUFFIXES)
+        if not files:
+            raise DataError(f"{folder}: class folder has no images")
+        for f in files:
+            try:
+                with Image.open(f) as im:
+                    im = im.convert("L" if grayscale else "RGB")
+                    im = im.resize((width, height), Image.Resampling.BILINEAR)
+                    images.append(np.asarray(im, dtype=np.uint8))
+            except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+                raise DataError(f"{f}: cannot read image ({e})") from e
+            labels.append(k)
+
+    x = np.stack(images).astype(np.float32)
+    x /= 255.0
+    if flatten:
+        x = x.reshape(len(x), -1)
+    return LabeledData(x, np.array(labels, dtype=np.int64), tuple(p.name for p in class_dirs))

@@ -1,0 +1,117 @@
+"""Generated 2-D sets and the train/validation split."""
+
+import numpy as np
+import pytest
+
+from neuronet.datasets import load, train_val_split
+from neuronet.datasets.synthetic import GENERATORS
+from neuronet.errors import ConfigError, ShapeError
+
+NAMES = sorted(GENERATORS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shapes_dtypes_and_balance(name):
+    make, _ = GENERATORS[name]
+    x, y = make(301, seed=3)
+    assert x.shape == (301, 2) and x.dtype == np.float32
+    assert y.shape == (301,) and y.dtype == np.int64
+    counts = np.bincount(y)
+    assert counts.max() - counts.min() <= 1
+    assert np.isfinite(x).all()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_seed_reproducible_and_different(name):
+    (a, ya), (at, yat) = load(name, seed=5)
+    (b, yb), (bt, ybt) = load(name, seed=5)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(yat, ybt)
+    (c, _), _ = load(name, seed=6)
+    assert not np.array_equal(a, c)
+    assert len(a) == 800 and len(at) == 200
+
+
+@pytest.mark.parametrize("name", ["spiral", "blobs", "circles"])
+def test_n_classes(name):
+    (x, y), (xt, yt) = load(name, n_classes=7, n_samples=700, seed=0)
+    assert set(np.unique(np.concatenate([y, yt]))) == set(range(7))
+
+
+@pytest.mark.parametrize("name", ["xor", "moons"])
+def test_two_class_sets_refuse_n_classes(name):
+    with pytest.raises(ConfigError, match="n_classes"):
+        load(name, n_classes=3)
+
+
+def test_noise_zero_gives_exact_geometry():
+    from neuronet.datasets.synthetic import make_circles, make_moons, make_xor
+
+    x, y = make_circles(200, noise=0.0, n_classes=2)
+    r = np.hypot(x[:, 0], x[:, 1])
+    np.testing.assert_allclose(r[y == 0], 0.5, atol=1e-6)
+    np.testing.assert_allclose(r[y == 1], 1.0, atol=1e-6)
+    x, y = make_xor(200, noise=0.0)
+    np.testing.assert_array_equal(y, (np.sign(x[:, 0]) != np.sign(x[:, 1])).astype(np.int64))
+    x, y = make_moons(200, noise=0.0)
+    np.testing.assert_allclose(np.hypot(x[y == 0, 0], x[y == 0, 1]), 1.0, atol=1e-6)
+
+
+def test_bad_options():
+    with pytest.raises(ConfigError):
+        load("spiral", n_samples=1)
+    with pytest.raises(ConfigError, match="noise"):
+        load("moons", noise=-1)
+    with pytest.raises(ConfigError, match="unexpected options"):
+        load("xor", colour="red")
+    with pytest.raises(ConfigError, match="test_fraction"):
+        load("blobs", test_fraction=1.5)
+
+
+def data(n=100, k=4):
+    x = np.arange(n * 3, dtype=np.float32).reshape(n, 3)
+    y = np.arange(n) % k
+    return x, y
+
+
+def test_split_sizes_disjoint_and_complete():
+    x, y = data()
+    (xt, yt), (xv, yv) = train_val_split(x, y, val_fraction=0.25, seed=1)
+    assert len(xv) == 25 and len(xt) == 75
+    ids = np.concatenate([xt[:, 0], xv[:, 0]])
+    assert sorted(ids.tolist()) == x[:, 0].tolist()
+    np.testing.assert_array_equal(yv, (xv[:, 0] // 3).astype(int) % 4)  # pairs stay together
+    (_, _), (xv2, _) = train_val_split(x, y, val_size=10, seed=1)
+    assert len(xv2) == 10
+
+
+def test_split_seed():
+    x, y = data()
+    a = train_val_split(x, y, seed=3)[1][0]
+    b = train_val_split(x, y, seed=3)[1][0]
+    c = train_val_split(x, y, seed=4)[1][0]
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_split_stratified_keeps_proportions():
+    y = np.array([0] * 90 + [1] * 10)
+    x = np.arange(100, dtype=np.float32)[:, None]
+    for seed in range(5):
+        (_, yt), (_, yv) = train_val_split(x, y, val_size=20, stratify=True, seed=seed)
+        assert np.bincount(yv).tolist() == [18, 2]
+        assert np.bincount(yt).tolist() == [72, 8]
+    # Uneven shares: still exactly val_size in total.
+    y = np.array([0] * 5 + [1] * 5 + [2] * 5)
+    (_, _), (_, yv) = train_val_split(np.zeros((15, 1)), y, val_size=4, stratify=True)
+    assert len(yv) == 4 and np.bincount(yv, minlength=3).max() == 2
+
+
+def test_split_errors():
+    x, y = data(10)
+    with pytest.raises(ConfigError):
+        train_val_split(x, y, val_fraction=1.0)
+    with pytest.raises(ConfigError):
+        train_val_split(x, y, val_size=10)
+    with pytest.raises(ShapeError):
+        train_val_split(x, y[:5])
