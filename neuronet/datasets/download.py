@@ -8,6 +8,7 @@ later run could mistake for a good one. Mirrors are tried in turn; the error lis
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
@@ -83,20 +84,26 @@ def download_dataset(
     dest_dir = Path(dest_dir)
     bases = list(spec.mirrors if mirrors is None else mirrors)
     paths = []
-    for f in spec.files:
-        dest = dest_dir / f.name
-        if not (dest.is_file() and _already_good(dest, f)):
-            urls = [base.rstrip("/") + "/" + f.name for base in bases]
-            download_file(
-                urls,
-                dest,
-                sha256=f.sha256,
-                size=f.size,
-                timeout=timeout,
-                progress=progress,
-                verify=None if f.sha256 else _check_idx,
-            )
-        paths.append(dest)
+    try:
+        for f in spec.files:
+            dest = dest_dir / f.name
+            if not (dest.is_file() and _already_good(dest, f)):
+                urls = [base.rstrip("/") + "/" + f.name for base in bases]
+                download_file(
+                    urls,
+                    dest,
+                    sha256=f.sha256,
+                    size=f.size,
+                    timeout=timeout,
+                    progress=progress,
+                    verify=None if f.sha256 else _check_idx,
+                )
+            paths.append(dest)
+    except BaseException:
+        # Leave no trace of a download that never delivered anything: drop an empty cache folder.
+        with contextlib.suppress(OSError):
+            dest_dir.rmdir()
+        raise
     return paths
 
 
