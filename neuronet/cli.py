@@ -162,20 +162,18 @@ def _load_data(name: str, data_dir, seed: int):
 
     path = Path(name)
     if path.suffix.lower() == ".csv":
-        data = datasets.load_csv(path)
-        x, y, names = data.X, data.y, data.class_names
+        x, y, names = datasets.load_csv(path)
         (x_tr, y_tr), (x_te, y_te) = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
         return (x_tr, y_tr), (x_te, y_te), names, {"source": str(path)}
     if path.is_dir():
-        data = datasets.load_image_folder(path)
-        x, y, names = data.X, data.y, data.class_names
+        x, y, names = datasets.load_image_folder(path)
         (x_tr, y_tr), (x_te, y_te) = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
         return (x_tr, y_tr), (x_te, y_te), names, {"source": str(path), "image_shape": [28, 28]}
     (x_tr, y_tr), (x_te, y_te) = datasets.load(name, data_dir=data_dir)
     meta = datasets.info(name)
     prep = {"dataset": meta.name}
-    if getattr(meta, "image_shape", None):
-        prep["image_shape"] = list(meta.image_shape)
+    if len(meta.shape) == 2:
+        prep["image_shape"] = list(meta.shape)
     return (x_tr, y_tr), (x_te, y_te), meta.class_names, prep
 
 

@@ -1,0 +1,122 @@
+"""The command line: each command end to end, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from neuronet import cli, datasets
+from neuronet.errors import DownloadError
+
+ROOT = Path(__file__).resolve().parent.parent
+pytest.importorskip("sklearn")
+
+
+@pytest.fixture(scope="module")
+def digits_model(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "digits.npz"
+    code = cli.main(["train", "--dataset", "digits", "--epochs", "15", "--layers", "32",
+                     "--output", str(out), "--no-progress", "--history", str(out.with_suffix(".json"))])
+    assert code == 0
+    return out
+
+
+def test_train_writes_model_and_reports_accuracy(digits_model, capsys):
+    assert digits_model.exists()
+    assert not digits_model.with_suffix(".ckpt.npz").exists()  # finished runs leave no checkpoint
+    history = json.loads(digits_model.with_suffix(".json").read_text())
+    assert len(history["loss"]) == 15 and history["loss"][-1] < history["loss"][0]
+
+
+def test_evaluate_prints_accuracy_and_per_class(digits_model, capsys):
+    assert cli.main(["evaluate", str(digits_model)]) == 0
+    out = capsys.readouterr().out
+    accuracy = float(out.split("accuracy")[1].split()[0])
+    assert accuracy > 0.85
+    assert out.count("examples)") == 10  # one line per class
+
+
+def test_info_describes_the_model(digits_model, capsys):
+    assert cli.main(["info", str(digits_model)]) == 0
+    out = capsys.readouterr().out
+    assert "Dense(64, 32" in out and "total parameters: 2,410" in out
+
+
+def test_predict_classifies_a_drawn_digit(digits_model, tmp_path, capsys):
+    Image = pytest.importorskip("PIL.Image")
+    ImageDraw = pytest.importorskip("PIL.ImageDraw")
+    img = Image.new("L", (120, 160), 255)
+    ImageDraw.Draw(img).line([(60, 20), (60, 140)], fill=0, width=14)  # a "1"
+    path = tmp_path / "one.png"
+    img.save(path)
+    assert cli.main(["predict", str(digits_model), str(path), "--top", "2"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(f"{path}: ") and line.count(",") == 1
+
+
+def test_datasets_lists_every_known_set(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cli.main(["datasets"]) == 0
+    out = capsys.readouterr().out
+    for name in ("mnist", "fashion-mnist", "kmnist", "digits", "moons"):
+        assert name in out
+
+
+def test_default_train_falls_back_to_digits_offline(monkeypatch, tmp_path, capsys):
+    """No MNIST anywhere and no network: one line says so, then the 8x8 digits are used."""
+    monkeypatch.setenv("NEURONET_DATA", str(tmp_path / "empty"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(datasets.locate, "SYSTEM_DATA_DIR", tmp_path / "system")
+
+    def offline(*args, **kwargs):
+        raise DownloadError("cannot connect (test: offline)")
+
+    monkeypatch.setattr(datasets.download, "download_dataset", offline)
+    monkeypatch.setattr(cli, "DEFAULTS", {**cli.DEFAULTS, "digits": {**cli.DEFAULTS["digits"], "epochs": 3}})
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["train", "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    notes = [line for line in captured.err.splitlines() if "MNIST is not available" in line]
+    assert len(notes) == 1
+    assert "test accuracy:" in captured.out and "models/digits.npz" in captured.out
+    assert (tmp_path / "models" / "digits.npz").exists()
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["train", "--no-such-option"], "unrecognized arguments"),
+    (["train", "--lr", "-1"], "positive number"),
+    (["train", "--epochs", "zero"], "positive integer"),
+    (["train", "--dataset", "no-such-set"], "no-such-set"),
+    (["train", "--dataset", "moons", "--activation", "wobbly", "--epochs", "1"], "unknown activation"),
+    (["evaluate", "missing-model.npz"], "missing-model.npz"),
+    (["info", "missing-model.npz"], "missing-model.npz"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_user_mistakes_are_one_line_and_exit_2(argv, fragment, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "neuronet.cli", *argv], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert fragment in lines[0] and "Traceback" not in result.stderr
+
+
+def test_train_on_a_csv_file(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    rows = ["a,b,c,label"] + [f"{a:.4f},{b:.4f},{c:.4f},{'yes' if t else 'no'}"
+                              for (a, b, c), t in zip(X, y, strict=True)]
+    csv = tmp_path / "points.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "csv.npz"
+    assert cli.main(["train", "--dataset", str(csv), "--epochs", "30", "--output", str(out),
+                     "--no-progress", "--val-split", "0"]) == 0
+    accuracy = float(capsys.readouterr().out.split("test accuracy:")[1].split()[0])
+    assert accuracy > 0.85
