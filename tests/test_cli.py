@@ -76,7 +76,7 @@ def test_default_train_falls_back_to_digits_offline(monkeypatch, tmp_path, capsy
     def offline(*args, **kwargs):
         raise DownloadError("cannot connect (test: offline)")
 
-    monkeypatch.setattr(datasets.download, "download_dataset", offline)
+    monkeypatch.setattr(datasets.catalog, "download_dataset", offline)
     monkeypatch.setattr(cli, "DEFAULTS", {**cli.DEFAULTS, "digits": {**cli.DEFAULTS["digits"], "epochs": 3}})
     monkeypatch.chdir(tmp_path)
     assert cli.main(["train", "--no-progress"]) == 0
