@@ -249,8 +249,9 @@ class _Reader:
             raise self.fail("the file is empty")
         try:
             self.zf = zipfile.ZipFile(self._file)
-        except zipfile.BadZipFile:
-            raise self.fail("not a neuronet model file (not a zip archive)") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            # Damage to the zip directory makes zipfile seek to impossible offsets (OSError) too.
+            raise self.fail(f"not a zip archive, or a damaged one ({_one_line(str(exc))})") from None
         names = [i.filename for i in self.zf.infolist()]
         if len(set(names)) != len(names):
             raise self.fail("corrupt: the archive lists an entry twice")
@@ -385,7 +386,7 @@ class _Reader:
                 if len(data) != nbytes:
                     raise self.fail(f"{label} is truncated")
                 f.read(1)   # reaching the end makes zipfile compare the CRC-32
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
             if "CRC" in str(exc):
                 raise self.fail(f"corrupt: checksum of {label} does not match (zip CRC-32)") from None
             raise self.fail(f"corrupt entry {label} ({_one_line(str(exc))})") from None
