@@ -120,3 +120,34 @@ def test_train_on_a_csv_file(tmp_path, capsys):
                      "--no-progress", "--val-split", "0"]) == 0
     accuracy = float(capsys.readouterr().out.split("test accuracy:")[1].split()[0])
     assert accuracy > 0.85
+
+
+def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path):
+    """SIGINT during `neuronet train`: stop after the batch, save, print the resume command, exit 130."""
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "m.npz"
+    argv = [sys.executable, "-m", "neuronet.cli", "train", "--dataset", "spiral", "--epochs", "100000",
+            "--batch-size", "8", "--output", str(out), "--no-progress"]
+    proc = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    checkpoint = out.with_suffix(".ckpt.npz")
+    deadline = time.monotonic() + 60
+    while not checkpoint.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert checkpoint.exists(), "no checkpoint was written"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "training interrupted" in err and "resume with: neuronet train" in err
+    assert "Traceback" not in err
+    resume_line = next(line for line in err.splitlines() if line.startswith("resume with:"))
+    assert f"--resume {checkpoint}" in resume_line
+    # the checkpoint it wrote loads and continues
+    result = subprocess.run([sys.executable, "-m", "neuronet.cli", "train", "--dataset", "spiral",
+                             "--epochs", "1", "--batch-size", "8", "--output", str(out), "--no-progress",
+                             "--resume", str(checkpoint)], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
