@@ -70,7 +70,7 @@ def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int
         fig.text(0.5, 0.5, f"no mistakes on these {len(y)} examples", ha="center", va="center")
         return finish(fig, path)
     rows, cols = grid_shape(len(wrong), max_cols=8)
-    fig = new_figure(1.45 * cols, 1.6 * rows + 0.5)
+    fig = new_figure(max(1.45 * cols, 4.5), 1.6 * rows + 0.6)
     axes = fig.subplots(rows, cols, squeeze=False)
     for k, ax in enumerate(axes.flat):
         ax.set_axis_off()
@@ -80,6 +80,5 @@ def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int
         ax.imshow(X2[i].reshape(h, w), cmap="gray_r", interpolation="nearest")
         ax.set_title(f"true {name(int(y[i]))}\nsaid {name(int(pred[i]))} ({conf[i]:.0%})", fontsize=8,
                      color="#b2182b")
-    fig.suptitle(f"{n_wrong} of {len(y)} misclassified; the {len(wrong)} most confident mistakes",
-                 fontsize=11)
+    fig.suptitle(f"{n_wrong} of {len(y)} misclassified\n(most confident first)", fontsize=10)
     return finish(fig, path)

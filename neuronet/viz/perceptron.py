@@ -35,7 +35,9 @@ def _draw_step(ax, w, b, X, y, lims, title) -> None:
     ax.set_ylim(y0, y1)
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_title(f"{title}\nw=({w[0]:.2g}, {w[1]:.2g}) b={b:.2g}, {int(wrong.sum())} wrong", fontsize=8)
+    # "+ 0" turns -0.0 into 0.0, so a title never reads "b=-0".
+    weights = f"w=({w[0] + 0:.2g}, {w[1] + 0:.2g}) b={b + 0:.2g}"
+    ax.set_title(f"{title}\n{weights}, {int(wrong.sum())} wrong", fontsize=8)
 
 
 def _prepare(history, X, y):
@@ -68,8 +70,10 @@ def plot_perceptron_steps(history, X, y, max_panels: int = 12, path=None):
         label = "start" if s == 0 else f"after update {s}"
         ax = fig.add_subplot(rows, cols, k + 1)
         _draw_step(ax, np.asarray(w, dtype=float), float(b), X, y, lims, label)
-    verdict = getattr(history, "message", "")
-    fig.suptitle(f"Perceptron learning rule, {len(steps) - 1} updates: {verdict}", fontsize=10)
+    verdict = ("converged: every point on the right side" if getattr(history, "converged", False)
+               else "not converged: no line separates the classes?")
+    fig.suptitle(f"Perceptron learning rule, {len(steps) - 1} updates; {verdict}\n"
+                 "(shaded: where it outputs 1 · red rings: points it still gets wrong)", fontsize=10)
     return finish(fig, path)
 
 
