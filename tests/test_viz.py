@@ -10,7 +10,7 @@ from neuronet import viz  # noqa: E402
 from neuronet.errors import ConfigError, ShapeError  # noqa: E402
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
-XOR_Y = np.array([0, 1, 1, 0])
+GATES = [[0, 0, 0, 1], [0, 1, 1, 1]]   # AND, OR
 
 
 def _blobs(seed, k=3, n=30):
@@ -32,7 +32,8 @@ def _images(seed, n=40, side=4, k=3):
 def _history(seed):
     X, y = _blobs(0)
     net = _net([2, 5, 3], seed)
-    return net.fit(X, y, epochs=3, batch_size=16, validation_data=(X, y), optimizer=nn.Adam(0.01 * seed + 0.01))
+    return net.fit(X, y, epochs=3, batch_size=16, validation_data=(X, y),
+                   optimizer=nn.Adam(0.01 * seed + 0.01))
 
 
 def _perceptron_history(targets):
@@ -57,11 +58,11 @@ CASES = {
     "activation_histograms": lambda v, p: viz.plot_activation_histograms(_net([16, 8, 3], v, "relu"), X_IMG0,
                                                                          path=p),
     "confusion": lambda v, p: viz.plot_confusion([0, 1, 2, 2], [[0, 1, 2, 1], [2, 1, 0, 2]][v], path=p),
-    "mistakes": lambda v, p: viz.plot_mistakes(_net([16, 6, 3], v), X_IMG0, Y_IMG0, path=p),
+    "mistakes": lambda v, p: viz.plot_mistakes(_net([16, 6, 3], v), X_IMG0, Y_IMG0, max_images=6, path=p),
     "decision_regions": lambda v, p: viz.plot_decision_regions(_net([2, 4, 3], v), *_blobs(0), path=p),
     "hidden_units": lambda v, p: viz.plot_hidden_units(_net([2, 4, 3], v), *_blobs(0)[:1], path=p),
-    "perceptron_steps": lambda v, p: viz.plot_perceptron_steps(_perceptron_history([[0, 0, 0, 1], [0, 1, 1, 1]][v]),
-                                                               XOR_X, [[0, 0, 0, 1], [0, 1, 1, 1]][v], path=p),
+    "perceptron_steps": lambda v, p: viz.plot_perceptron_steps(_perceptron_history(GATES[v]), XOR_X, GATES[v],
+                                                               path=p),
 }
 
 
@@ -97,7 +98,8 @@ def test_gradient_norm_recorder_and_plot(tmp_path):
     assert [len(b) for b in rec.batch_norms] == [9, 9, 9]
     assert [len(e) for e in rec.epoch_norms] == [3, 3, 3]
     # The last batch's recorded norm is the norm of the gradient left in the layer.
-    assert rec.batch_norms[-1][-1] == pytest.approx(float(np.linalg.norm(net.layers[-1].grads["W"])), rel=1e-5)
+    last = float(np.linalg.norm(net.layers[-1].grads["W"]))
+    assert rec.batch_norms[-1][-1] == pytest.approx(last, rel=1e-5)
     assert rec.epoch_norms[0][0] == pytest.approx(np.mean(rec.batch_norms[0][:3]))
     viz.plot_gradient_norms(rec, path=tmp_path / "g.png")
     viz.plot_gradient_norms(rec, path=tmp_path / "g.svg")

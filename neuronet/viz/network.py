@@ -72,7 +72,8 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
             ax.plot([x0, x1], [y0, y1], color=POSITIVE if w >= 0 else NEGATIVE, lw=0.3 + 3.2 * strength,
                     alpha=0.15 + 0.75 * strength, zorder=1, solid_capstyle="round")
             if label_weights:
-                t = 0.28 if y1 >= y0 else 0.72
+                # Label near the end where fewer edges meet, so the numbers do not pile up.
+                t = 0.3 if len(j_idx) <= len(i_idx) else 0.7
                 ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{w:.2f}", fontsize=7, ha="center",
                         va="center", color=POSITIVE if w >= 0 else NEGATIVE, zorder=3,
                         bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
