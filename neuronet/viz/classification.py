@@ -31,8 +31,15 @@ def plot_confusion(y_true, y_pred, n_classes: int | None = None, class_names=Non
     for i in range(k):
         for j in range(k):
             text = f"{shown[i, j]:.2f}" if normalize else str(cm[i, j])
-            ax.text(j, i, text, ha="center", va="center", fontsize=8 if k <= 12 else 6,
-                    color="white" if shown[i, j] > 0.55 * peak else "black")
+            # Zeros fade out and off-diagonal counts stand out in red: the errors are the story.
+            if cm[i, j] == 0:
+                text, colour, weight = "·", "#bbbbbb", "normal"
+            elif i != j:
+                colour, weight = "#b2182b", "bold"
+            else:
+                colour, weight = ("white" if shown[i, j] > 0.55 * peak else "black"), "normal"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8 if k <= 12 else 6, color=colour,
+                    fontweight=weight)
     ax.set_xticks(range(k), names, rotation=45 if max(map(len, names)) > 3 else 0, ha="right"
                   if max(map(len, names)) > 3 else "center")
     ax.set_yticks(range(k), names)
