@@ -1,0 +1,68 @@
+"""Regenerate the figures shown in the README from the code in this repository.
+
+    python docs/make_figures.py            # writes docs/figures/*.png (each well under 150 KB)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import neuronet as nn
+from neuronet import viz
+
+OUT = Path(__file__).parent / "figures"
+
+
+def spiral(n_per_class: int = 100, classes: int = 3, noise: float = 0.2, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    r = np.tile(np.linspace(0.05, 1, n_per_class), classes)
+    label = np.repeat(np.arange(classes), n_per_class)
+    theta = label * 2 * np.pi / classes + r * 4 + rng.normal(0, noise, r.size)
+    return np.column_stack([r * np.sin(theta), r * np.cos(theta)]).astype(np.float32), label
+
+
+def digits():
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    X, y = (data.data / 16.0).astype(np.float32), data.target
+    order = np.random.default_rng(0).permutation(len(X))
+    cut = int(0.8 * len(X))
+    return X[order[:cut]], y[order[:cut]], X[order[cut:]], y[order[cut:]]
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    viz.plot_activations(["step", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "softplus", "softmax"],
+                         path=OUT / "activations.png")
+    viz.plot_neuron(nn.Neuron([0.8, -1.2, 0.5], bias=0.3), [1.0, 0.5, 2.0], path=OUT / "neuron.png")
+
+    X4 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    xor = nn.Perceptron(2).fit(X4, np.array([0, 1, 1, 0]), epochs=3)
+    viz.plot_perceptron_steps(xor, X4, [0, 1, 1, 0], max_panels=8, path=OUT / "perceptron_xor.png")
+
+    xor_net = nn.mlp([2, 4, 1], activation="tanh", seed=3)
+    xor_net.fit(X4.astype(np.float32), [0, 1, 1, 0], epochs=500, batch_size=4, optimizer=nn.Adam(0.05))
+    viz.plot_network(xor_net, x=X4[1], path=OUT / "xor_network.png")
+
+    Xs, ys = spiral()
+    net = nn.mlp([2, 64, 64, 3], activation="relu", seed=0)
+    net.fit(Xs, ys, epochs=300, batch_size=32, optimizer=nn.Adam(0.01))
+    viz.plot_decision_regions(net, Xs, ys, path=OUT / "spiral_regions.png")
+
+    X_train, y_train, X_test, y_test = digits()
+    runs = {}
+    for hidden in ("sigmoid", "relu"):
+        net = nn.mlp([64, 32, 10], activation=hidden, seed=0)
+        runs[f"{hidden} 64-32-10"] = net.fit(X_train, y_train, epochs=30, batch_size=32,
+                                              optimizer=nn.Adam(3e-3), validation_data=(X_test, y_test))
+    viz.plot_history(runs, path=OUT / "digits_history.png")
+    viz.plot_confusion(y_test, net.predict(X_test), n_classes=10, path=OUT / "digits_confusion.png")
+    for p in sorted(OUT.glob("*.png")):
+        print(f"{p}  {p.stat().st_size / 1024:.0f} KB")
+
+
+if __name__ == "__main__":
+    main()

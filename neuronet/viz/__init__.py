@@ -1,0 +1,27 @@
+"""Figures for every idea in neuronet, drawn from the real objects (needs matplotlib).
+
+Every function returns a :class:`matplotlib.figure.Figure` and, given ``path=``, also saves it; the
+file's suffix picks the format (.png, .svg or .pdf). Figures are made without ``pyplot``, so nothing
+global changes and no display is needed.
+
+>>> from neuronet import viz
+>>> viz.plot_activations(path="activations.png")            # doctest: +SKIP
+>>> viz.plot_decision_regions(net, X, y, path="regions.svg")  # doctest: +SKIP
+"""
+
+from ._base import pixels
+from .activations import plot_activation, plot_activations
+from .classification import plot_confusion, plot_mistakes
+from .network import plot_network
+from .neuron import plot_neuron
+from .perceptron import animate_perceptron, plot_perceptron_steps
+from .regions import plot_decision_regions, plot_hidden_units
+from .training import GradientNormRecorder, plot_gradient_norms, plot_history
+from .weights import dead_fraction, plot_activation_histograms, plot_weights
+
+__all__ = [
+    "GradientNormRecorder", "animate_perceptron", "dead_fraction", "pixels", "plot_activation",
+    "plot_activation_histograms", "plot_activations", "plot_confusion", "plot_decision_regions",
+    "plot_gradient_norms", "plot_hidden_units", "plot_history", "plot_mistakes", "plot_network",
+    "plot_neuron", "plot_perceptron_steps", "plot_weights",
+]

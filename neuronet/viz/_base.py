@@ -1,0 +1,110 @@
+"""What every figure function shares: a pyplot-free Figure, saving by suffix, colours.
+
+Figures are built from :class:`matplotlib.figure.Figure` with an Agg canvas attached, never through
+``pyplot``, so drawing leaves no global state behind and works on machines without a display.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError
+
+# Saving picks the format from the file's suffix.
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+# One colour per class, readable on white and for the common forms of colour blindness.
+CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+POSITIVE, NEGATIVE = "#2166ac", "#b2182b"   # weight signs: blue excites, red inhibits
+
+
+def require_matplotlib():
+    """Import matplotlib, or raise ConfigError saying which extra to install."""
+    try:
+        import matplotlib  # noqa: F401
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+        from matplotlib.figure import Figure  # noqa: F401
+    except ImportError:
+        raise ConfigError('plotting needs matplotlib: pip install "neuronet[plot]"') from None
+    import matplotlib
+
+    return matplotlib
+
+
+def new_figure(width: float, height: float, layout: str | None = "constrained"):
+    """A fresh Figure of ``width`` x ``height`` inches with its own Agg canvas."""
+    require_matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100, layout=layout)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def check_path(path) -> Path:
+    """``path`` as a Path whose suffix is a format we can write, or a ConfigError."""
+    p = Path(path)
+    if p.suffix.lower() not in FORMATS:
+        raise ConfigError(f"cannot save a figure as {p.name!r}: use a .png, .svg or .pdf file name")
+    return p
+
+
+def finish(fig, path=None, dpi: int = 100):
+    """Save ``fig`` to ``path`` when one is given (format from the suffix) and return it."""
+    if path is not None:
+        p = check_path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fmt = FORMATS[p.suffix.lower()]
+        # No creation date in the file, so the same figure always gives the same bytes.
+        metadata = {"Date": None} if fmt == "svg" else ({"CreationDate": None} if fmt == "pdf" else None)
+        fig.savefig(p, format=fmt, dpi=dpi, metadata=metadata)
+    return fig
+
+
+def pixels(fig) -> np.ndarray:
+    """The rendered figure as an (height, width, 4) uint8 RGBA array (for tests and comparisons)."""
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def grid_shape(n: int, max_cols: int = 8) -> tuple[int, int]:
+    """(rows, cols) for ``n`` small panels, as square as ``max_cols`` allows."""
+    cols = min(max_cols, max(1, int(np.ceil(np.sqrt(n)))))
+    return int(np.ceil(n / cols)), cols
+
+
+def dense_layers(net) -> list:
+    """The Dense layers of a network, in order (Dropout and other parameter-free layers skipped)."""
+    from ..layers import Dense
+
+    return [layer for layer in net.layers if isinstance(layer, Dense)]
+
+
+def layer_outputs(net, X) -> list[np.ndarray]:
+    """The activations of every Dense layer for a batch X: a list of (n, units) arrays."""
+    from ..layers import Dense
+
+    x = net.check_inputs(X)
+    out = []
+    for layer in net.layers:
+        x = layer.forward(x, training=False)
+        if isinstance(layer, Dense):
+            out.append(x)
+    return out
+
+
+def image_shape_for(n: int, image_shape=None) -> tuple[int, int]:
+    """The (height, width) to show an n-value vector as a picture: given, or a square."""
+    if image_shape is not None:
+        h, w = (int(s) for s in image_shape)
+        if h * w != n:
+            raise ConfigError(f"image_shape {tuple(image_shape)} has {h * w} pixels, but the inputs have {n}")
+        return h, w
+    side = int(round(np.sqrt(n)))
+    if side * side != n:
+        raise ConfigError(f"{n} inputs are not a square picture; pass image_shape=(height, width)")
+    return side, side

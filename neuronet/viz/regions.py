@@ -1,0 +1,109 @@
+"""Two-dimensional pictures of what a network computes: decision regions and hidden-unit responses."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ConfigError, ShapeError
+from ._base import CLASS_COLOURS, dense_layers, finish, grid_shape, layer_outputs, new_figure
+
+
+def _plane(X: np.ndarray, resolution: int, margin: float = 0.15):
+    """A (resolution², 2) grid covering the points X plus a margin, and its two axes."""
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = (hi - lo) * margin + 1e-9
+    gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+    gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    return np.column_stack([xx.ravel(), yy.ravel()]), gx, gy
+
+
+def _check_2d(X, name="X") -> np.ndarray:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ShapeError(f"{name} must be 2-D points of shape (n, 2) for this figure; got {X.shape}")
+    return X
+
+
+def _scatter(ax, X, y) -> None:
+    for c in np.unique(y):
+        pts = X[y == c]
+        ax.scatter(pts[:, 0], pts[:, 1], s=14, color=CLASS_COLOURS[int(c) % 10], edgecolor="white",
+                   linewidth=0.5, label=f"class {int(c)}", zorder=3)
+
+
+def plot_decision_regions(net, X, y, resolution: int = 200, path=None):
+    """The plane coloured by the class ``net`` predicts at each point, with the training points.
+
+    Works for any number of classes: each region takes its class's colour, paler where the network is
+    less sure (the largest probability is lower); the decision boundaries are drawn as lines. ``net``
+    needs ``predict_proba`` (a Network) or at least ``predict`` (a Perceptron).
+    """
+    from matplotlib.colors import to_rgb
+
+    X = _check_2d(X)
+    y = np.asarray(y).reshape(-1).astype(np.int64)
+    grid, gx, gy = _plane(X, resolution)
+    if hasattr(net, "predict_proba"):
+        proba = np.asarray(net.predict_proba(grid), dtype=np.float64)
+        if proba.shape[1] == 1:
+            proba = np.hstack([1 - proba, proba])
+    else:
+        pred = np.asarray(net.predict(grid)).astype(np.int64)
+        proba = np.eye(max(int(pred.max()), int(y.max())) + 1)[pred]
+    pred = proba.argmax(axis=1)
+    k = max(proba.shape[1], int(y.max()) + 1)
+    # Confidence runs from 1/k (a coin toss) to 1; map it to how strongly the class colour shows.
+    conf = (proba.max(axis=1) - 1 / k) / (1 - 1 / k)
+    colours = np.array([to_rgb(CLASS_COLOURS[c % 10]) for c in range(k)])
+    strength = 0.25 + 0.45 * conf[:, None]
+    rgb = 1 - strength * (1 - colours[pred])
+    fig = new_figure(5.6, 4.8)
+    ax = fig.add_subplot()
+    extent = (gx[0], gx[-1], gy[0], gy[-1])
+    ax.imshow(rgb.reshape(resolution, resolution, 3), origin="lower", extent=extent, aspect="auto",
+              interpolation="bilinear")
+    ax.contour(gx, gy, pred.reshape(resolution, resolution), levels=np.arange(k) + 0.5, colors="black",
+               linewidths=0.8)
+    _scatter(ax, X, y)
+    acc = np.mean(np.asarray(net.predict(X)).reshape(-1) == y)
+    ax.set_title(f"Decision regions ({k} classes, training accuracy {acc:.1%})")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.legend(fontsize=8, loc="best", framealpha=0.8)
+    return finish(fig, path)
+
+
+def plot_hidden_units(net, X, layer: int = 0, y=None, resolution: int = 80, max_units: int = 16, path=None):
+    """What each unit of Dense layer ``layer`` responds to: its activation over the input plane.
+
+    One small map per unit (bright = strongly active), with the points X on top (coloured by ``y`` if
+    given). For the first layer each map is a smoothed half-plane: one line through the data; deeper
+    layers combine those lines into curves.
+    """
+    X = _check_2d(X)
+    dense = dense_layers(net)
+    if not 0 <= layer < len(dense):
+        raise ConfigError(f"layer must be between 0 and {len(dense) - 1}, got {layer}")
+    grid, gx, gy = _plane(X, resolution)
+    acts = layer_outputs(net, grid)[layer]
+    n = min(acts.shape[1], max_units)
+    rows, cols = grid_shape(n, max_cols=4 if n <= 8 else 6)
+    fig = new_figure(2.3 * cols, 2.2 * rows + 0.5)
+    axes = fig.subplots(rows, cols, squeeze=False)
+    extent = (gx[0], gx[-1], gy[0], gy[-1])
+    colours = (np.array(CLASS_COLOURS)[np.asarray(y).astype(int) % 10] if y is not None else "white")
+    for k, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if k >= n:
+            ax.set_axis_off()
+            continue
+        ax.imshow(acts[:, k].reshape(resolution, resolution), origin="lower", extent=extent, aspect="auto",
+                  cmap="magma")
+        ax.scatter(X[:, 0], X[:, 1], s=4, c=colours, edgecolor="black", linewidth=0.2)
+        ax.set_title(f"unit {k}", fontsize=8)
+    name = dense[layer].activation.name
+    more = f" (first {n} of {acts.shape[1]})" if n < acts.shape[1] else ""
+    fig.suptitle(f"What each {name} unit of layer {layer + 1} responds to{more}", fontsize=11)
+    return finish(fig, path)

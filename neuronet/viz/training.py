@@ -1,0 +1,136 @@
+"""Figures of training over time: loss and accuracy curves, and per-layer gradient norms."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..callbacks import Callback
+from ..errors import ConfigError
+from ._base import CLASS_COLOURS, dense_layers, finish, new_figure
+
+
+def _is_history(obj) -> bool:
+    return isinstance(obj, dict) and "loss" in obj and not isinstance(obj["loss"], dict)
+
+
+def _has_values(values) -> bool:
+    return any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values or [])
+
+
+def plot_history(history, path=None):
+    """Loss and accuracy per epoch, training (solid) vs validation (dashed).
+
+    ``history`` is one :class:`~neuronet.training.History` (or a plain dict with the same keys), or a
+    dict ``{run name: history}`` to overlay several runs, one colour each. The accuracy panel is left
+    out when no run recorded accuracy.
+    """
+    runs = {"": history} if _is_history(history) else dict(history)
+    if not runs or not all(_is_history(h) for h in runs.values()):
+        raise ConfigError("plot_history needs a History (a dict with a 'loss' list) or a dict of them")
+    panels = [("loss", "loss")]
+    if any(_has_values(h.get("accuracy")) or _has_values(h.get("val_accuracy")) for h in runs.values()):
+        panels.append(("accuracy", "accuracy"))
+    fig = new_figure(5.0 * len(panels), 3.6)
+    for p, (key, label) in enumerate(panels):
+        ax = fig.add_subplot(1, len(panels), p + 1)
+        for r, (name, h) in enumerate(runs.items()):
+            colour = CLASS_COLOURS[r % len(CLASS_COLOURS)]
+            for prefix, style, what in (("", "-", "training"), ("val_", "--", "validation")):
+                values = h.get(prefix + key)
+                if not _has_values(values):
+                    continue
+                epochs = np.arange(1, len(values) + 1)
+                tag = f"{name}: {what}" if name else what
+                ax.plot(epochs, np.asarray(values, dtype=float), style, color=colour, lw=1.8,
+                        marker="o" if len(values) <= 30 else None, ms=3, label=tag)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.set_title(f"{label} per epoch")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        if key == "loss" and all(min(v for v in h["loss"] if v == v) > 0 for h in runs.values()
+                                 if _has_values(h["loss"])):
+            ax.set_yscale("log")
+    return finish(fig, path)
+
+
+class GradientNormRecorder(Callback):
+    """A callback that records the L2 norm of each Dense layer's weight gradient after every batch.
+
+    ``batch_norms[i]`` is the list of layer i's ‖dL/dW‖ for every batch in order, and
+    ``epoch_norms[i]`` their mean over each epoch; ``names[i]`` labels the layer. The gradients are
+    those the optimiser used (after any clipping). Vanishing gradients show up as early layers whose
+    norms sit orders of magnitude below the last layer's.
+
+    >>> rec = GradientNormRecorder()
+    >>> net.fit(X, y, epochs=5, callbacks=[rec])          # doctest: +SKIP
+    >>> plot_gradient_norms(rec, path="grads.png")        # doctest: +SKIP
+    """
+
+    def __init__(self, every: int = 1):
+        if every < 1:
+            raise ConfigError(f"GradientNormRecorder: every must be >= 1, got {every}")
+        self.every = int(every)
+        self.names: list[str] = []
+        self.batch_norms: list[list[float]] = []
+        self.epoch_norms: list[list[float]] = []
+        self.batches_per_epoch: int = 0
+        self._this_epoch: list[list[float]] = []
+        self._count = 0
+
+    def on_train_begin(self, network, optimizer) -> None:
+        dense = dense_layers(network)
+        if not self.names:
+            self.names = [f"layer {i + 1} ({d.n_in}→{d.n_out}, {d.activation.name})"
+                          for i, d in enumerate(dense)]
+            self.batch_norms = [[] for _ in dense]
+            self.epoch_norms = [[] for _ in dense]
+        self._this_epoch = [[] for _ in dense]
+
+    def on_batch_end(self, network, epoch, batch, n_batches, loss) -> None:
+        self.batches_per_epoch = n_batches
+        self._count += 1
+        if (self._count - 1) % self.every:
+            return
+        if not self.names:                   # used without on_train_begin
+            self.on_train_begin(network, None)
+        for i, layer in enumerate(dense_layers(network)):
+            g = layer.grads["W"]
+            norm = float(np.sqrt(np.vdot(g, g)))
+            self.batch_norms[i].append(norm)
+            self._this_epoch[i].append(norm)
+
+    def on_epoch_end(self, network, epoch, logs) -> bool:
+        for i, norms in enumerate(self._this_epoch):
+            self.epoch_norms[i].append(float(np.mean(norms)) if norms else float("nan"))
+        self._this_epoch = [[] for _ in self._this_epoch]
+        return False
+
+
+def plot_gradient_norms(recorder: GradientNormRecorder, path=None):
+    """Per-layer gradient norms over training from a :class:`GradientNormRecorder` (log scale):
+    every recorded batch faintly, and the per-epoch means as dots."""
+    if not recorder.batch_norms or not any(recorder.batch_norms):
+        raise ConfigError("the GradientNormRecorder is empty: pass it to fit(callbacks=[...]) first")
+    fig = new_figure(7.0, 3.8)
+    ax = fig.add_subplot()
+    per_epoch = max(1, recorder.batches_per_epoch / recorder.every)
+    for i, (name, norms) in enumerate(zip(recorder.names, recorder.batch_norms, strict=True)):
+        colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
+        steps = np.arange(1, len(norms) + 1) / per_epoch
+        ax.plot(steps, np.maximum(norms, 1e-30), color=colour, lw=0.8, alpha=0.45)
+        means = recorder.epoch_norms[i]
+        if means:
+            ax.plot(np.arange(1, len(means) + 1), np.maximum(means, 1e-30), "o-", color=colour, ms=4,
+                    lw=1.5, label=name)
+        else:
+            ax.plot([], [], color=colour, label=name)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("‖dL/dW‖ (L2 norm)")
+    ax.set_title("Gradient norm per layer (lines: batches, dots: epoch means)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    return finish(fig, path)

@@ -1,0 +1,38 @@
+"""Every example script runs, quickly, and writes the figures it promises."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("[0-9][0-9]_*.py"))
+NEEDS_SKLEARN = {"06_digits.py", "07_what_the_network_learned.py"}
+
+
+def test_examples_are_numbered_from_01_to_07():
+    assert [p.name[:2] for p in EXAMPLES] == ["01", "02", "03", "04", "05", "06", "07"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.stem)
+def test_example_runs_and_saves_its_figures(script, tmp_path):
+    if script.name in NEEDS_SKLEARN:
+        pytest.importorskip("sklearn")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], capture_output=True,
+                          text=True, timeout=120, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "figures in" in done.stdout
+    figures = sorted(p for p in tmp_path.rglob("*") if p.suffix in {".png", ".svg", ".gif", ".html"})
+    assert figures, "no figures written"
+    assert all(p.stat().st_size > 1000 for p in figures)
+    # Every figure the script names in its last line exists.
+    named = [w.strip(",;") for w in done.stdout.splitlines()[-1].split() if w.strip(",;").endswith(".png")]
+    for name in named:
+        if "<" not in name:
+            assert (tmp_path / name).exists(), name

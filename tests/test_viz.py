@@ -1,0 +1,160 @@
+"""Every figure function draws, saves PNG and SVG, and draws something that depends on its input."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+
+import neuronet as nn  # noqa: E402
+from neuronet import viz  # noqa: E402
+from neuronet.errors import ConfigError, ShapeError  # noqa: E402
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+GATES = [[0, 0, 0, 1], [0, 1, 1, 1]]   # AND, OR
+
+
+def _blobs(seed, k=3, n=30):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0, 3, (k, 2))
+    y = np.repeat(np.arange(k), n)
+    return (centres[y] + rng.normal(0, 0.5, (k * n, 2))).astype(np.float32), y
+
+
+def _net(sizes, seed, activation="tanh"):
+    return nn.mlp(sizes, activation=activation, seed=seed)
+
+
+def _images(seed, n=40, side=4, k=3):
+    rng = np.random.default_rng(seed)
+    return rng.random((n, side * side)).astype(np.float32), rng.integers(0, k, n)
+
+
+def _history(seed):
+    X, y = _blobs(0)
+    net = _net([2, 5, 3], seed)
+    return net.fit(X, y, epochs=3, batch_size=16, validation_data=(X, y),
+                   optimizer=nn.Adam(0.01 * seed + 0.01))
+
+
+def _perceptron_history(targets):
+    return nn.Perceptron(2).fit(XOR_X, np.array(targets), epochs=5)
+
+
+# name -> (function of variant 0/1 returning a Figure drawn with path=...)
+X_IMG0, Y_IMG0 = _images(0)
+CASES = {
+    "activation": lambda v, p: viz.plot_activation(["sigmoid", "relu"][v], path=p),
+    "activations": lambda v, p: viz.plot_activations([["tanh", "softmax"], ["elu", "gelu"]][v], path=p),
+    "neuron": lambda v, p: viz.plot_neuron(nn.Neuron([1.0, -2.0], 0.5), [[1, 0], [0, 1]][v], path=p),
+    "perceptron_neuron": lambda v, p: viz.plot_neuron(nn.Perceptron(2, [1, 1], threshold=1.5 + v), [1, 1],
+                                                      path=p),
+    "network": lambda v, p: viz.plot_network(_net([2, 3, 1], v), path=p),
+    "network_x": lambda v, p: viz.plot_network(_net([2, 3, 1], 0), x=[[0, 1], [1, 1]][v], path=p),
+    "network_wide": lambda v, p: viz.plot_network(_net([40, 20, 3], v, "relu"), x=X_IMG0[0, :1].repeat(40),
+                                                  path=p),
+    "history": lambda v, p: viz.plot_history(_history(v), path=p),
+    "histories": lambda v, p: viz.plot_history({"a": _history(0), "b": _history(1 + v)}, path=p),
+    "weights": lambda v, p: viz.plot_weights(_net([16, 6, 3], v), path=p),
+    "activation_histograms": lambda v, p: viz.plot_activation_histograms(_net([16, 8, 3], v, "relu"), X_IMG0,
+                                                                         path=p),
+    "confusion": lambda v, p: viz.plot_confusion([0, 1, 2, 2], [[0, 1, 2, 1], [2, 1, 0, 2]][v], path=p),
+    "mistakes": lambda v, p: viz.plot_mistakes(_net([16, 6, 3], v), X_IMG0, Y_IMG0, max_images=6, path=p),
+    "decision_regions": lambda v, p: viz.plot_decision_regions(_net([2, 4, 3], v), *_blobs(0), path=p),
+    "hidden_units": lambda v, p: viz.plot_hidden_units(_net([2, 4, 3], v), *_blobs(0)[:1], path=p),
+    "perceptron_steps": lambda v, p: viz.plot_perceptron_steps(_perceptron_history(GATES[v]), XOR_X, GATES[v],
+                                                               path=p),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_figure_saves_png_and_svg_and_depends_on_input(name, tmp_path):
+    draw = CASES[name]
+    draw(0, tmp_path / "f.png")
+    assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "f.png").stat().st_size > 2000
+    draw(0, tmp_path / "f.svg")
+    svg = (tmp_path / "f.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and len(svg) > 2000
+    a, b = viz.pixels(draw(0, None)), viz.pixels(draw(1, None))
+    assert a.shape != b.shape or np.any(a != b), "two different inputs gave the same picture"
+    # The same input draws the same picture, so the difference above comes from the input.
+    again = viz.pixels(draw(0, None))
+    assert again.shape == a.shape and np.array_equal(again, a)
+
+
+def test_every_figure_function_is_covered():
+    public = {n for n in viz.__all__ if n.startswith("plot_")}
+    covered = {"plot_" + n for n in CASES} | {"plot_activations", "plot_gradient_norms", "plot_network"}
+    covered |= {"plot_neuron", "plot_history"}
+    assert public <= covered
+
+
+def test_gradient_norm_recorder_and_plot(tmp_path):
+    X, y = _blobs(0)
+    net = _net([2, 6, 6, 3], 0, "sigmoid")
+    rec = viz.GradientNormRecorder()
+    net.fit(X, y, epochs=3, batch_size=30, callbacks=[rec])  # 3 batches per epoch
+    assert len(rec.names) == 3
+    assert [len(b) for b in rec.batch_norms] == [9, 9, 9]
+    assert [len(e) for e in rec.epoch_norms] == [3, 3, 3]
+    # The last batch's recorded norm is the norm of the gradient left in the layer.
+    last = float(np.linalg.norm(net.layers[-1].grads["W"]))
+    assert rec.batch_norms[-1][-1] == pytest.approx(last, rel=1e-5)
+    assert rec.epoch_norms[0][0] == pytest.approx(np.mean(rec.batch_norms[0][:3]))
+    viz.plot_gradient_norms(rec, path=tmp_path / "g.png")
+    viz.plot_gradient_norms(rec, path=tmp_path / "g.svg")
+    assert (tmp_path / "g.png").stat().st_size > 1000 and (tmp_path / "g.svg").stat().st_size > 1000
+    with pytest.raises(ConfigError, match="empty"):
+        viz.plot_gradient_norms(viz.GradientNormRecorder())
+
+
+def test_animation_writes_a_gif_with_one_frame_per_step(tmp_path):
+    from PIL import Image
+
+    history = _perceptron_history([0, 0, 0, 1])
+    viz.animate_perceptron(history, XOR_X, [0, 0, 0, 1], path=tmp_path / "p.gif")
+    with Image.open(tmp_path / "p.gif") as im:
+        assert im.format == "GIF" and im.n_frames == len(history.steps)
+    with pytest.raises(ConfigError, match="gif"):
+        viz.animate_perceptron(history, XOR_X, [0, 0, 0, 1], path=tmp_path / "p.png")
+
+
+def test_dead_fraction_counts_units_silent_on_every_example():
+    a = np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0]])
+    assert viz.dead_fraction(a) == 0.5
+
+
+def test_bad_inputs_raise_one_line_errors(tmp_path):
+    with pytest.raises(ConfigError, match=r"\.png, \.svg"):
+        viz.plot_activation("relu", path=tmp_path / "x.jpg")
+    with pytest.raises(ConfigError, match="unknown activation"):
+        viz.plot_activation("nope")
+    with pytest.raises(ConfigError, match="image_shape"):
+        viz.plot_weights(_net([10, 3, 2], 0))
+    with pytest.raises(ShapeError, match=r"\(n, 2\)"):
+        viz.plot_decision_regions(_net([3, 2], 0), np.zeros((4, 3)), [0, 1, 0, 1])
+    with pytest.raises(ShapeError, match="2 weights"):
+        viz.plot_neuron(nn.Neuron([1.0, 2.0]), [1, 2, 3])
+
+
+def test_missing_matplotlib_names_the_extra(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(ConfigError, match=r'pip install "neuronet\[plot\]"'):
+        viz.plot_activation("relu")
+
+
+def test_no_pyplot_state_is_touched():
+    import sys
+
+    viz.plot_activation("tanh")
+    viz.plot_network(_net([2, 2, 1], 0))
+    assert "matplotlib.pyplot" not in sys.modules or not sys.modules["matplotlib.pyplot"].get_fignums()
