@@ -88,7 +88,7 @@ class Network:
         """
         if self._fused:
             return self.loss.fused(self.layers[-1]._z, output, targets)
-        return self.loss(output, targets), self.loss.gradient(output, targets)
+        return self.loss.value_and_gradient(output, targets)
 
     def backward(self, grad: np.ndarray) -> None:
         """Backpropagate ``grad`` (from :meth:`loss_and_gradient`) and fill every layer's ``grads``."""
