@@ -1,7 +1,7 @@
 """Side-by-side speed benchmark: neuronet against PyTorch (CPU) on Fashion-MNIST.
 
-    python benchmarks/speed.py                      # both configurations, 2 BLAS threads
-    python benchmarks/speed.py --threads 1,2        # compare thread counts
+    python benchmarks/speed.py                      # both configurations, at 1 and at 2 threads
+    python benchmarks/speed.py --threads 2          # one thread count only
     python benchmarks/speed.py --configs adam --epochs 3 --json out.json
 
 Each (framework, configuration, thread count) runs in its own child process, so that
@@ -279,7 +279,7 @@ def machine() -> str:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--configs", default="adam,classic", help="comma-separated: adam, classic")
-    p.add_argument("--threads", default="2",
+    p.add_argument("--threads", default="1,2",
                    help="BLAS/OpenMP threads, comma-separated to compare (e.g. 1,2)")
     p.add_argument("--epochs", type=int, default=None, help="epochs per run (default: 5 adam, 3 classic)")
     p.add_argument("--seed", type=int, default=0)
@@ -313,9 +313,19 @@ def main(argv=None) -> int:
         blas = f"{dep['name']} {dep['version']}"
     except (AttributeError, KeyError, TypeError):
         blas = "unknown"
-    info = {"machine": machine(), "numpy": np.__version__, "blas": blas, "results": []}
-    print(f"machine: {info['machine']}; numpy {np.__version__}; BLAS {blas}")
-    rows = [("config", "thr", "framework", "s/epoch", "ratio", "test acc", "peak RSS MB", "infer img/s")]
+    info = {"machine": machine(), "numpy": np.__version__, "blas": blas,
+            "load_average_at_start": os.getloadavg(), "results": []}
+    print(f"machine: {info['machine']}; numpy {np.__version__}; BLAS {blas}; "
+          f"load average {os.getloadavg()[0]:.2f} (others' work on the machine skews timings)")
+    widths = (8, 4, 9, 10, 6, 10, 12, 12)
+
+    def row(*cells):   # printed as soon as known: a full run takes minutes
+        print("  ".join(v.ljust(w) if c < 3 else v.rjust(w) for c, (v, w) in enumerate(zip(cells, widths,
+                                                                                            strict=True))),
+              flush=True)
+
+    row("config", "thr", "framework", "s/epoch", "ratio", "test acc", "peak RSS MB", "infer img/s")
+    print("-" * (sum(widths) + 2 * (len(widths) - 1)))
     for config in configs:
         cfg = CONFIGS[config]
         epochs = args.epochs or cfg["epochs"]
@@ -336,24 +346,19 @@ def main(argv=None) -> int:
             for fw in frameworks:
                 r = entry[fw]
                 if "error" in r:
-                    rows.append((config, str(threads), fw, "error: " + r["error"], "", "", "", ""))
+                    row(config, str(threads), fw, "error", "", "", "", "")
+                    print("   ", r["error"])
                     continue
                 ratio = entry.get("ratio_neuronet_over_torch") if fw == "neuronet" else None
-                rows.append((config, str(threads), fw, f"{r['median_epoch_s']:.3f}",
-                             f"{ratio:.2f}" if ratio else "", f"{r['test_accuracy']:.4f}",
-                             f"{r['peak_rss_mb']:.0f}", f"{r['images_per_s']:,.0f}"))
+                row(config, str(threads), fw, f"{r['median_epoch_s']:.3f}",
+                    f"{ratio:.2f}" if ratio else "", f"{r['test_accuracy']:.4f}",
+                    f"{r['peak_rss_mb']:.0f}", f"{r['images_per_s']:,.0f}")
             rl = entry["roofline"]
-            rows.append((config, str(threads), "roofline", f"{rl['seconds']:.3f}",
-                         f"{entry['ratio_neuronet_over_roofline']:.2f}"
-                         if "ratio_neuronet_over_roofline" in entry else "",
-                         f"{rl['gflop']:.1f} GFLOP", "", ""))
-    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
-    for i, r in enumerate(rows):
-        cells = (v.ljust(w) if c < 3 else v.rjust(w) for c, (v, w) in enumerate(zip(r, widths, strict=True)))
-        print("  ".join(cells))
-        if i == 0:
-            print("-" * (sum(widths) + 2 * (len(widths) - 1)))
+            rl_ratio = entry.get("ratio_neuronet_over_roofline")
+            row(config, str(threads), "roofline", f"{rl['seconds']:.3f}",
+                f"{rl_ratio:.2f}" if rl_ratio else "", f"{rl['gflop']:.1f} GFLOP", "", "")
     print("ratio: neuronet s/epoch / PyTorch s/epoch; on roofline rows, neuronet s/epoch / roofline s/epoch")
+    info["load_average_at_end"] = os.getloadavg()
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(info, indent=2))
