@@ -145,6 +145,19 @@ def work_torch(cfg: dict, epochs: int, seed: int, threads: int) -> dict:
         elif cfg["loss"] != "cross_entropy":
             mods.append(torch.nn.Sigmoid())   # cross_entropy takes the logits (softmax fused in)
     model = torch.nn.Sequential(*mods)
+    # Same starting weights as neuronet's network with this seed, and (below) the same shuffling
+    # order, so both runs follow the same trajectory up to float rounding: equal accuracy is a
+    # check, not luck.
+    sys.path.insert(0, str(ROOT))
+    from neuronet.network import mlp
+
+    twin = mlp(sizes, activation=cfg["activation"], loss=cfg["loss"],
+               output_activation="softmax" if cfg["loss"] == "cross_entropy" else "sigmoid", seed=seed)
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    with torch.no_grad():
+        for lin, layer in zip(linears, twin.layers, strict=True):
+            lin.weight.copy_(torch.from_numpy(layer.W.T.copy()))
+            lin.bias.copy_(torch.from_numpy(layer.b))
     if cfg["optimizer"] == "adam":
         opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"])
     else:
@@ -159,9 +172,9 @@ def work_torch(cfg: dict, epochs: int, seed: int, threads: int) -> dict:
         return 0.5 * ((out - eye[target]) ** 2).sum() / out.shape[0]
 
     epoch_s = []
-    for _ in range(epochs):
+    for epoch in range(epochs):
         t = time.perf_counter()
-        perm = torch.randperm(n)
+        perm = torch.from_numpy(np.random.default_rng([seed, epoch]).permutation(n))   # as neuronet
         Xp, yp = X[perm], y[perm]   # batches as contiguous slices, as neuronet does
         for i in range(0, n, bs):
             opt.zero_grad(set_to_none=True)
@@ -173,7 +186,6 @@ def work_torch(cfg: dict, epochs: int, seed: int, threads: int) -> dict:
         accuracy = float((model(Xt).argmax(1).numpy() == yt).mean())
         final = torch.nn.Softmax(dim=1) if cfg["loss"] == "cross_entropy" else torch.nn.Identity()
         images_per_s = _throughput(lambda xb: final(model(xb)), Xt, INFER_BATCH)
-    del np
     return {"epoch_seconds": epoch_s, "test_accuracy": accuracy, "images_per_s": images_per_s,
             "peak_rss_mb": _peak_rss_mb()}
 
