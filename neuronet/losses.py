@@ -30,6 +30,10 @@ class Loss:
     def gradient(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def value_and_gradient(self, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """``(loss, dL/da)`` together; subclasses override it when both share intermediate work."""
+        return self(a, y), self.gradient(a, y)
+
     def fused(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         raise NotImplementedError(f"{self.name} has no fused form")
 
@@ -55,6 +59,14 @@ class MeanSquaredError(Loss):
 
     def gradient(self, a, y):
         return (a - y) / a.dtype.type(a.shape[0])
+
+    def value_and_gradient(self, a, y):
+        # One difference a − y serves both: with batches of 10, fewer NumPy calls is the speed.
+        d = a - y
+        n = a.shape[0]
+        loss = float(0.5 * np.vdot(d, d) / n)
+        d /= a.dtype.type(n)
+        return loss, d
 
 
 class BinaryCrossEntropy(Loss):
