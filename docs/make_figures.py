@@ -10,27 +10,9 @@ from pathlib import Path
 import numpy as np
 
 import neuronet as nn
-from neuronet import viz
+from neuronet import datasets, viz
 
 OUT = Path(__file__).parent / "figures"
-
-
-def spiral(n_per_class: int = 100, classes: int = 3, noise: float = 0.2, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    r = np.tile(np.linspace(0.05, 1, n_per_class), classes)
-    label = np.repeat(np.arange(classes), n_per_class)
-    theta = label * 2 * np.pi / classes + r * 4 + rng.normal(0, noise, r.size)
-    return np.column_stack([r * np.sin(theta), r * np.cos(theta)]).astype(np.float32), label
-
-
-def digits():
-    from sklearn.datasets import load_digits
-
-    data = load_digits()
-    X, y = (data.data / 16.0).astype(np.float32), data.target
-    order = np.random.default_rng(0).permutation(len(X))
-    cut = int(0.8 * len(X))
-    return X[order[:cut]], y[order[:cut]], X[order[cut:]], y[order[cut:]]
 
 
 def main() -> None:
@@ -47,12 +29,13 @@ def main() -> None:
     xor_net.fit(X4.astype(np.float32), [0, 1, 1, 0], epochs=500, batch_size=4, optimizer=nn.Adam(0.05))
     viz.plot_network(xor_net, x=X4[1], path=OUT / "xor_network.png")
 
-    Xs, ys = spiral()
+    # 300 training points (the 75 test points are not needed here); noise 0.1 rad keeps the arms apart.
+    (Xs, ys), _ = datasets.load("spiral", n_samples=375, noise=0.1, n_classes=3, seed=0)
     net = nn.mlp([2, 64, 64, 3], activation="relu", seed=0)
     net.fit(Xs, ys, epochs=300, batch_size=32, optimizer=nn.Adam(0.01))
     viz.plot_decision_regions(net, Xs, ys, path=OUT / "spiral_regions.png")
 
-    X_train, y_train, X_test, y_test = digits()
+    (X_train, y_train), (X_test, y_test) = datasets.load("digits")
     runs = {}
     for hidden in ("sigmoid", "relu"):
         net = nn.mlp([64, 32, 10], activation=hidden, seed=0)

@@ -8,22 +8,16 @@ misclassified test images, and writes an HTML report with all of it.
 """
 
 import argparse
-import importlib.util
 from pathlib import Path
 
 import neuronet as nn
-from neuronet import viz
+from neuronet import datasets, viz
 from neuronet.report import write_report
-
-# Reuse example 06's loader (file names starting with a digit cannot be imported by name).
-_spec = importlib.util.spec_from_file_location("digits06", Path(__file__).parent / "06_digits.py")
-_digits = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_digits)
 
 
 def main(out: Path, epochs: int = 25) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    X_train, y_train, X_test, y_test = _digits.load_digits()
+    (X_train, y_train), (X_test, y_test) = datasets.load("digits")
     net = nn.mlp([64, 32, 10], activation="relu", seed=0)
     grads = viz.GradientNormRecorder()
     history = net.fit(X_train, y_train, epochs=epochs, batch_size=32, optimizer=nn.Adam(3e-3),

@@ -6,7 +6,7 @@
 (1,)
 """
 
-from . import activations, callbacks, initializers, losses, optimizers, schedules
+from . import activations, callbacks, initializers, losses, metrics, optimizers, schedules
 from .callbacks import Callback, EarlyStopping
 from .errors import (
     ConfigError,
@@ -36,12 +36,25 @@ def load(path):
     return _load(path)
 
 
+# Subpackages reached as attributes (nn.viz.plot_history) but imported only on first use, so
+# `import neuronet` stays NumPy-only; matplotlib itself loads only when a figure is drawn.
+_LAZY = ("datasets", "report", "viz")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'neuronet' has no attribute {name!r}")
+
+
 __version__ = "0.1.0"
 __all__ = [
     "SGD", "Adam", "AdamW", "Callback", "ConfigError", "CosineDecay", "DataError",
     "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError", "Dropout", "EarlyStopping",
     "ExponentialDecay", "History", "Layer", "ModelFileError", "Network", "Neuron", "NeuronetError",
     "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
-    "activations", "callbacks", "gradcheck", "initializers", "load", "losses", "mlp", "optimizers",
-    "schedules",
+    "activations", "callbacks", "datasets", "gradcheck", "initializers", "load", "losses", "metrics",
+    "mlp", "optimizers", "report", "schedules", "viz",
 ]

@@ -140,8 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("plot", help="draw a figure (activations, network, history, weights, ...)")
     pl.add_argument("kind", help="activations, activation, network, history, weights, confusion, "
                                  "mistakes, regions, hidden")
-    pl.add_argument("--model", help="model file (network, weights, confusion, mistakes, regions)")
+    pl.add_argument("--model", help="model file (network, weights, confusion, mistakes, regions, hidden; "
+                                    "history uses the history saved in it)")
     pl.add_argument("--history", help="history JSON written by train --history")
+    pl.add_argument("--layer", type=int, default=0, help="which layer for weights and hidden (default 0)")
     pl.add_argument("--dataset", help="dataset for confusion/mistakes/regions (default: the model's)")
     pl.add_argument("--data-dir")
     pl.add_argument("--name", help="activation name for `plot activation`")
@@ -298,12 +300,19 @@ def _load_model(path):
 
 
 def _dataset_for(net, args):
-    from . import datasets
+    """(name, x_test, y_test): the --dataset given, else the dataset or file the model was trained on.
 
-    name = args.dataset or net.preprocessing.get("dataset")
+    CSV files and image folders are split with the seed the model was trained with, so the test
+    part is the same one `neuronet train` held out.
+    """
+    from .modelfile import info
+
+    name = args.dataset or net.preprocessing.get("dataset") or net.preprocessing.get("source")
     if not name:
-        raise ConfigError("this model does not record its dataset; give --dataset")
-    (_, _), (x_test, y_test) = datasets.load(name, data_dir=getattr(args, "data_dir", None))
+        raise ConfigError(f"model {args.model} does not record its dataset; give --dataset")
+    training = info(args.model).get("metadata", {}).get("training")
+    seed = training.get("seed", 0) if isinstance(training, dict) else 0
+    _, (x_test, y_test), _, _ = _load_data(name, getattr(args, "data_dir", None), int(seed))
     return name, x_test.reshape(len(x_test), -1), y_test
 
 
@@ -370,11 +379,49 @@ def cmd_datasets(args) -> int:
     return 0
 
 
+PLOT_KINDS = ("activations", "activation", "network", "history", "weights", "confusion", "mistakes",
+              "regions", "hidden")
+
+
+def _saved_history(path) -> dict:
+    """The per-epoch history that `neuronet train` stored in a model file's metadata."""
+    from .modelfile import info
+
+    history = info(path).get("metadata", {}).get("history")
+    if not isinstance(history, dict):
+        raise ConfigError(f"model {path} holds no training history; give --history FILE "
+                          "(written by train --history)")
+    return history
+
+
+def _read_history(path) -> dict:
+    try:
+        return json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise ConfigError(f"cannot read history {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ConfigError(f"history {path} is not valid JSON: {exc}") from None
+
+
+def _image_shape(net, args, kind: str):
+    """The model's image shape, or a ConfigError saying the figure needs image inputs."""
+    from .viz._base import image_shape_for
+
+    try:
+        return image_shape_for(net.n_in, net.preprocessing.get("image_shape"))
+    except ConfigError:
+        raise ConfigError(f"plot {kind} draws inputs as pictures, but {args.model} takes {net.n_in} "
+                          "inputs that are not an image; try plot network or plot regions") from None
+
+
 def cmd_plot(args) -> int:
     from . import viz
+    from .viz._base import check_path
 
-    out = args.output
     kind = args.kind.lower()
+    if kind not in PLOT_KINDS:
+        raise ConfigError(f"unknown figure {args.kind!r}; choose one of: {', '.join(PLOT_KINDS)}")
+    out = check_path(args.output)  # a bad suffix fails before any work is done
     if kind == "activations":
         viz.plot_activations(path=out)
     elif kind == "activation":
@@ -382,34 +429,42 @@ def cmd_plot(args) -> int:
             raise ConfigError("plot activation needs --name, e.g. --name sigmoid")
         viz.plot_activation(args.name, path=out)
     elif kind == "history":
-        if not args.history:
-            raise ConfigError("plot history needs --history FILE (written by train --history)")
-        try:
-            history = json.loads(Path(args.history).read_text())
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"cannot read history {args.history}: {exc}") from None
+        if args.history:
+            history = _read_history(args.history)
+        elif args.model:
+            history = _saved_history(args.model)
+        else:
+            raise ConfigError("plot history needs --history FILE (written by train --history) "
+                              "or --model FILE (trained by neuronet train)")
         viz.plot_history(history, path=out)
     else:
         if not args.model:
             raise ConfigError(f"plot {kind} needs --model FILE")
         net = _load_model(args.model)
+        if kind in ("regions", "hidden") and net.n_in != 2:
+            raise ConfigError(f"plot {kind} needs a model of 2-D points (e.g. neuronet train "
+                              f"--dataset moons), but {args.model} takes {net.n_in} inputs")
         if kind == "network":
             viz.plot_network(net, path=out)
         elif kind == "weights":
-            viz.plot_weights(net, path=out)
-        elif kind in ("confusion", "mistakes", "regions", "hidden"):
+            viz.plot_weights(net, layer=args.layer, image_shape=_image_shape(net, args, kind)
+                             if args.layer == 0 else None, path=out)
+        else:
+            image_shape = _image_shape(net, args, kind) if kind == "mistakes" else None
             _, x, y = _dataset_for(net, args)
+            if x.shape[1] != net.n_in:
+                raise ConfigError(f"{args.model} takes {net.n_in} inputs but the dataset has "
+                                  f"{x.shape[1]} features; give the --dataset it was trained on")
+            names = net.class_names if net.class_names and len(net.class_names) == net.n_out else None
             if kind == "confusion":
-                viz.plot_confusion(y, net.predict(x), net.n_out, class_names=net.class_names, path=out)
+                # One sigmoid output still means two classes.
+                viz.plot_confusion(y, net.predict(x), max(net.n_out, 2), class_names=names, path=out)
             elif kind == "mistakes":
-                viz.plot_mistakes(net, x, y, class_names=net.class_names,
-                                  image_shape=net.preprocessing.get("image_shape"), path=out)
+                viz.plot_mistakes(net, x, y, class_names=names, image_shape=image_shape, path=out)
             elif kind == "regions":
                 viz.plot_decision_regions(net, x, y, path=out)
             else:
-                viz.plot_hidden_units(net, x, path=out)
-        else:
-            raise ConfigError(f"unknown figure {args.kind!r}; see neuronet plot --help")
+                viz.plot_hidden_units(net, x, layer=args.layer, y=y, path=out)
     print(f"figure written to {out}")
     return 0
 

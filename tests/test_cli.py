@@ -122,6 +122,23 @@ def test_train_on_a_csv_file(tmp_path, capsys):
     assert accuracy > 0.85
 
 
+
+def test_evaluate_a_csv_model_on_the_split_it_was_trained_with(tmp_path, capsys):
+    """The model records its CSV file and seed, so evaluate holds out exactly train's test rows."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(150, 2))
+    rows = ["a,b,label"] + [f"{a:.4f},{b:.4f},{int(a > b)}" for a, b in X]
+    csv = tmp_path / "points.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "csv.npz"
+    assert cli.main(["train", "--dataset", str(csv), "--epochs", "3", "--output", str(out),
+                     "--no-progress", "--val-split", "0", "--seed", "7"]) == 0
+    trained = capsys.readouterr().out
+    loss = trained.split("(loss ")[1].split(",")[0]
+    assert cli.main(["evaluate", str(out)]) == 0
+    evaluated = capsys.readouterr().out
+    assert "30 examples" in evaluated and f"loss      {loss}" in evaluated
+
 def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path):
     """SIGINT during `neuronet train`: stop after the batch, save, print the resume command, exit 130."""
     import os

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+import neuronet as nn
+from neuronet import datasets
+
 pytest.importorskip("matplotlib")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,3 +39,14 @@ def test_example_runs_and_saves_its_figures(script, tmp_path):
     for name in named:
         if "<" not in name:
             assert (tmp_path / name).exists(), name
+    if script.name == "06_digits.py":
+        _check_saved_digits_model(tmp_path / "digits.npz", done.stdout)
+
+
+def _check_saved_digits_model(model: Path, stdout: str) -> None:
+    """Example 06 saves a model the command line can evaluate, and says how to use it."""
+    net = nn.load(model)
+    assert net.preprocessing == {"dataset": "digits", "image_shape": [8, 8]}
+    assert f"neuronet evaluate {model}" in stdout and f"neuronet predict {model}" in stdout
+    _, (x_test, y_test) = datasets.load("digits")
+    assert net.evaluate(x_test, y_test)[1] > 0.9
