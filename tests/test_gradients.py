@@ -267,3 +267,24 @@ def test_loss_values_by_hand():
     value, grad = losses.get("bce").fused(zs, p, t)
     assert value == pytest.approx(-(np.log(0.9) + np.log(0.8)) / 2)
     np.testing.assert_allclose(grad, (p - t) / 2)
+
+
+def test_network_fuses_only_matching_pairs():
+    def fused(out_act, loss):
+        return nn.Network([nn.Dense(2, 3, out_act)], loss=loss, seed=0)._fused
+
+    assert fused("softmax", "cross_entropy") and fused("sigmoid", "binary_crossentropy")
+    assert not fused("sigmoid", "cross_entropy") and not fused("softmax", "binary_crossentropy")
+    assert not fused("softmax", "mse") and not fused("log_softmax", "cross_entropy")
+
+
+def test_gradcheck_of_a_float32_network_leaves_it_untouched():
+    net = nn.mlp([4, 6, 3], activation="gelu", seed=4)            # float32
+    before = net.get_weights()
+    X = np.random.default_rng(4).normal(size=(5, 4)).astype(np.float32)
+    report = gradcheck(net, X, [0, 1, 2, 1, 0])
+    assert report.ok, str(report)
+    assert set(report.errors) == {"0.W", "0.b", "1.W", "1.b"}
+    for name, w in net.get_weights().items():
+        assert w.dtype == np.float32
+        np.testing.assert_array_equal(w, before[name])
