@@ -66,7 +66,7 @@ class EarlyStopping(Callback):
                 self.best_weights = network.get_weights()
             return False
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:
             self.stopped_epoch = epoch
             return True
         return False
