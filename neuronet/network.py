@@ -171,8 +171,10 @@ class Network:
         targets = np.ascontiguousarray(y, dtype=self.dtype)
         if not np.isfinite(targets).all():
             raise ShapeError(f"{name} contains NaN or infinity")
-        is_one_hot = self.n_out > 1 and np.all((targets == 0) | (targets == 1)) and np.all(
-            targets.sum(axis=1) == 1)
+        binary = np.all((targets == 0) | (targets == 1))
+        if self.n_out == 1:  # a column of 0/1 targets is a column of class labels
+            return targets, (targets[:, 0].astype(np.int64) if binary else None)
+        is_one_hot = binary and np.all(targets.sum(axis=1) == 1)
         return targets, (targets.argmax(axis=1) if is_one_hot else None)
 
     # --- using a trained network ---------------------------------------------------------------

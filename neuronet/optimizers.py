@@ -49,6 +49,7 @@ class Optimizer:
         self.clipnorm, self.clipvalue = clipnorm, clipvalue
         self.iterations = 0
         self.slots: dict[str, dict[str, np.ndarray]] = {}
+        self._buffers: dict[str, np.ndarray] = {}
 
     def set_epoch(self, epoch: int) -> None:
         """Move the learning rate along its schedule (a fixed rate stays as it is)."""
@@ -75,6 +76,13 @@ class Optimizer:
 
     def _update(self, name: str, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
+
+    def _work_buffer(self, name: str, p: np.ndarray) -> np.ndarray:
+        """A reusable array shaped like ``p`` for intermediate results: not state, never saved."""
+        buf = self._buffers.get(name)
+        if buf is None or buf.shape != p.shape or buf.dtype != p.dtype:
+            buf = self._buffers[name] = np.empty_like(p)
+        return buf
 
     def _slot(self, name: str, p: np.ndarray, *keys: str) -> list[np.ndarray]:
         state = self.slots.get(name)
@@ -189,7 +197,8 @@ class Adam(Optimizer):
         return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
     def _update(self, name, p, g):
-        m, v, scratch = self._slot(name, p, "m", "v", "scratch")
+        m, v = self._slot(name, p, "m", "v")
+        scratch = self._work_buffer(name, p)
         t = p.dtype.type
         m *= t(self.beta1)
         m += t(1.0 - self.beta1) * g

@@ -58,6 +58,14 @@ class Pause(nn.Callback):
 
 
 
+class Slow(nn.Callback):
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def on_batch_end(self, network, epoch, batch, n_batches, loss):
+        time.sleep(self.seconds)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--epochs", type=int, default=EPOCHS)
@@ -66,8 +74,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out")
     parser.add_argument("--pause-at")
     parser.add_argument("--marker")
+    parser.add_argument("--batch-sleep", type=float, default=0.0,
+                        help="seconds to sleep after every batch, so a kill lands mid-run however fast")
     args = parser.parse_args(argv)
     callbacks = []
+    if args.batch_sleep:
+        callbacks.append(Slow(args.batch_sleep))
     if args.pause_at:
         epoch, batch = map(int, args.pause_at.split(","))
         callbacks.append(Pause(epoch, batch, args.marker))

@@ -80,9 +80,10 @@ def test_resume_mid_epoch_in_process(tmp_path, reference):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_resume_after_sigkill(tmp_path, reference, seed):
     ck, out = tmp_path / "ck.npz", tmp_path / "final.npz"
-    proc = spawn("--checkpoint", ck)
+    # ~1 ms per batch keeps the run going for seconds, so the kill lands mid-run on any machine.
+    proc = spawn("--checkpoint", ck, "--batch-sleep", 0.001)
     wait_for(ck, proc)
-    time.sleep(random.Random(seed).uniform(0.0, 0.3))
+    time.sleep(random.Random(seed).uniform(0.0, 0.5))
     proc.kill()
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"

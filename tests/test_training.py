@@ -396,3 +396,21 @@ def test_classic_sigmoid_quadratic_sgd_learns_digits():
     net.fit(X[:1300], y[:1300], epochs=5, batch_size=10, optimizer=nn.SGD(lr=3.0))
     _, accuracy = net.evaluate(X[1300:], y[1300:])
     assert accuracy > 0.9
+
+
+def test_single_output_column_targets_report_accuracy():
+    """(n, 1) float targets of 0/1 for a one-output network count as labels for accuracy."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    y = np.array([[0.0], [1.0], [1.0], [1.0]])
+    net = nn.Network([nn.Dense(2, 1, "sigmoid")], loss="binary_crossentropy", seed=0)
+    history = net.fit(X, y, epochs=3, batch_size=4, optimizer=nn.SGD(lr=0.5))
+    assert not np.isnan(history["accuracy"][-1])
+    assert net.evaluate(X, y)[1] == net.evaluate(X, y.ravel().astype(int))[1]
+
+
+def test_adam_checkpoint_state_holds_only_the_moments():
+    X = np.random.default_rng(0).normal(size=(16, 3)).astype(np.float32)
+    net = nn.Network([nn.Dense(3, 2, "softmax")], seed=0)
+    opt = nn.Adam()
+    net.fit(X, np.arange(16) % 2, epochs=1, batch_size=8, optimizer=opt)
+    assert {key.split("/")[0] for key in opt.state_arrays()} == {"m", "v"}
