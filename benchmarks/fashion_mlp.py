@@ -20,10 +20,8 @@ Run:  NEURONET_DATA=/work/shared/datasets python benchmarks/fashion_mlp.py [--cl
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import platform
-import struct
 import sys
 import time
 from pathlib import Path
@@ -33,35 +31,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import neuronet as nn  # noqa: E402
+from neuronet import datasets  # noqa: E402
 
-
-def _read_idx(path: Path) -> np.ndarray:
-    """One IDX file (gzip-compressed): a big-endian header of dimensions, then unsigned bytes."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
-    if zero != 0 or dtype_code != 0x08:
-        raise nn.DataError(f"{path}: not an IDX file of unsigned bytes")
-    shape = struct.unpack(f">{ndim}I", data[4:4 + 4 * ndim])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+DATA_DIR = None  # set from --data-dir
 
 
 def load_fashion():
-    """(x_train, y_train), (x_test, y_test) as uint8 images (n, 28, 28) and labels (n,).
+    """(x_train, y_train), (x_test, y_test): float32 pixels in [0, 1] of shape (n, 784), int64 labels.
 
-    Stand-in until ``neuronet.datasets.load("fashion-mnist")`` lands.
+    Found through neuronet's own lookup (--data-dir, $NEURONET_DATA, the cache, /usr/share/datasets).
     """
-    root = os.environ.get("NEURONET_DATA")
-    if not root:
-        raise nn.DatasetNotFoundError("set NEURONET_DATA to the folder that holds fashion-mnist/")
-    folder = Path(root) / "fashion-mnist"
-    names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
-    missing = [n for n in names if not (folder / n).is_file()]
-    if missing:
-        raise nn.DatasetNotFoundError(f"{folder}: missing {', '.join(missing)}")
-    xtr, ytr, xte, yte = (_read_idx(folder / n) for n in names)
-    return (xtr, ytr), (xte, yte)
+    return datasets.load("fashion-mnist", data_dir=DATA_DIR, download=False)
 
 
 def machine_line() -> str:
@@ -107,12 +87,13 @@ def main(argv=None) -> int:
     parser.add_argument("--dropout", type=float, default=0.3)
     parser.add_argument("--no-flip", action="store_true", help="do not add left-right flipped images")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data-dir", help="folder with fashion-mnist/ (default: $NEURONET_DATA, caches)")
     args = parser.parse_args(argv)
+    global DATA_DIR
+    DATA_DIR = args.data_dir
 
     print(machine_line(), flush=True)
-    (xtr, ytr), (xte, yte) = load_fashion()
-    x_train = xtr.reshape(len(xtr), -1).astype(np.float32) / 255.0
-    x_test = xte.reshape(len(xte), -1).astype(np.float32) / 255.0
+    (x_train, ytr), (x_test, yte) = load_fashion()
     print(f"data: {len(x_train)} training, {len(x_test)} test images", flush=True)
 
     if not args.no_main:

@@ -29,7 +29,6 @@ PyTorch is needed only here (``make bench`` installs it); it is never a dependen
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import platform
@@ -54,30 +53,16 @@ INFER_BATCH = 1000
 # --- data ----------------------------------------------------------------------------------------
 def load_fashion(root: str | os.PathLike | None = None):
     """Fashion-MNIST as ``(X_train, y_train, X_test, y_test)``: float32 pixels in [0, 1], shape
-    (n, 784), and int64 labels. Reads the four IDX .gz files from ``root/fashion-mnist``
-    (``root`` defaults to ``$NEURONET_DATA`` or /work/shared/datasets)."""
-    import numpy as np
+    (n, 784), and int64 labels, found by neuronet's own lookup ($NEURONET_DATA, the cache,
+    /usr/share/datasets; ``root`` first when given)."""
+    from neuronet import datasets
+    from neuronet.errors import DatasetNotFoundError
 
-    root = Path(root or os.environ.get("NEURONET_DATA", "/work/shared/datasets")) / "fashion-mnist"
-
-    def read(name):
-        path = root / name
-        if not path.exists():
-            sys.exit(f"speed.py: {path} not found; set NEURONET_DATA to the folder holding fashion-mnist/")
-        with gzip.open(path, "rb") as f:
-            raw = f.read()
-        ndim = raw[3]   # IDX header: two zero bytes, a type code (8 = uint8), the number of dims
-        shape = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-        return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
-
-    def images(name):
-        x = read(name)
-        out = np.empty((x.shape[0], x.shape[1] * x.shape[2]), dtype=np.float32)
-        np.multiply(x.reshape(len(x), -1), np.float32(1 / 255), out=out)
-        return out
-
-    return (images("train-images-idx3-ubyte.gz"), read("train-labels-idx1-ubyte.gz").astype(np.int64),
-            images("t10k-images-idx3-ubyte.gz"), read("t10k-labels-idx1-ubyte.gz").astype(np.int64))
+    try:
+        (X, y), (Xt, yt) = datasets.load("fashion-mnist", data_dir=root, download=False)
+    except DatasetNotFoundError as exc:
+        sys.exit(f"speed.py: {exc}")
+    return X, y, Xt, yt
 
 
 def _peak_rss_mb() -> float:
@@ -127,7 +112,13 @@ def work_neuronet(cfg: dict, epochs: int, seed: int) -> dict:
             "peak_rss_mb": _peak_rss_mb()}
 
 
-def work_torch(cfg: dict, epochs: int, seed: int, threads: int) -> dict:
+def work_torch(cfg: dict, epochs: int, seed: int, threads: int, loop: str = "tight") -> dict:
+    """PyTorch on the same network, data and initial weights.
+
+    ``loop="tight"`` is the fastest loop we know how to write: a once-per-epoch permuted copy, batches
+    as slices. ``loop="dataloader"`` is the loop most PyTorch code uses: ``TensorDataset`` +
+    ``DataLoader(shuffle=True)``, which gathers every batch example by example.
+    """
     import numpy as np
     import torch
 
@@ -171,16 +162,27 @@ def work_torch(cfg: dict, epochs: int, seed: int, threads: int) -> dict:
         # Nielsen's quadratic cost 1/(2n) Σ ‖y − a‖², the same function neuronet's "quadratic" is.
         return 0.5 * ((out - eye[target]) ** 2).sum() / out.shape[0]
 
+    def step(xb, yb):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+
+    loader = None
+    if loop == "dataloader":
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=bs,
+                                             shuffle=True, generator=torch.Generator().manual_seed(seed))
     epoch_s = []
     for epoch in range(epochs):
         t = time.perf_counter()
-        perm = torch.from_numpy(np.random.default_rng([seed, epoch]).permutation(n))   # as neuronet
-        Xp, yp = X[perm], y[perm]   # batches as contiguous slices, as neuronet does
-        for i in range(0, n, bs):
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(Xp[i:i + bs]), yp[i:i + bs])
-            loss.backward()
-            opt.step()
+        if loader is not None:
+            for xb, yb in loader:
+                step(xb, yb)
+        else:
+            perm = torch.from_numpy(np.random.default_rng([seed, epoch]).permutation(n))   # as neuronet
+            Xp, yp = X[perm], y[perm]   # batches as contiguous slices, as neuronet does
+            for i in range(0, n, bs):
+                step(Xp[i:i + bs], yp[i:i + bs])
         epoch_s.append(time.perf_counter() - t)
     with torch.inference_mode():
         accuracy = float((model(Xt).argmax(1).numpy() == yt).mean())
@@ -295,7 +297,8 @@ def main(argv=None) -> int:
                    help="BLAS/OpenMP threads, comma-separated to compare (e.g. 1,2)")
     p.add_argument("--epochs", type=int, default=None, help="epochs per run (default: 5 adam, 3 classic)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--frameworks", default="neuronet,torch")
+    p.add_argument("--frameworks", default="neuronet,torch,torch-dataloader",
+                   help="neuronet, torch (tight loop), torch-dataloader (the usual DataLoader loop)")
     p.add_argument("--json", default="bench-results/speed.json", help="where to write the results")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -312,6 +315,8 @@ def main(argv=None) -> int:
             result = work_neuronet(cfg, epochs, args.seed)
         elif args.worker == "torch":
             result = work_torch(cfg, epochs, args.seed, thread_counts[0])
+        elif args.worker == "torch-dataloader":
+            result = work_torch(cfg, epochs, args.seed, thread_counts[0], loop="dataloader")
         else:
             result = roofline(cfg, 60000)
         print(json.dumps(result))
@@ -329,7 +334,7 @@ def main(argv=None) -> int:
             "load_average_at_start": os.getloadavg(), "results": []}
     print(f"machine: {info['machine']}; numpy {np.__version__}; BLAS {blas}; "
           f"load average {os.getloadavg()[0]:.2f} (others' work on the machine skews timings)")
-    widths = (8, 4, 9, 10, 6, 10, 12, 12)
+    widths = (8, 4, 16, 8, 6, 12, 12, 12)
 
     def row(*cells):   # printed as soon as known: a full run takes minutes
         print("  ".join(v.ljust(w) if c < 3 else v.rjust(w) for c, (v, w) in enumerate(zip(cells, widths,
@@ -349,9 +354,10 @@ def main(argv=None) -> int:
                     r["median_epoch_s"] = statistics.median(r["epoch_seconds"])
                 entry[fw] = r
             entry["roofline"] = _roofline_child(config, threads)
-            nr, tr = entry.get("neuronet", {}), entry.get("torch", {})
-            if "median_epoch_s" in nr and "median_epoch_s" in tr:
-                entry["ratio_neuronet_over_torch"] = nr["median_epoch_s"] / tr["median_epoch_s"]
+            nr = entry.get("neuronet", {})
+            for fw in frameworks:
+                if fw.startswith("torch") and "median_epoch_s" in nr and "median_epoch_s" in entry[fw]:
+                    entry[f"ratio_neuronet_over_{fw}"] = nr["median_epoch_s"] / entry[fw]["median_epoch_s"]
             if "median_epoch_s" in nr:
                 entry["ratio_neuronet_over_roofline"] = nr["median_epoch_s"] / entry["roofline"]["seconds"]
             info["results"].append(entry)
@@ -361,7 +367,7 @@ def main(argv=None) -> int:
                     row(config, str(threads), fw, "error", "", "", "", "")
                     print("   ", r["error"])
                     continue
-                ratio = entry.get("ratio_neuronet_over_torch") if fw == "neuronet" else None
+                ratio = entry.get(f"ratio_neuronet_over_{fw}")
                 row(config, str(threads), fw, f"{r['median_epoch_s']:.3f}",
                     f"{ratio:.2f}" if ratio else "", f"{r['test_accuracy']:.4f}",
                     f"{r['peak_rss_mb']:.0f}", f"{r['images_per_s']:,.0f}")
@@ -369,7 +375,7 @@ def main(argv=None) -> int:
             rl_ratio = entry.get("ratio_neuronet_over_roofline")
             row(config, str(threads), "roofline", f"{rl['seconds']:.3f}",
                 f"{rl_ratio:.2f}" if rl_ratio else "", f"{rl['gflop']:.1f} GFLOP", "", "")
-    print("ratio: neuronet s/epoch / PyTorch s/epoch; on roofline rows, neuronet s/epoch / roofline s/epoch")
+    print("ratio: neuronet's s/epoch divided by that row's s/epoch (PyTorch's, or the roofline time)")
     info["load_average_at_end"] = os.getloadavg()
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
