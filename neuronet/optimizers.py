@@ -198,22 +198,22 @@ class Adam(Optimizer):
 
     def _update(self, name, p, g):
         m, v = self._slot(name, p, "m", "v")
-        scratch = self._work_buffer(name, p)
+        scratch = self._work_buffer(name, p)   # every intermediate goes here: no allocation per step
         t = p.dtype.type
         m *= t(self.beta1)
-        m += t(1.0 - self.beta1) * g
+        np.multiply(g, t(1.0 - self.beta1), out=scratch)
+        m += scratch
         v *= t(self.beta2)
         np.multiply(g, g, out=scratch)
         scratch *= t(1.0 - self.beta2)
         v += scratch
         bias1 = 1.0 - self.beta1 ** self.iterations
-        bias2 = 1.0 - self.beta2 ** self.iterations
-        # scratch ← √v / √bias2 + ε, then w ← w − (η / bias1) · m / scratch
+        root_bias2 = math.sqrt(1.0 - self.beta2 ** self.iterations)
+        # η/bias1 · m / (√v/√bias2 + ε) = (η √bias2 / bias1) · m / (√v + ε √bias2): one pass fewer.
         np.sqrt(v, out=scratch)
-        scratch *= t(1.0 / math.sqrt(bias2))
-        scratch += t(self.eps)
+        scratch += t(self.eps * root_bias2)
         np.divide(m, scratch, out=scratch)
-        scratch *= t(self.lr / bias1)
+        scratch *= t(self.lr * root_bias2 / bias1)
         p -= scratch
 
 
