@@ -1,5 +1,12 @@
 """Shared pytest hooks (kept minimal)."""
 
+import os
+
+# No test may reach the network by accident: a dataset that is not on disk is "not found" unless a
+# test asks for a download explicitly (the downloader's tests do, from their own 127.0.0.1 server).
+# Subprocesses started by tests inherit this.
+os.environ["NEURONET_OFFLINE"] = "1"
+
 
 def pytest_terminal_summary(terminalreporter):
     """Print how many cases each fuzz test tried (see tests/fuzzcount.py), even without ``-s``."""

@@ -109,13 +109,13 @@ def test_good_download_lands_in_cache_and_loads(server, tiny, isolated, monkeypa
     arrays, blobs = tiny
     serve(server, "a", blobs)
     register(monkeypatch, blobs, [server.base + "/a/"])
-    (x, y), (xt, yt) = load("tiny", progress=False)
+    (x, y), (xt, yt) = load("tiny", progress=False, download=True)
     np.testing.assert_allclose(x, arrays[0].reshape(5, -1) / 255.0, rtol=1e-6)
     np.testing.assert_array_equal(yt, arrays[3])
     assert cache_files(isolated) == sorted(NAMES)
     # Second load comes from the cache, with no request at all.
     server.hits.clear()
-    load("tiny", progress=False)
+    load("tiny", progress=False, download=True)
     assert server.hits == []
 
 
@@ -123,7 +123,7 @@ def test_404_falls_through_to_next_mirror(server, tiny, isolated, monkeypatch):
     _, blobs = tiny
     serve(server, "b", blobs)
     register(monkeypatch, blobs, [server.base + "/missing/", server.base + "/b/"])
-    load("tiny", progress=False)
+    load("tiny", progress=False, download=True)
     assert f"/missing/{NAMES[0]}" in server.hits and f"/b/{NAMES[0]}" in server.hits
     assert cache_files(isolated) == sorted(NAMES)
 
@@ -134,7 +134,7 @@ def test_corrupt_file_rejected_by_checksum_and_nothing_left(server, tiny, isolat
     serve(server, "bad", bad)
     register(monkeypatch, blobs, [server.base + "/bad/"])
     with pytest.raises(DatasetNotFoundError, match="sha256 mismatch"):
-        load("tiny", progress=False)
+        load("tiny", progress=False, download=True)
     assert cache_files(isolated) == []
 
 
@@ -143,7 +143,7 @@ def test_corrupt_mirror_then_good_mirror(server, tiny, isolated, monkeypatch):
     serve(server, "bad", {n: b[:-1] + b"\x00" for n, b in blobs.items()})
     serve(server, "good", blobs)
     register(monkeypatch, blobs, [server.base + "/bad/", server.base + "/good/"])
-    load("tiny", progress=False)
+    load("tiny", progress=False, download=True)
     assert cache_files(isolated) == sorted(NAMES)
 
 
@@ -152,7 +152,7 @@ def test_connection_cut_mid_file_tries_next_mirror(server, tiny, isolated, monke
     serve(server, "cut", blobs, mode="cut")
     serve(server, "good", blobs)
     register(monkeypatch, blobs, [server.base + "/cut/", server.base + "/good/"])
-    load("tiny", progress=False)
+    load("tiny", progress=False, download=True)
     assert f"/cut/{NAMES[0]}" in server.hits and f"/good/{NAMES[0]}" in server.hits
     assert cache_files(isolated) == sorted(NAMES)
 
@@ -162,7 +162,7 @@ def test_connection_cut_everywhere_leaves_nothing(server, tiny, isolated, monkey
     serve(server, "cut", blobs, mode="cut")
     register(monkeypatch, blobs, [server.base + "/cut/"])
     with pytest.raises(DatasetNotFoundError) as err:
-        load("tiny", progress=False)
+        load("tiny", progress=False, download=True)
     assert "connection closed" in str(err.value)
     assert cache_files(isolated) == []
 
@@ -174,7 +174,7 @@ def test_without_checksums_the_idx_structure_is_verified(server, tiny, isolated,
     serve(server, "good", blobs)
     register(monkeypatch, blobs, [server.base + "/trunc/", server.base + "/good/"],
              with_sums=False)
-    load("tiny", progress=False)
+    load("tiny", progress=False, download=True)
     assert f"/trunc/{NAMES[0]}" in server.hits
     assert cache_files(isolated) == sorted(NAMES)
     for n in NAMES:

@@ -34,7 +34,7 @@ def load(
     data_dir: str | os.PathLike | None = None,
     *,
     flatten: bool = True,
-    download: bool = True,
+    download: bool | None = None,
     progress: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
     mirrors: Sequence[str] | None = None,
@@ -48,7 +48,9 @@ def load(
             ``blobs``.
         data_dir: a folder holding the files directly or in ``<name>/``; searched first.
         flatten: images as ``(n, h*w)`` (default) or ``(n, h, w)``.
-        download: fetch missing IDX files from the dataset's mirrors into the user cache.
+        download: fetch missing IDX files from the dataset's mirrors into the user cache. The
+            default (None) downloads unless the environment variable ``NEURONET_OFFLINE`` is set
+            to a non-empty value other than ``0``.
         progress: show download progress.
         timeout: seconds per connection/read when downloading.
         mirrors: base URLs to use instead of the registry's.
@@ -76,6 +78,8 @@ def load(
         return _load_digits(flatten, **options)
     if options:
         raise ConfigError(f"load({name!r}): unexpected options {sorted(options)}")
+    if download is None:
+        download = os.environ.get("NEURONET_OFFLINE", "") in ("", "0")
     return _load_idx(spec, data_dir, flatten, download, progress, timeout, mirrors)
 
 
