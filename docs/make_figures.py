@@ -17,8 +17,7 @@ OUT = Path(__file__).parent / "figures"
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    viz.plot_activations(["step", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "softplus", "softmax"],
-                         path=OUT / "activations.png")
+    viz.plot_activations(path=OUT / "activations.png")   # all twelve
     viz.plot_neuron(nn.Neuron([0.8, -1.2, 0.5], bias=0.3), [1.0, 0.5, 2.0], path=OUT / "neuron.png")
 
     X4 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
