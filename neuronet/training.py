@@ -274,7 +274,8 @@ def format_logs(epoch: int, epochs: int, logs: dict) -> str:
         parts.append(f"val_loss {logs['val_loss']:.4f}")
     if not math.isnan(logs.get("val_accuracy", float("nan"))):
         parts.append(f"val_acc {logs['val_accuracy']:.4f}")
-    parts.append(f"{logs['seconds']:.2f}s")
+    s = logs['seconds']
+    parts.append(f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s")
     return "  ".join(parts)
 
 
