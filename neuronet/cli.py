@@ -170,12 +170,16 @@ def _load_data(name: str, data_dir, seed: int):
     if path.is_dir():
         x, y, names = datasets.load_image_folder(path)
         (x_tr, y_tr), (x_te, y_te) = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
-        return (x_tr, y_tr), (x_te, y_te), names, {"source": str(path), "image_shape": [28, 28]}
+        return (x_tr, y_tr), (x_te, y_te), names, {"source": str(path), "image_shape": [28, 28],
+                                                   "framing": "resize"}
     (x_tr, y_tr), (x_te, y_te) = datasets.load(name, data_dir=data_dir)
     meta = datasets.info(name)
     prep = {"dataset": meta.name}
     if len(meta.shape) == 2:
         prep["image_shape"] = list(meta.shape)
+        # How `predict` frames a photo: digits sit in a 20x20 box centred by mass (MNIST's rule);
+        # Fashion-MNIST items fill the frame.
+        prep["framing"] = "fill" if meta.name == "fashion-mnist" else "digit"
     return (x_tr, y_tr), (x_te, y_te), meta.class_names, prep
 
 
@@ -334,22 +338,42 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from .imaging import load_digit_image
-
     net = _load_model(args.model)
     shape = net.preprocessing.get("image_shape") or [28, 28]
     side = int(shape[0])
     if side * side != net.n_in:
         raise ConfigError(f"model {args.model} takes {net.n_in} inputs, not square images")
-    box = 20 if side == 28 else side
+    framing = net.preprocessing.get("framing", "digit")
     names = net.class_names or [str(c) for c in range(net.n_out)]
+    failed = 0
     for image in args.images:
-        x = load_digit_image(image, size=side, box=box).reshape(1, -1)
-        probs = net.predict_proba(x)[0]
+        try:
+            x = _prepare_image(image, framing, side)
+        except NeuronetError as exc:   # one bad file should not stop the others
+            print(f"neuronet: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        probs = net.predict_proba(x.reshape(1, -1))[0]
         order = np.argsort(probs)[::-1][: args.top]
         top = ", ".join(f"{names[k]} {probs[k]:.3f}" for k in order)
-        print(f"{image}: {names[order[0]]}   ({top})")
-    return 0
+        print(f"{image}: {names[order[0]]}   ({top})", flush=True)
+    return EXIT_USAGE if failed else 0
+
+
+def _prepare_image(path, framing: str, side: int) -> np.ndarray:
+    """A photo or scan as the model's input, prepared the way its training images were."""
+    from .datasets import load_image
+    from .imaging import load_digit_image
+
+    if framing == "digit":   # MNIST's rule: a 20x20 box in 28x28, centred by mass
+        return load_digit_image(path, size=side, box=20 if side == 28 else side)
+    x = load_image(path, size=(side, side))   # the whole picture, resized
+    if framing == "fill":    # Fashion-MNIST: a light item on black; invert a photo on light paper
+        square = x.reshape(side, side)
+        border = np.concatenate([square[0], square[-1], square[:, 0], square[:, -1]])
+        if np.median(border) > 0.5:
+            x = 1.0 - x
+    return x
 
 
 def cmd_info(args) -> int:
@@ -487,9 +511,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("neuronet: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stderr.close()
+        return 0
     except OSError as exc:  # a file the user named could not be read or written
-        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        print(f"neuronet: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"neuronet: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -211,7 +211,17 @@ def _centre_by_mass(patch: np.ndarray, size: int) -> np.ndarray:
     return field
 
 
-def preprocess_digit(array: np.ndarray, *, size: int = 28, box: int = 20) -> np.ndarray:
+def _centre_by_box(patch: np.ndarray, size: int) -> np.ndarray:
+    """Place ``patch`` in the middle of a black ``size`` x ``size`` field (Fashion-MNIST's framing:
+    the item's bounding box, not its centre of mass, is centred)."""
+    field = np.zeros((size, size))
+    top, left = (size - patch.shape[0]) // 2, (size - patch.shape[1]) // 2
+    field[top:top + patch.shape[0], left:left + patch.shape[1]] = patch
+    return field
+
+
+def preprocess_digit(array: np.ndarray, *, size: int = 28, box: int = 20,
+                     centre: str = "mass") -> np.ndarray:
     """Prepare an in-memory image of one digit the way MNIST digits were prepared.
 
     ``array``: (H, W) grey or (H, W, 3) RGB or (H, W, 4) RGBA; uint8/uint16 (scaled by their
@@ -220,7 +230,8 @@ def preprocess_digit(array: np.ndarray, *, size: int = 28, box: int = 20) -> np.
     Steps: to grey -> shrink huge inputs -> ink strength (polarity, background removal, soft
     noise threshold; see ``_ink``) -> crop to the digit's box (ignoring specks) -> resize so the
     longer side is ``box`` -> centre of mass to the middle of a ``size`` x ``size`` field ->
-    rescale so the brightest pixel is 1.
+    rescale so the brightest pixel is 1. ``centre="box"`` centres the bounding box instead of the
+    centre of mass; with ``box=size`` that frames an object the way Fashion-MNIST does.
 
     Returns a float32 array of shape (size, size) with values in [0, 1], background 0.
     Raises DataError if there is no ink, ShapeError for an unusable array, ConfigError for
@@ -232,13 +243,15 @@ def preprocess_digit(array: np.ndarray, *, size: int = 28, box: int = 20) -> np.
     """
     if not (isinstance(box, int) and isinstance(size, int) and 1 <= box <= size):
         raise ConfigError(f"need integers 1 <= box <= size, got box={box!r}, size={size!r}")
+    if centre not in ("mass", "box"):
+        raise ConfigError(f"centre must be 'mass' or 'box', got {centre!r}")
     grey = _shrink(_to_grey(array), _WORK_SIDE)
     ink = _ink(grey)
     rows, cols = _digit_box(ink)
     patch = _fit_box(ink[rows, cols], box)
     if patch.max() <= 0.0:
         raise DataError("no ink left after resizing the digit")
-    field = _centre_by_mass(patch, size)
+    field = _centre_by_mass(patch, size) if centre == "mass" else _centre_by_box(patch, size)
     if field.max() <= 0.0:
         raise DataError("no ink left after centring the digit")
     # Faint thin strokes lose contrast when shrunk; MNIST digits all reach full intensity.
@@ -273,7 +286,8 @@ def _mode_max(mode: str) -> float:
     return 65535.0 if mode.startswith("I") else 1.0
 
 
-def load_digit_image(path: str | os.PathLike[str], *, size: int = 28, box: int = 20) -> np.ndarray:
+def load_digit_image(path: str | os.PathLike[str], *, size: int = 28, box: int = 20,
+                     centre: str = "mass") -> np.ndarray:
     """Read an image file (PNG, JPEG, ...) of one handwritten digit and prepare it like MNIST.
 
     Any size, colour mode or polarity; see :func:`preprocess_digit` for the steps.
@@ -296,7 +310,7 @@ def load_digit_image(path: str | os.PathLike[str], *, size: int = 28, box: int =
         # Pillow reports truncated or corrupt data with any of these.
         raise DataError(f"{p}: unreadable image ({_first_line(exc)})") from None
     try:
-        return preprocess_digit(pixels, size=size, box=box)
+        return preprocess_digit(pixels, size=size, box=box, centre=centre)
     except DataError as exc:
         raise DataError(f"{p}: {exc}") from None
 

@@ -168,3 +168,38 @@ def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path):
                              "--resume", str(checkpoint)], cwd=tmp_path, capture_output=True, text=True,
                             timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
+
+
+def test_fill_framing_undoes_light_paper(tmp_path):
+    """A Fashion-style picture (light item on black) and the same picture inverted (dark on light
+    paper) give the same model input."""
+    Image = pytest.importorskip("PIL.Image")
+    rng = np.random.default_rng(0)
+    item = np.zeros((28, 28), np.uint8)
+    item[4:24, 8:20] = rng.integers(120, 255, size=(20, 12))
+    Image.fromarray(item).resize((112, 112), Image.Resampling.NEAREST).save(tmp_path / "dark.png")
+    Image.fromarray(255 - item).resize((112, 112), Image.Resampling.NEAREST).save(tmp_path / "light.png")
+    a = cli._prepare_image(tmp_path / "dark.png", "fill", 28)
+    b = cli._prepare_image(tmp_path / "light.png", "fill", 28)
+    assert a.shape == (784,) and np.allclose(a, b, atol=1 / 255 + 1e-6)
+    assert np.allclose(a.reshape(28, 28), item / 255, atol=0.02)   # resizing back recovers the item
+
+
+def test_predict_reports_each_bad_image_and_goes_on(digits_model, tmp_path, capsys):
+    Image = pytest.importorskip("PIL.Image")
+    good = tmp_path / "good.png"
+    canvas = np.full((80, 60), 255, np.uint8)
+    canvas[10:70, 26:34] = 0
+    Image.fromarray(canvas).save(good)
+    assert cli.main(["predict", str(digits_model), str(tmp_path / "missing.png"), str(good)]) == 2
+    captured = capsys.readouterr()
+    assert "missing.png: no such image file" in captured.err
+    assert captured.out.startswith(f"{good}: ")
+
+
+def test_model_records_how_predict_frames_images(tmp_path):
+    out = tmp_path / "d.npz"
+    assert cli.main(["train", "--dataset", "digits", "--epochs", "1", "-o", str(out), "--no-progress"]) == 0
+    from neuronet import load
+
+    assert load(out).preprocessing["framing"] == "digit"

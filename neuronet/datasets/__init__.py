@@ -12,7 +12,7 @@ from neuronet.datasets.catalog import DatasetStatus, available, load
 from neuronet.datasets.idx import read_idx, write_idx
 from neuronet.datasets.registry import REGISTRY, DatasetInfo, FileSpec, info
 from neuronet.datasets.split import train_val_split
-from neuronet.datasets.user import LabeledData, load_csv, load_image_folder
+from neuronet.datasets.user import LabeledData, load_csv, load_image, load_image_folder
 
 __all__ = [
     "REGISTRY",
@@ -24,6 +24,7 @@ __all__ = [
     "info",
     "load",
     "load_csv",
+    "load_image",
     "load_image_folder",
     "read_idx",
     "train_val_split",

@@ -194,13 +194,7 @@ def load_image_folder(
         if not files:
             raise DataError(f"{folder}: class folder has no images")
         for f in files:
-            try:
-                with Image.open(f) as im:
-                    im = im.convert("L" if grayscale else "RGB")
-                    im = im.resize((width, height), Image.Resampling.BILINEAR)
-                    images.append(np.asarray(im, dtype=np.uint8))
-            except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
-                raise DataError(f"{f}: cannot read image ({e})") from e
+            images.append(_read_image(f, height, width, grayscale, Image, UnidentifiedImageError))
             labels.append(k)
 
     x = np.stack(images).astype(np.float32)
@@ -208,3 +202,29 @@ def load_image_folder(
     if flatten:
         x = x.reshape(len(x), -1)
     return LabeledData(x, np.array(labels, dtype=np.int64), tuple(p.name for p in class_dirs))
+
+
+def _read_image(f: Path, height: int, width: int, grayscale: bool, Image, UnidentifiedImageError):
+    """One image file as uint8 pixels of shape (height, width) (or (height, width, 3))."""
+    try:
+        with Image.open(f) as im:
+            im = im.convert("L" if grayscale else "RGB")
+            im = im.resize((width, height), Image.Resampling.BILINEAR)
+            return np.asarray(im, dtype=np.uint8)
+    except FileNotFoundError:
+        raise DataError(f"{f}: no such image file") from None
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+        raise DataError(f"{f}: cannot read image ({e})") from e
+
+
+def load_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
+               grayscale: bool = True) -> np.ndarray:
+    """One image prepared exactly as :func:`load_image_folder` prepares each of its images:
+    float32 in [0, 1], shape ``(h*w,)`` (or ``(h*w*3,)`` for RGB)."""
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise ConfigError("load_image needs Pillow: pip install neuronet[images]") from None
+    height, width = (int(v) for v in size)
+    pixels = _read_image(Path(path), height, width, grayscale, Image, UnidentifiedImageError)
+    return (pixels.astype(np.float32) / 255.0).reshape(-1)
