@@ -33,6 +33,7 @@ import os
 import re
 import secrets
 import struct
+import time
 import zipfile
 
 import numpy as np
@@ -145,6 +146,22 @@ def _write(path, doc: dict, arrays: dict[str, np.ndarray]) -> None:
             raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
     _fsync_directory(directory)
+    _remove_stale_temporaries(directory, os.path.basename(path))
+
+
+# A writer killed outright (SIGKILL, power loss) cannot remove its temporary file. The next save of
+# the same file does, once the leftover is old enough that no other writer can still be using it.
+STALE_TEMPORARY_SECONDS = 600
+
+
+def _remove_stale_temporaries(directory: str, base: str) -> None:
+    prefix, now = f".{base}.", time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                        os.unlink(entry.path)
 
 
 def _write_npy(zf: zipfile.ZipFile, name: str, arr: np.ndarray) -> None:

@@ -354,3 +354,24 @@ def test_not_a_model_file(tmp_path):
     assert "directory" in load_error(tmp_path)
     np.savez(tmp_path / "plain.npz", a=np.zeros(3))
     assert "no __neuronet__.npy entry" in load_error(tmp_path / "plain.npz")
+
+
+def test_a_killed_writers_old_temporary_is_removed_by_the_next_save(tmp_path):
+    """SIGKILL during a save leaves `.name.xxxx.tmp`; the next save of that file removes it once it is
+    old, and leaves a fresh one (possibly another writer's) alone."""
+    import os
+    import time
+
+    import neuronet as nn
+    from neuronet import modelfile as mf
+
+    net = nn.Network([nn.Dense(3, 2, "softmax")], seed=0)
+    target = tmp_path / "m.npz"
+    old = tmp_path / ".m.npz.0123456789ab.tmp"
+    fresh = tmp_path / ".m.npz.ba9876543210.tmp"
+    old.write_bytes(b"half a file")
+    fresh.write_bytes(b"someone is writing")
+    past = time.time() - mf.STALE_TEMPORARY_SECONDS - 5
+    os.utime(old, (past, past))
+    net.save(target)
+    assert not old.exists() and fresh.exists() and target.exists()
