@@ -126,6 +126,7 @@ def run_case(seed: int, op: str, pos: int, val: int, mode: str, folder: Path) ->
 # --- pytest + hypothesis ---------------------------------------------------------------------
 
 try:
+    import fuzzcount
     import pytest
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
@@ -135,23 +136,6 @@ except ImportError:  # standalone run without the test extras
 COUNTS = {"loaded": 0, "refused": 0}
 
 if pytest is not None:
-
-    @pytest.fixture(scope="module", autouse=True)
-    def report_count(request):
-        yield
-        n = sum(COUNTS.values())
-        line = f"IDX fuzz: {n} cases ({COUNTS['loaded']} loaded, {COUNTS['refused']} refused)"
-        # Output capture is still on during teardown; lift it (as capsys.disabled() does) so
-        # the count reaches the terminal even without -s.
-        plugins = request.config.pluginmanager
-        capman = plugins.get_plugin("capturemanager")
-        reporter = plugins.get_plugin("terminalreporter")
-        if capman is None or reporter is None:
-            print(line, file=sys.stderr)
-            return
-        with capman.global_and_fixture_disabled():
-            reporter.write_line("")
-            reporter.write_line(line)
 
     @settings(max_examples=600, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -164,7 +148,9 @@ if pytest is not None:
     )
     def test_mutated_idx_loads_correctly_or_raises_data_error(tmp_path, seed, op, pos, val,
                                                               mode):
-        COUNTS[run_case(seed, op, pos, val, mode, tmp_path)] += 1
+        outcome = run_case(seed, op, pos, val, mode, tmp_path)
+        COUNTS[outcome] += 1
+        fuzzcount.record(f"IDX files ({outcome})")
 
     def test_fuzz_ran_both_outcomes():
         # Guards against a harness that only ever produces one kind of case.

@@ -4,6 +4,7 @@ saved weights or raises ModelFileError, quickly. Nothing else may escape, and no
 
 import io
 import json
+import os
 import time
 import zipfile
 
@@ -22,6 +23,8 @@ NET = nn.Network([nn.Dense(3, 4, "relu"), nn.Dropout(0.2), nn.Dense(4, 2, "softm
 ORIGINAL = NET.get_weights()
 ARRAY_ENTRIES = ["weights/0.W.npy", "weights/0.b.npy", "weights/2.W.npy", "weights/2.b.npy"]
 TIME_LIMIT = 1.0   # seconds for one load; a few milliseconds is normal
+# benchmarks/fuzz_modelfile.py runs this same harness longer by raising the scale.
+SCALE = max(1, int(os.environ.get("NEURONET_FUZZ_SCALE", "1")))
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +105,7 @@ def apply_damage(data: bytes, damage) -> bytes:
     return data[:at] + data[at + damage[2]:]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(damage=byte_damage)
 def test_damaged_bytes(workdir, valid, damage):
     check_outcome(workdir, apply_damage(valid, damage), "model file bytes")
@@ -114,7 +117,7 @@ DESCRS = ["<f4", "<f8", ">f4", "<f2", "<i4", "|u1", "|b1", "<c8", "|O", "|V8", "
 dims = st.one_of(st.integers(0, 8), st.integers(0, 2**63 - 1), st.sampled_from([2**31, 2**32, 10**12]))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entry=st.sampled_from(ARRAY_ENTRIES), descr=st.sampled_from(DESCRS), fortran=st.booleans(),
        shape=st.lists(dims, max_size=3).map(tuple), also_describe=st.booleans())
 def test_bad_npy_headers(workdir, valid, entry, descr, fortran, shape, also_describe):
@@ -138,7 +141,7 @@ def _npy_text(text: str | bytes) -> bytes:
 
 
 # --- well-formed zips around a damaged description -------------------------------------------------------
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(damage=byte_damage)
 def test_damaged_description(workdir, valid, damage):
     content = entries(valid)
@@ -147,7 +150,7 @@ def test_damaged_description(workdir, valid, damage):
     check_outcome(workdir, rezip(content), "model file descriptions")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(["n_in", "n_out", "shape", "dtype", "format_version", "use_bias", "kind"]),
        value=st.one_of(st.integers(-2, 2**64), st.none(), st.booleans(), st.text(max_size=5),
                        st.lists(st.integers(-1, 2**40), max_size=3)))
