@@ -65,7 +65,7 @@ class Perceptron:
     @property
     def threshold(self) -> float:
         """The value the weighted sum must exceed; the bias is its negative."""
-        return -self.bias
+        return 0.0 - self.bias   # not -self.bias, which turns a zero bias into "-0"
 
     def weighted_sum(self, x) -> np.ndarray | float:
         """w·x + b for one example (a number) or a batch (shape (batch,))."""
@@ -111,7 +111,7 @@ class Perceptron:
         return history
 
     def __repr__(self):
-        return f"Perceptron(weights={self.weights.tolist()}, threshold={self.threshold:g})"
+        return f"Perceptron(weights={_numbers(self.weights)}, threshold={self.threshold:.4g})"
 
 
 class Neuron:
@@ -144,5 +144,10 @@ class Neuron:
         return float(a[0]) if np.isscalar(z) else a
 
     def __repr__(self):
-        return (f"Neuron(weights={self.weights.tolist()}, bias={self.bias:g}, "
+        return (f"Neuron(weights={_numbers(self.weights)}, bias={self.bias:.4g}, "
                 f"activation={self.activation.name!r})")
+
+
+def _numbers(values: np.ndarray) -> str:
+    """A short list of numbers for printing: four significant digits each."""
+    return "[" + ", ".join(f"{float(v):.4g}" for v in values) + "]"
