@@ -63,6 +63,8 @@ class Network:
             raise ConfigError(f"{len(class_names)} class names for {self.n_out} outputs")
         self.class_names = list(class_names) if class_names is not None else None
         self.preprocessing: dict = {}
+        # The optimiser of the last fit, so that another call can continue with its state.
+        self.optimizer = None
         rng = np.random.default_rng(seed)
         for layer in self.layers:
             if seed is not None:
@@ -197,6 +199,12 @@ class Network:
         """(mean loss, accuracy) on a data set. Accuracy is NaN for targets that are not classes."""
         X = self.check_inputs(X)
         targets, labels = self.check_targets(y, len(X))
+        return self.evaluate_checked(X, targets, labels, batch_size)
+
+    def evaluate_checked(self, X: np.ndarray, targets: np.ndarray, labels: np.ndarray | None,
+                         batch_size: int = 1024) -> tuple[float, float]:
+        """:meth:`evaluate` for arrays already checked by :meth:`check_inputs` and
+        :meth:`check_targets` (as ``fit`` does once for its validation set)."""
         total, correct = 0.0, 0
         for i in range(0, len(X), batch_size):
             out = self.forward(X[i:i + batch_size])

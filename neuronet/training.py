@@ -129,7 +129,7 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
     catch_interrupt : make Ctrl-C stop after the current batch (raising :class:`TrainingInterrupted`).
     verbose : 1 prints one line per epoch.
 
-    Returns the :class:`History`. If the loss or a parameter stops being finite, raises
+    Returns the :class:`History`; the optimiser used is kept as ``network.optimizer``. If the loss or a parameter stops being finite, raises
     :class:`~neuronet.errors.DivergenceError` and leaves the network with the weights it had at the
     start of that epoch (the last ones known to be good).
     """
@@ -144,8 +144,9 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
             X_val, y_val = validation_data
         except (TypeError, ValueError):
             raise ConfigError("validation_data must be a pair (X_val, y_val)") from None
+        # Checked once here; every epoch then evaluates the checked arrays directly.
         X_val = network.check_inputs(X_val, "X_val")
-        network.check_targets(y_val, len(X_val), "y_val")
+        T_val, L_val = network.check_targets(y_val, len(X_val), "y_val")
     opt = optimizers.get(optimizer)
     if seed is None:
         seed = network.seed if network.seed is not None else 0
@@ -153,6 +154,8 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
     if resume is not None:
         opt, state = _resume(network, opt, resume)
     callbacks = list(callbacks)
+    # Callbacks may be any object with on_epoch_end; the other hooks are optional.
+    batch_hooks = [cb.on_batch_end for cb in callbacks if hasattr(cb, "on_batch_end")]
     dropouts = [layer for layer in network.layers if isinstance(layer, Dropout)]
 
     n = len(X)
@@ -175,6 +178,13 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
     for cb in callbacks:
         if hasattr(cb, "on_train_begin"):
             cb.on_train_begin(network, opt)
+
+    def diverged(what: str) -> DivergenceError:
+        network.set_weights(good_weights)
+        return DivergenceError(
+            f"training diverged {what}; try a smaller learning rate (now {opt.lr:g}) or gradient "
+            f"clipping (clipnorm); the network keeps its weights from the start of epoch {epoch + 1}")
+
     with _StopFlag(catch_interrupt) as stop:
         while state.epoch < epochs:
             epoch = state.epoch
@@ -203,11 +213,7 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
                 out = network.forward(X_epoch[lo:hi], training=True)
                 loss, grad = network.loss_and_gradient(out, T_epoch[lo:hi])
                 if not math.isfinite(loss):
-                    network.set_weights(good_weights)
-                    raise DivergenceError(
-                        f"training diverged at epoch {epoch + 1}, batch {b + 1}: the loss became "
-                        f"{loss}; try a smaller learning rate (now {opt.lr:g}) or gradient clipping "
-                        f"(clipnorm); the network keeps its weights from the start of epoch {epoch + 1}")
+                    raise diverged(f"at epoch {epoch + 1}, batch {b + 1}: the loss became {loss}")
                 network.backward(grad)
                 opt.step(params)
                 state.loss_sum += loss * (hi - lo)
@@ -218,9 +224,8 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
                     else:
                         np.argmax(out, axis=1, out=P_epoch[lo:hi])
                 state.batch = b + 1
-                for cb in callbacks:
-                    if hasattr(cb, "on_batch_end"):
-                        cb.on_batch_end(network, epoch, b, n_batches, loss)
+                for hook in batch_hooks:
+                    hook(network, epoch, b, n_batches, loss)
                 if stop.requested and state.batch < n_batches:
                     if P_epoch is not None:
                         state.correct += count_correct(counted_from, hi)
@@ -231,16 +236,12 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
             if P_epoch is not None:
                 state.correct += count_correct(counted_from, n)
             if not _all_finite(network):
-                network.set_weights(good_weights)
-                raise DivergenceError(
-                    f"training diverged in epoch {epoch + 1}: a parameter became NaN or infinite; "
-                    f"try a smaller learning rate (now {opt.lr:g}) or gradient clipping (clipnorm); "
-                    f"the network keeps its weights from the start of epoch {epoch + 1}")
+                raise diverged(f"in epoch {epoch + 1}: a parameter became NaN or infinite")
             logs = {"loss": state.loss_sum / state.seen,
                     "accuracy": state.correct / state.seen if labels is not None else float("nan"),
                     "lr": opt.lr, "seconds": state.seconds + time.perf_counter() - started}
             if validation_data is not None:
-                logs["val_loss"], logs["val_accuracy"] = network.evaluate(X_val, y_val)
+                logs["val_loss"], logs["val_accuracy"] = network.evaluate_checked(X_val, T_val, L_val)
             state.history.append(logs)
             state.epoch, state.batch = epoch + 1, 0
             state.loss_sum, state.correct, state.seen, state.seconds = 0.0, 0, 0, 0.0
