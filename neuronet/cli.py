@@ -99,7 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data-dir", help="folder with the dataset files (before $NEURONET_DATA and caches)")
     t.add_argument("--layers", type=_layer_sizes, help="hidden layer sizes, e.g. 256,128")
     t.add_argument("--activation", default="relu", help="hidden activation (relu, sigmoid, tanh, ...)")
-    t.add_argument("--loss", default="cross_entropy", help="cross_entropy (default) or mse")
+    t.add_argument("--loss", default="cross_entropy",
+                   help="cross_entropy (default, softmax outputs) or mse (the quadratic cost, sigmoid "
+                        "outputs as in the classic 784-30-10 network)")
+    t.add_argument("--output-activation", help="override the output activation (e.g. softmax)")
     t.add_argument("--optimizer", default="adam", help="sgd, rmsprop, adam (default) or adamw")
     t.add_argument("--lr", type=_positive_float, help="learning rate")
     t.add_argument("--momentum", type=_fraction, default=0.0, help="SGD momentum")
@@ -233,7 +236,7 @@ def cmd_train(args) -> int:
             x_train, y_train, val_fraction=args.val_split, seed=args.seed)
 
     net = mlp([x_train.shape[1], *hidden, n_classes], activation=args.activation, loss=args.loss,
-              output_activation="softmax" if args.loss in ("mse", "quadratic") else None,
+              output_activation=args.output_activation,
               dropout=args.dropout, seed=args.seed, dtype=args.dtype)
     net.class_names = list(class_names) if class_names else None
     net.preprocessing = prep

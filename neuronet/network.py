@@ -56,6 +56,9 @@ class Network:
         if not dense:
             raise ConfigError("a network needs at least one Dense layer")
         self.n_in, self.n_out = dense[0].n_in, dense[-1].n_out
+        if self.n_out == 1 and dense[-1].activation.name == "softmax":
+            raise ConfigError("a softmax over a single output is always 1, so nothing can be learned; "
+                              "use a sigmoid output with loss='binary_crossentropy' (or 2 outputs)")
         width = self.n_in
         for layer in self.layers:
             width = layer.output_dim(width)
@@ -301,8 +304,8 @@ def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=Non
     """A multilayer perceptron from its layer sizes, as in ``mlp([784, 30, 10])``.
 
     Hidden layers use ``activation``. The output activation and the loss default to a matching pair:
-    softmax + cross-entropy for several outputs, sigmoid + binary cross-entropy for one; give
-    ``loss="mse"`` and ``output_activation="sigmoid"`` for the classic quadratic-cost network.
+    softmax + cross-entropy for several outputs, sigmoid + binary cross-entropy for one; with
+    ``loss="mse"`` the outputs are sigmoids, as in the classic quadratic-cost network.
     """
     if len(sizes) < 2:
         raise ConfigError(f"mlp needs at least an input and an output size, got {sizes}")
@@ -311,7 +314,8 @@ def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=Non
         loss = "binary_crossentropy" if n_out == 1 else "cross_entropy"
     loss_obj = losses.get(loss)
     if output_activation is None:
-        output_activation = loss_obj.fuses_with or ("sigmoid" if n_out == 1 else "softmax")
+        multi_class = n_out > 1 and loss_obj.fuses_with is None and loss_obj.name != "mse"
+        output_activation = loss_obj.fuses_with or ("softmax" if multi_class else "sigmoid")
     stack: list[Layer] = []
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         last = i == len(sizes) - 2

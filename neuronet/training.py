@@ -129,9 +129,9 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
     catch_interrupt : make Ctrl-C stop after the current batch (raising :class:`TrainingInterrupted`).
     verbose : 1 prints one line per epoch.
 
-    Returns the :class:`History`; the optimiser used is kept as ``network.optimizer``. If the loss or a parameter stops being finite, raises
-    :class:`~neuronet.errors.DivergenceError` and leaves the network with the weights it had at the
-    start of that epoch (the last ones known to be good).
+    Returns the :class:`History`; the optimiser used is kept as ``network.optimizer``. If the loss
+    or a parameter stops being finite, raises :class:`~neuronet.errors.DivergenceError` and leaves the
+    network with the weights it had at the start of that epoch (the last ones known to be good).
     """
     if not isinstance(epochs, int) or epochs < 0:
         raise ConfigError(f"epochs must be a non-negative integer, got {epochs!r}")

@@ -414,3 +414,13 @@ def test_adam_checkpoint_state_holds_only_the_moments():
     opt = nn.Adam()
     net.fit(X, np.arange(16) % 2, epochs=1, batch_size=8, optimizer=opt)
     assert {key.split("/")[0] for key in opt.state_arrays()} == {"m", "v"}
+
+
+def test_a_single_softmax_output_is_refused_with_a_hint():
+    with pytest.raises(nn.ConfigError, match="single output.*sigmoid"):
+        nn.Network([nn.Dense(2, 1, "softmax")])
+
+
+def test_mlp_quadratic_cost_gets_sigmoid_outputs():
+    assert nn.mlp([64, 30, 10], activation="sigmoid", loss="mse").layers[-1].activation.name == "sigmoid"
+    assert nn.mlp([64, 30, 10]).layers[-1].activation.name == "softmax"
