@@ -158,3 +158,46 @@ def test_no_pyplot_state_is_touched():
     viz.plot_activation("tanh")
     viz.plot_network(_net([2, 2, 1], 0))
     assert "matplotlib.pyplot" not in sys.modules or not sys.modules["matplotlib.pyplot"].get_fignums()
+
+
+WRONG_MODEL = {
+    "plot_weights": lambda m: viz.plot_weights(m),
+    "plot_network": lambda m: viz.plot_network(m),
+    "plot_activation_histograms": lambda m: viz.plot_activation_histograms(m, XOR_X),
+    "plot_mistakes": lambda m: viz.plot_mistakes(m, XOR_X, [0, 1, 1, 0]),
+    "plot_hidden_units": lambda m: viz.plot_hidden_units(m, XOR_X),
+}
+
+
+@pytest.mark.parametrize("figure", sorted(WRONG_MODEL))
+def test_a_perceptron_where_a_network_is_needed_is_a_config_error(figure):
+    with pytest.raises(ConfigError, match=rf"^{figure} needs a neuronet Network .*not a Perceptron$"):
+        WRONG_MODEL[figure](nn.Perceptron(2))
+
+
+def test_wrong_kinds_of_object_name_the_figure_and_the_type():
+    with pytest.raises(ConfigError, match="plot_decision_regions .* not a str"):
+        viz.plot_decision_regions("net", XOR_X, [0, 1, 1, 0])
+    with pytest.raises(ConfigError, match="plot_neuron .* not a Network"):
+        viz.plot_neuron(_net([2, 1], 0), [1, 2])
+    with pytest.raises(ConfigError, match="GradientNormRecorder, not list"):
+        viz.plot_gradient_norms([])
+    with pytest.raises(ConfigError, match="plot_history needs a History"):
+        viz.plot_history([0.5, 0.4])
+
+
+def test_points_and_labels_that_do_not_fit_are_shape_errors():
+    net = _net([2, 3, 2], 0)
+    with pytest.raises(ShapeError, match=r"plot_decision_regions: 2 labels y for 4 points X"):
+        viz.plot_decision_regions(net, XOR_X, [0, 1])
+    with pytest.raises(ShapeError, match=r"needs 2-D points X of shape \(n, 2\).*got \(4,\)"):
+        viz.plot_decision_regions(net, np.zeros(4), [0, 1, 0, 1])
+    # The model, not the 40,000-point grid, is named as the problem.
+    with pytest.raises(ShapeError, match="the model needs 2 inputs; this one has 3"):
+        viz.plot_decision_regions(_net([3, 2], 0), XOR_X, [0, 1, 1, 0])
+    with pytest.raises(ShapeError, match="plot_hidden_units: 1 labels y for 4 points X"):
+        viz.plot_hidden_units(net, XOR_X, y=[0])
+    with pytest.raises(ShapeError, match="plot_perceptron_steps: 1 labels"):
+        viz.plot_perceptron_steps(_perceptron_history(GATES[0]), XOR_X, [0])
+    with pytest.raises(ShapeError, match="plot_network: x must be one example of 2 values"):
+        viz.plot_network(net, x=[1, 2, 3])

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..metrics import confusion_matrix
-from ._base import finish, grid_shape, image_shape_for, new_figure
+from ._base import class_probabilities, dense_layers, finish, grid_shape, image_shape_for, new_figure
 
 
 def plot_confusion(y_true, y_pred, n_classes: int | None = None, class_names=None, normalize: bool = False,
@@ -58,13 +58,12 @@ def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int
     Each picture is titled with its true label, the prediction and the network's confidence in that
     (wrong) prediction. ``image_shape`` defaults to a square (8×8 digits, 28×28 MNIST).
     """
+    dense_layers(net, "plot_mistakes")      # only to check that net is a Network
     X2 = net.check_inputs(X)
     y = np.asarray(y).reshape(-1)
     if len(y) != len(X2):
         raise ShapeError(f"{len(y)} labels for {len(X2)} examples")
-    proba = net.predict_proba(X2)
-    if proba.shape[1] == 1:                  # one sigmoid output: P(class 1)
-        proba = np.hstack([1 - proba, proba])
+    proba = class_probabilities(net, X2)
     pred = proba.argmax(axis=1)
     conf = proba[np.arange(len(pred)), pred]
     wrong = np.flatnonzero(pred != y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ShapeError
 from ._base import NEGATIVE, POSITIVE, dense_layers, finish, layer_outputs, new_figure
 
 
@@ -28,11 +29,14 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
 
     With ``x`` (one example, shape (n_in,)), the nodes are filled with their activations for it.
     """
-    dense = dense_layers(net)
+    dense = dense_layers(net, "plot_network")
     sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
     acts = None
     if x is not None:
-        x2 = net.check_inputs(np.asarray(x).reshape(1, -1), "x")
+        x = np.asarray(x)
+        if x.size != sizes[0]:
+            raise ShapeError(f"plot_network: x must be one example of {sizes[0]} values; got shape {x.shape}")
+        x2 = net.check_inputs(x.reshape(1, -1), "x")
         acts = [x2[0]] + [a[0] for a in layer_outputs(net, x2)]
     shown = [_shown(n, max_nodes) for n in sizes]
     if label_weights is None:

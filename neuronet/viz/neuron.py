@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ConfigError, ShapeError
 from ._base import CLASS_COLOURS, NEGATIVE, POSITIVE, finish, new_figure
 
 
@@ -16,13 +16,18 @@ def plot_neuron(neuron, x, path=None):
     weighted sum z = Σ wᵢxᵢ + b with its actual terms, the activation (the step at the threshold for a
     perceptron, the curve with z marked for a neuron) and the output.
     """
+    from ..neuron import Neuron, Perceptron
+
+    if not isinstance(neuron, (Neuron, Perceptron)):
+        raise ConfigError(f"plot_neuron needs a neuronet Neuron or Perceptron, not a {type(neuron).__name__}"
+                          " (draw a Network with plot_network)")
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     w = np.asarray(neuron.weights, dtype=np.float64)
     if x.shape != w.shape:
         raise ShapeError(f"plot_neuron: the neuron has {w.size} weights but x has {x.size} values")
     b = float(neuron.bias)
     z = float(x @ w + b)
-    is_perceptron = not hasattr(neuron, "activation")
+    is_perceptron = isinstance(neuron, Perceptron)
     if is_perceptron:
         name, output = "step", float(z > 0)
     else:
