@@ -201,3 +201,14 @@ def test_points_and_labels_that_do_not_fit_are_shape_errors():
         viz.plot_perceptron_steps(_perceptron_history(GATES[0]), XOR_X, [0])
     with pytest.raises(ShapeError, match="plot_network: x must be one example of 2 values"):
         viz.plot_network(net, x=[1, 2, 3])
+
+
+def test_wide_network_diagram_says_what_the_ellipsis_hides_and_node_values_fit():
+    net = _net([64, 32, 10], 0, "relu")
+    fig = viz.plot_network(net, x=np.linspace(0, 1, 64))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    # 16 of 64 inputs drawn (15 units and the ellipsis) leave 49 unseen; 17 of the 32 hidden units.
+    assert "49 more" in texts and "17 more" in texts
+    values = [t for t in texts if t and t[0] in "-0123456789" and "more" not in t]
+    assert len(values) == 15 + 10           # hidden (15 drawn) and output values; 64 inputs are too many
+    assert all(len(t) <= 4 for t in values), values

@@ -18,6 +18,14 @@ def _shown(n: int, max_nodes: int) -> list[int | None]:
     return [*range(head), None, *range(n - tail, n)]
 
 
+def _short(v: float) -> str:
+    """A node's value in at most four characters, so it fits inside its circle ('9.6e-05' would not)."""
+    if abs(v) >= 9.995:
+        return f"{v:.0f}" if abs(v) < 1000 else f"{v:.0e}"
+    text = f"{v:.{1 if abs(v) >= 0.995 else 2}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_weights: bool | None = None,
                  path=None):
     """Draw ``net`` as layers of circles joined by its weights.
@@ -55,7 +63,12 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
         pos.append({u: (gap * li, float(y)) for u, y in zip(units, ys, strict=True) if u is not None})
         for u, y in zip(units, ys, strict=True):
             if u is None:
+                # Say how many units the ellipsis stands for, so a 64-unit layer does not read as 16.
+                hidden = sizes[li] - (len(units) - 1)
                 ax.text(gap * li, y, "⋮", ha="center", va="center", fontsize=16)
+                ax.text(gap * li + 0.45, y, f"{hidden} more", ha="left", va="center", fontsize=7,
+                        color="#555555", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
+                        zorder=3)
 
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
@@ -98,9 +111,9 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
             else:
                 face = "#f2f2f2" if li == 0 else "#fff7d6"
             ax.add_patch(Circle((cx, cy), radius, fc=face, ec="black", lw=0.8, zorder=2))
-            if acts is not None and len(layer_pos) <= max_nodes and sizes[li] <= 32:
+            if acts is not None and sizes[li] <= 32:
                 light = norm(value) < 0.55
-                ax.text(cx, cy, f"{value:.2g}", ha="center", va="center", fontsize=6.5, zorder=3,
+                ax.text(cx, cy, _short(value), ha="center", va="center", fontsize=6.5, zorder=3,
                         color="white" if light else "black")
         top = max(y for _, y in layer_pos.values())
         if li == 0:
