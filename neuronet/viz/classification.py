@@ -32,16 +32,20 @@ def plot_confusion(y_true, y_pred, n_classes: int | None = None, class_names=Non
         for j in range(k):
             text = f"{shown[i, j]:.2f}" if normalize else str(cm[i, j])
             # Zeros fade out and off-diagonal counts stand out in red: the errors are the story.
+            dark = shown[i, j] > 0.55 * peak
+            box = None
             if cm[i, j] == 0:
                 text, colour, weight = "·", "#bbbbbb", "normal"
             elif i != j:
                 colour, weight = "#b2182b", "bold"
+                # Red on dark blue is unreadable, so a frequent error gets a white patch behind it.
+                box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"} if dark else None
             else:
-                colour, weight = ("white" if shown[i, j] > 0.55 * peak else "black"), "normal"
+                colour, weight = ("white" if dark else "black"), "normal"
             ax.text(j, i, text, ha="center", va="center", fontsize=8 if k <= 12 else 6, color=colour,
-                    fontweight=weight)
-    ax.set_xticks(range(k), names, rotation=45 if max(map(len, names)) > 3 else 0, ha="right"
-                  if max(map(len, names)) > 3 else "center")
+                    fontweight=weight, bbox=box)
+    long_names = max(map(len, names)) > 3    # slant long names so neighbours do not overlap
+    ax.set_xticks(range(k), names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
     ax.set_yticks(range(k), names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
