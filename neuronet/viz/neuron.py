@@ -41,7 +41,7 @@ def plot_neuron(neuron, x, path=None):
     ax.set_ylim(-0.5 * n - 1.5, max(0.5 * n + 0.5, 1.3))
     ax.set_aspect("equal")
     ax.axis("off")
-    ys = (np.arange(n)[::-1] - (n - 1) / 2) * 1.0 if n > 1 else np.zeros(1)
+    ys = np.arange(n)[::-1] - (n - 1) / 2    # inputs stacked top to bottom, centred on the Σ node
     sx, sy = 4.6, 0.0                       # the summing node
     wmax = max(np.abs(w).max(), 1e-12)
     from matplotlib.patches import Circle, FancyBboxPatch

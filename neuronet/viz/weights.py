@@ -65,6 +65,7 @@ def plot_activation_histograms(net, X, bins: int = 40, path=None):
             title += f"\ndead units {dead_fraction(a):.0%}, zeros {np.mean(a == 0):.0%}"
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("activation", fontsize=8)
+        ax.set_ylabel("count (log scale)", fontsize=8)
         ax.tick_params(labelsize=7)
     fig.suptitle(f"Activations over {len(outputs[0])} examples", fontsize=11)
     return finish(fig, path)
