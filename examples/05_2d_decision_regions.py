@@ -38,6 +38,7 @@ def main(out: Path) -> None:
     print(f"figures in {out}: 05_moons_linear.png, 05_moons_hidden.png, 05_spiral_regions.png, "
           "05_spiral_hidden_units.png, 05_histories.png")
 
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out", help="folder for figures")

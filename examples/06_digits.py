@@ -42,6 +42,7 @@ def main(out: Path, epochs: int = 30) -> None:
     print(f"    neuronet predict {model} my_digit.png")
     print(f"figures in {out}: 06_digits_history.png, 06_digits_confusion.png, 06_digits_network.png")
 
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out", help="folder for figures")

@@ -10,6 +10,8 @@ misclassified test images, and writes an HTML report with all of it.
 import argparse
 from pathlib import Path
 
+import numpy as np
+
 import neuronet as nn
 from neuronet import datasets, viz
 from neuronet.report import write_report
@@ -25,7 +27,10 @@ def main(out: Path, epochs: int = 25) -> None:
     loss, acc = net.evaluate(X_test, y_test)
     print(f"test accuracy {acc:.1%}, loss {loss:.3f}")
     viz.plot_activation_histograms(net, X_test, path=out / "07_activation_histograms.png")
-    dead = viz.dead_fraction(net.layers[0].forward(net.check_inputs(X_test)))
+    hidden_layer = net.layers[0]
+    # The hidden layer's outputs, computed by hand: relu(x·W + b) for every test image at once.
+    hidden = np.maximum(0, X_test @ hidden_layer.W + hidden_layer.b)
+    dead = viz.dead_fraction(hidden)
     print(f"dead ReLUs in the hidden layer (zero on every test image): {dead:.0%}")
     viz.plot_weights(net, image_shape=(8, 8), path=out / "07_weights.png")
     viz.plot_gradient_norms(grads, path=out / "07_gradient_norms.png")

@@ -84,8 +84,8 @@ def test_figure_saves_png_and_svg_and_depends_on_input(name, tmp_path):
 
 def test_every_figure_function_is_covered():
     public = {n for n in viz.__all__ if n.startswith("plot_")}
-    covered = {"plot_" + n for n in CASES} | {"plot_activations", "plot_gradient_norms", "plot_network"}
-    covered |= {"plot_neuron", "plot_history"}
+    # plot_gradient_norms needs a recorder filled by training, so it has its own test below.
+    covered = {"plot_" + n for n in CASES} | {"plot_gradient_norms"}
     assert public <= covered
 
 
@@ -158,3 +158,72 @@ def test_no_pyplot_state_is_touched():
     viz.plot_activation("tanh")
     viz.plot_network(_net([2, 2, 1], 0))
     assert "matplotlib.pyplot" not in sys.modules or not sys.modules["matplotlib.pyplot"].get_fignums()
+
+
+WRONG_MODEL = {
+    "plot_weights": lambda m: viz.plot_weights(m),
+    "plot_network": lambda m: viz.plot_network(m),
+    "plot_activation_histograms": lambda m: viz.plot_activation_histograms(m, XOR_X),
+    "plot_mistakes": lambda m: viz.plot_mistakes(m, XOR_X, [0, 1, 1, 0]),
+    "plot_hidden_units": lambda m: viz.plot_hidden_units(m, XOR_X),
+}
+
+
+@pytest.mark.parametrize("figure", sorted(WRONG_MODEL))
+def test_a_perceptron_where_a_network_is_needed_is_a_config_error(figure):
+    with pytest.raises(ConfigError, match=rf"^{figure} needs a neuronet Network .*not a Perceptron$"):
+        WRONG_MODEL[figure](nn.Perceptron(2))
+
+
+def test_wrong_kinds_of_object_name_the_figure_and_the_type():
+    with pytest.raises(ConfigError, match="plot_decision_regions .* not a str"):
+        viz.plot_decision_regions("net", XOR_X, [0, 1, 1, 0])
+    with pytest.raises(ConfigError, match="plot_neuron .* not a Network"):
+        viz.plot_neuron(_net([2, 1], 0), [1, 2])
+    with pytest.raises(ConfigError, match="GradientNormRecorder, not list"):
+        viz.plot_gradient_norms([])
+    with pytest.raises(ConfigError, match="plot_history needs a History"):
+        viz.plot_history([0.5, 0.4])
+
+
+def test_points_and_labels_that_do_not_fit_are_shape_errors():
+    net = _net([2, 3, 2], 0)
+    with pytest.raises(ShapeError, match=r"plot_decision_regions: 2 labels y for 4 points X"):
+        viz.plot_decision_regions(net, XOR_X, [0, 1])
+    with pytest.raises(ShapeError, match=r"needs 2-D points X of shape \(n, 2\).*got \(4,\)"):
+        viz.plot_decision_regions(net, np.zeros(4), [0, 1, 0, 1])
+    # The model, not the 40,000-point grid, is named as the problem.
+    with pytest.raises(ShapeError, match="the model needs 2 inputs; this one has 3"):
+        viz.plot_decision_regions(_net([3, 2], 0), XOR_X, [0, 1, 1, 0])
+    with pytest.raises(ShapeError, match="plot_hidden_units: 1 labels y for 4 points X"):
+        viz.plot_hidden_units(net, XOR_X, y=[0])
+    with pytest.raises(ShapeError, match="plot_perceptron_steps: 1 labels"):
+        viz.plot_perceptron_steps(_perceptron_history(GATES[0]), XOR_X, [0])
+    with pytest.raises(ShapeError, match="plot_network: x must be one example of 2 values"):
+        viz.plot_network(net, x=[1, 2, 3])
+
+
+def test_wide_network_diagram_says_what_the_ellipsis_hides_and_node_values_fit():
+    net = _net([64, 32, 10], 0, "relu")
+    fig = viz.plot_network(net, x=np.linspace(0, 1, 64))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    # 16 of 64 inputs drawn (15 units and the ellipsis) leave 49 unseen; 17 of the 32 hidden units.
+    assert "49 more" in texts and "17 more" in texts
+    values = [t for t in texts if t and t[0] in "-0123456789" and "more" not in t]
+    assert len(values) == 15 + 10           # hidden (15 drawn) and output values; 64 inputs are too many
+    assert all(len(t) <= 4 for t in values), values
+
+
+def test_titles_state_the_right_numbers():
+    net = _net([16, 6, 3], 0)
+    wrong = int(np.sum(net.predict(X_IMG0) != Y_IMG0))
+    assert 0 < wrong < len(Y_IMG0)
+    fig = viz.plot_mistakes(net, X_IMG0, Y_IMG0, max_images=4)
+    assert fig._suptitle.get_text().startswith(f"{wrong} of {len(Y_IMG0)} misclassified")
+    assert sum(ax.has_data() for ax in fig.axes) == 4
+    fig = viz.plot_confusion([0, 1, 2, 2], [0, 1, 2, 1])
+    assert fig.axes[0].get_title() == "Confusion matrix: 3 of 4 correct (75.0%)"
+    relu = _net([16, 8, 3], 0, "relu")
+    relu.layers[0].b[...] = -100.0          # every hidden unit silent on every example: all dead
+    fig = viz.plot_activation_histograms(relu, X_IMG0)
+    assert "dead units 100%, zeros 100%" in fig.axes[0].get_title()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ShapeError
 
 # Saving picks the format from the file's suffix.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -77,11 +77,37 @@ def grid_shape(n: int, max_cols: int = 8) -> tuple[int, int]:
     return int(np.ceil(n / cols)), cols
 
 
-def dense_layers(net) -> list:
-    """The Dense layers of a network, in order (Dropout and other parameter-free layers skipped)."""
-    from ..layers import Dense
+def dense_layers(net, figure: str = "this figure") -> list:
+    """The Dense layers of a network, in order (Dropout and other parameter-free layers skipped).
 
+    Raises ConfigError when ``net`` is not a :class:`~neuronet.network.Network` (a Perceptron, say),
+    so a wrong model gives one clear line instead of an AttributeError deep inside matplotlib code.
+    """
+    from ..layers import Dense
+    from ..network import Network
+
+    if not isinstance(net, Network):
+        raise ConfigError(f"{figure} needs a neuronet Network (e.g. from nn.mlp), not a {type(net).__name__}")
     return [layer for layer in net.layers if isinstance(layer, Dense)]
+
+
+def points_2d(X, y=None, figure: str = "this figure") -> tuple[np.ndarray, np.ndarray | None]:
+    """X as float64 points of shape (n, 2) and y (if given) as n integer labels, or a ShapeError."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+        raise ShapeError(f"{figure} needs 2-D points X of shape (n, 2) with n >= 1; got {X.shape}")
+    if y is None:
+        return X, None
+    y = np.asarray(y).reshape(-1)
+    if len(y) != len(X):
+        raise ShapeError(f"{figure}: {len(y)} labels y for {len(X)} points X")
+    return X, y.astype(np.int64)
+
+
+def class_probabilities(net, X: np.ndarray) -> np.ndarray:
+    """``net.predict_proba(X)`` as an (n, classes) array; one sigmoid output P(1) becomes two columns."""
+    proba = np.asarray(net.predict_proba(X), dtype=np.float64)
+    return np.hstack([1 - proba, proba]) if proba.shape[1] == 1 else proba
 
 
 def layer_outputs(net, X) -> list[np.ndarray]:

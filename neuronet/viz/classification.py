@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..metrics import confusion_matrix
-from ._base import finish, grid_shape, image_shape_for, new_figure
+from ._base import class_probabilities, dense_layers, finish, grid_shape, image_shape_for, new_figure
 
 
 def plot_confusion(y_true, y_pred, n_classes: int | None = None, class_names=None, normalize: bool = False,
@@ -32,16 +32,20 @@ def plot_confusion(y_true, y_pred, n_classes: int | None = None, class_names=Non
         for j in range(k):
             text = f"{shown[i, j]:.2f}" if normalize else str(cm[i, j])
             # Zeros fade out and off-diagonal counts stand out in red: the errors are the story.
+            dark = shown[i, j] > 0.55 * peak
+            box = None
             if cm[i, j] == 0:
                 text, colour, weight = "·", "#bbbbbb", "normal"
             elif i != j:
                 colour, weight = "#b2182b", "bold"
+                # Red on dark blue is unreadable, so a frequent error gets a white patch behind it.
+                box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"} if dark else None
             else:
-                colour, weight = ("white" if shown[i, j] > 0.55 * peak else "black"), "normal"
+                colour, weight = ("white" if dark else "black"), "normal"
             ax.text(j, i, text, ha="center", va="center", fontsize=8 if k <= 12 else 6, color=colour,
-                    fontweight=weight)
-    ax.set_xticks(range(k), names, rotation=45 if max(map(len, names)) > 3 else 0, ha="right"
-                  if max(map(len, names)) > 3 else "center")
+                    fontweight=weight, bbox=box)
+    long_names = max(map(len, names)) > 3    # slant long names so neighbours do not overlap
+    ax.set_xticks(range(k), names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
     ax.set_yticks(range(k), names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
@@ -58,13 +62,12 @@ def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int
     Each picture is titled with its true label, the prediction and the network's confidence in that
     (wrong) prediction. ``image_shape`` defaults to a square (8×8 digits, 28×28 MNIST).
     """
+    dense_layers(net, "plot_mistakes")      # only to check that net is a Network
     X2 = net.check_inputs(X)
     y = np.asarray(y).reshape(-1)
     if len(y) != len(X2):
         raise ShapeError(f"{len(y)} labels for {len(X2)} examples")
-    proba = net.predict_proba(X2)
-    if proba.shape[1] == 1:                  # one sigmoid output: P(class 1)
-        proba = np.hstack([1 - proba, proba])
+    proba = class_probabilities(net, X2)
     pred = proba.argmax(axis=1)
     conf = proba[np.arange(len(pred)), pred]
     wrong = np.flatnonzero(pred != y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ShapeError
 from ._base import NEGATIVE, POSITIVE, dense_layers, finish, layer_outputs, new_figure
 
 
@@ -15,6 +16,14 @@ def _shown(n: int, max_nodes: int) -> list[int | None]:
     head = (max_nodes - 1) // 2
     tail = max_nodes - 1 - head
     return [*range(head), None, *range(n - tail, n)]
+
+
+def _short(v: float) -> str:
+    """A node's value in at most four characters, so it fits inside its circle ('9.6e-05' would not)."""
+    if abs(v) >= 9.995:
+        return f"{v:.0f}" if abs(v) < 1000 else f"{v:.0e}"
+    text = f"{v:.{1 if abs(v) >= 0.995 else 2}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_weights: bool | None = None,
@@ -28,11 +37,14 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
 
     With ``x`` (one example, shape (n_in,)), the nodes are filled with their activations for it.
     """
-    dense = dense_layers(net)
+    dense = dense_layers(net, "plot_network")
     sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
     acts = None
     if x is not None:
-        x2 = net.check_inputs(np.asarray(x).reshape(1, -1), "x")
+        x = np.asarray(x)
+        if x.size != sizes[0]:
+            raise ShapeError(f"plot_network: x must be one example of {sizes[0]} values; got shape {x.shape}")
+        x2 = net.check_inputs(x.reshape(1, -1), "x")
         acts = [x2[0]] + [a[0] for a in layer_outputs(net, x2)]
     shown = [_shown(n, max_nodes) for n in sizes]
     if label_weights is None:
@@ -51,7 +63,12 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
         pos.append({u: (gap * li, float(y)) for u, y in zip(units, ys, strict=True) if u is not None})
         for u, y in zip(units, ys, strict=True):
             if u is None:
+                # Say how many units the ellipsis stands for, so a 64-unit layer does not read as 16.
+                hidden = sizes[li] - (len(units) - 1)
                 ax.text(gap * li, y, "⋮", ha="center", va="center", fontsize=16)
+                ax.text(gap * li + 0.45, y, f"{hidden} more", ha="left", va="center", fontsize=7,
+                        color="#555555", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
+                        zorder=3)
 
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
@@ -94,9 +111,9 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
             else:
                 face = "#f2f2f2" if li == 0 else "#fff7d6"
             ax.add_patch(Circle((cx, cy), radius, fc=face, ec="black", lw=0.8, zorder=2))
-            if acts is not None and len(layer_pos) <= max_nodes and sizes[li] <= 32:
+            if acts is not None and sizes[li] <= 32:
                 light = norm(value) < 0.55
-                ax.text(cx, cy, f"{value:.2g}", ha="center", va="center", fontsize=6.5, zorder=3,
+                ax.text(cx, cy, _short(value), ha="center", va="center", fontsize=6.5, zorder=3,
                         color="white" if light else "black")
         top = max(y for _, y in layer_pos.values())
         if li == 0:

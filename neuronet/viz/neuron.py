@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ConfigError, ShapeError
 from ._base import CLASS_COLOURS, NEGATIVE, POSITIVE, finish, new_figure
 
 
@@ -16,13 +16,18 @@ def plot_neuron(neuron, x, path=None):
     weighted sum z = Σ wᵢxᵢ + b with its actual terms, the activation (the step at the threshold for a
     perceptron, the curve with z marked for a neuron) and the output.
     """
+    from ..neuron import Neuron, Perceptron
+
+    if not isinstance(neuron, (Neuron, Perceptron)):
+        raise ConfigError(f"plot_neuron needs a neuronet Neuron or Perceptron, not a {type(neuron).__name__}"
+                          " (draw a Network with plot_network)")
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     w = np.asarray(neuron.weights, dtype=np.float64)
     if x.shape != w.shape:
         raise ShapeError(f"plot_neuron: the neuron has {w.size} weights but x has {x.size} values")
     b = float(neuron.bias)
     z = float(x @ w + b)
-    is_perceptron = not hasattr(neuron, "activation")
+    is_perceptron = isinstance(neuron, Perceptron)
     if is_perceptron:
         name, output = "step", float(z > 0)
     else:
@@ -36,7 +41,7 @@ def plot_neuron(neuron, x, path=None):
     ax.set_ylim(-0.5 * n - 1.5, max(0.5 * n + 0.5, 1.3))
     ax.set_aspect("equal")
     ax.axis("off")
-    ys = (np.arange(n)[::-1] - (n - 1) / 2) * 1.0 if n > 1 else np.zeros(1)
+    ys = np.arange(n)[::-1] - (n - 1) / 2    # inputs stacked top to bottom, centred on the Σ node
     sx, sy = 4.6, 0.0                       # the summing node
     wmax = max(np.abs(w).max(), 1e-12)
     from matplotlib.patches import Circle, FancyBboxPatch

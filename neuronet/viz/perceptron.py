@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError, ShapeError
-from ._base import CLASS_COLOURS, finish, grid_shape, new_figure
+from ..errors import ConfigError
+from ._base import CLASS_COLOURS, finish, grid_shape, new_figure, points_2d
 
 
 def _pick(n_steps: int, k: int) -> list[int]:
@@ -40,14 +40,11 @@ def _draw_step(ax, w, b, X, y, lims, title) -> None:
     ax.set_title(f"{title}\n{weights}, {int(wrong.sum())} wrong", fontsize=8)
 
 
-def _prepare(history, X, y):
+def _prepare(history, X, y, figure: str):
     steps = getattr(history, "steps", None)
     if not steps:
         raise ConfigError("history has no steps: pass the PerceptronHistory returned by Perceptron.fit")
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ShapeError(f"the perceptron figures need 2-D points of shape (n, 2); got {X.shape}")
-    y = np.asarray(y).reshape(-1).astype(np.int64)
+    X, y = points_2d(X, y, figure)
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = np.maximum((hi - lo) * 0.25, 0.5)
     lims = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
@@ -61,7 +58,7 @@ def plot_perceptron_steps(history, X, y, max_panels: int = 12, path=None):
     panel shows one (weights, bias) it tried, the region it calls 1 shaded, and the points it still
     gets wrong circled in red. With more updates than ``max_panels`` an even selection is shown.
     """
-    steps, X, y, lims = _prepare(history, X, y)
+    steps, X, y, lims = _prepare(history, X, y, "plot_perceptron_steps")
     picks = _pick(len(steps), max_panels)
     rows, cols = grid_shape(len(picks), max_cols=4)
     fig = new_figure(2.5 * cols, 2.6 * rows + 0.4)
@@ -92,7 +89,7 @@ def animate_perceptron(history, X, y, path="perceptron.gif", fps: int = 2, max_f
         raise ConfigError('animations need Pillow: pip install "neuronet[images]"') from None
     from matplotlib.animation import FuncAnimation, PillowWriter
 
-    steps, X, y, lims = _prepare(history, X, y)
+    steps, X, y, lims = _prepare(history, X, y, "animate_perceptron")
     picks = _pick(len(steps), max_frames)
     fig = new_figure(4.0, 4.0)
     ax = fig.add_subplot()

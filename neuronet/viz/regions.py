@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError, ShapeError
-from ._base import CLASS_COLOURS, dense_layers, finish, grid_shape, layer_outputs, new_figure
+from ._base import (
+    CLASS_COLOURS,
+    class_probabilities,
+    dense_layers,
+    finish,
+    grid_shape,
+    layer_outputs,
+    new_figure,
+    points_2d,
+)
 
 
 def _plane(X: np.ndarray, resolution: int, margin: float = 0.15):
@@ -18,11 +27,10 @@ def _plane(X: np.ndarray, resolution: int, margin: float = 0.15):
     return np.column_stack([xx.ravel(), yy.ravel()]), gx, gy
 
 
-def _check_2d(X, name="X") -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ShapeError(f"{name} must be 2-D points of shape (n, 2) for this figure; got {X.shape}")
-    return X
+def _check_two_inputs(n_in: int, figure: str) -> None:
+    # Without this the network's own check would complain about the 40,000-point grid, not the model.
+    if n_in != 2:
+        raise ShapeError(f"{figure} draws the input plane, so the model needs 2 inputs; this one has {n_in}")
 
 
 def _scatter(ax, X, y) -> None:
@@ -41,13 +49,18 @@ def plot_decision_regions(net, X, y, resolution: int = 200, path=None):
     """
     from matplotlib.colors import to_rgb
 
-    X = _check_2d(X)
-    y = np.asarray(y).reshape(-1).astype(np.int64)
+    from ..network import Network
+    from ..neuron import Perceptron
+
+    if not isinstance(net, (Network, Perceptron)):
+        raise ConfigError("plot_decision_regions needs a neuronet Network or Perceptron, "
+                          f"not a {type(net).__name__}")
+    X, y = points_2d(X, y, "plot_decision_regions")
+    _check_two_inputs(dense_layers(net)[0].n_in if isinstance(net, Network) else net.weights.size,
+                      "plot_decision_regions")
     grid, gx, gy = _plane(X, resolution)
-    if hasattr(net, "predict_proba"):
-        proba = np.asarray(net.predict_proba(grid), dtype=np.float64)
-        if proba.shape[1] == 1:
-            proba = np.hstack([1 - proba, proba])
+    if isinstance(net, Network):
+        proba = class_probabilities(net, grid)
     else:
         pred = np.asarray(net.predict(grid)).astype(np.int64)
         proba = np.eye(max(int(pred.max()), int(y.max())) + 1)[pred]
@@ -81,8 +94,9 @@ def plot_hidden_units(net, X, layer: int = 0, y=None, resolution: int = 80, max_
     given). For the first layer each map is a smoothed half-plane: one line through the data; deeper
     layers combine those lines into curves.
     """
-    X = _check_2d(X)
-    dense = dense_layers(net)
+    X, y = points_2d(X, y, "plot_hidden_units")
+    dense = dense_layers(net, "plot_hidden_units")
+    _check_two_inputs(dense[0].n_in, "plot_hidden_units")
     if not 0 <= layer < len(dense):
         raise ConfigError(f"layer must be between 0 and {len(dense) - 1}, got {layer}")
     grid, gx, gy = _plane(X, resolution)
@@ -92,7 +106,7 @@ def plot_hidden_units(net, X, layer: int = 0, y=None, resolution: int = 80, max_
     fig = new_figure(2.3 * cols, 2.2 * rows + 0.5)
     axes = fig.subplots(rows, cols, squeeze=False)
     extent = (gx[0], gx[-1], gy[0], gy[-1])
-    colours = (np.array(CLASS_COLOURS)[np.asarray(y).astype(int) % 10] if y is not None else "white")
+    colours = np.array(CLASS_COLOURS)[y % 10] if y is not None else "white"
     for k, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])

@@ -26,7 +26,7 @@ def plot_history(history, path=None):
     dict ``{run name: history}`` to overlay several runs, one colour each. The accuracy panel is left
     out when no run recorded accuracy.
     """
-    runs = {"": history} if _is_history(history) else dict(history)
+    runs = {"": history} if _is_history(history) else (dict(history) if isinstance(history, dict) else {})
     if not runs or not all(_is_history(h) for h in runs.values()):
         raise ConfigError("plot_history needs a History (a dict with a 'loss' list) or a dict of them")
     panels = [("loss", "loss")]
@@ -112,7 +112,9 @@ class GradientNormRecorder(Callback):
 def plot_gradient_norms(recorder: GradientNormRecorder, path=None):
     """Per-layer gradient norms over training from a :class:`GradientNormRecorder` (log scale):
     every recorded batch faintly, and the per-epoch means as dots."""
-    if not recorder.batch_norms or not any(recorder.batch_norms):
+    if not isinstance(recorder, GradientNormRecorder):
+        raise ConfigError(f"plot_gradient_norms needs a GradientNormRecorder, not {type(recorder).__name__}")
+    if not any(recorder.batch_norms):
         raise ConfigError("the GradientNormRecorder is empty: pass it to fit(callbacks=[...]) first")
     fig = new_figure(7.0, 3.8)
     ax = fig.add_subplot()

@@ -17,7 +17,7 @@ def plot_weights(net, layer: int = 0, image_shape=None, max_units: int = 64, pat
     the image (28×28 for MNIST, 8×8 for the small digits; ``image_shape`` or the square root of n_in)
     shows which pixels excite it (blue) and which inhibit it (red).
     """
-    dense = dense_layers(net)
+    dense = dense_layers(net, "plot_weights")
     if not 0 <= layer < len(dense):
         raise ConfigError(f"layer must be between 0 and {len(dense) - 1}, got {layer}")
     W = dense[layer].W
@@ -51,7 +51,7 @@ def plot_activation_histograms(net, X, bins: int = 40, path=None):
     For ReLU layers the title gives the fraction of dead units (0 for every example in X) and of zero
     outputs; for sigmoid and tanh, piles at the ends of the range mean saturated units that learn slowly.
     """
-    dense = dense_layers(net)
+    dense = dense_layers(net, "plot_activation_histograms")
     outputs = layer_outputs(net, X)
     rows, cols = grid_shape(len(dense), max_cols=4)
     fig = new_figure(3.4 * cols, 2.8 * rows)
@@ -65,6 +65,7 @@ def plot_activation_histograms(net, X, bins: int = 40, path=None):
             title += f"\ndead units {dead_fraction(a):.0%}, zeros {np.mean(a == 0):.0%}"
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("activation", fontsize=8)
+        ax.set_ylabel("count (log scale)", fontsize=8)
         ax.tick_params(labelsize=7)
     fig.suptitle(f"Activations over {len(outputs[0])} examples", fontsize=11)
     return finish(fig, path)
