@@ -177,3 +177,15 @@ def test_missing_file_is_data_error(tmp_path):
 def test_zero_sized_dimension_is_fine(tmp_path):
     p = write_idx(tmp_path / "e.gz", np.zeros((0, 28, 28), np.uint8))
     assert read_idx(p).shape == (0, 28, 28)
+
+
+def test_header_reader_raises_the_same_clear_errors(tmp_path):
+    p = write_idx(tmp_path / "x.gz", np.zeros((4, 2), np.int16))
+    assert read_idx_header(p) == (np.dtype(">i2"), (4, 2))
+    with pytest.raises(DataError, match="no such file"):
+        read_idx_header(tmp_path / "nope")
+    bad = tmp_path / "bad.gz"
+    bad.write_bytes(b"not gzip at all")
+    with pytest.raises(DataError, match="corrupt or truncated gzip") as err:
+        read_idx_header(bad)
+    assert str(bad) in str(err.value) and "\n" not in str(err.value)

@@ -29,11 +29,13 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import math
 import os
 import tempfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -78,15 +80,38 @@ def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.nda
     """
     path = Path(path)
     limit = MAX_PAYLOAD_BYTES if max_bytes is None else int(max_bytes)
+    with _open_idx(path) as (stream, file_size):
+        if path.suffix == ".gz":
+            return _read_stream(stream, path, limit, compressed_size=file_size)
+        return _read_stream(stream, path, limit, file_size=file_size)
+
+
+def read_idx_header(path: str | os.PathLike) -> tuple[np.dtype, tuple[int, ...]]:
+    """Return ``(dtype, dims)`` from an IDX file's header without reading the payload.
+
+    ``dtype`` is the big-endian element type as stored (e.g. ``>u1``); raises DataError like
+    :func:`read_idx`.
+    """
+    path = Path(path)
+    with _open_idx(path) as (stream, _):
+        return _read_header(stream, path)
+
+
+@contextlib.contextmanager
+def _open_idx(path: Path) -> Iterator[tuple[BinaryIO, int]]:
+    """Yield ``(stream, size of the file on disk)``, gunzipping ``.gz`` files.
+
+    Every OS or gzip failure inside the ``with`` block, including those raised while the caller
+    reads the stream, becomes one DataError naming ``path``.
+    """
     try:
         file_size = path.stat().st_size
         with open(path, "rb") as raw:
             if path.suffix == ".gz":
                 with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                    return _read_stream(stream, path, limit, compressed_size=file_size)
-            return _read_stream(raw, path, limit, file_size=file_size)
-    except DataError:
-        raise
+                    yield stream, file_size
+            else:
+                yield raw, file_size
     except FileNotFoundError as e:
         raise DataError(f"{path}: no such file") from e
     except IsADirectoryError as e:
@@ -96,21 +121,6 @@ def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.nda
         raise DataError(f"{path}: corrupt or truncated gzip data ({e})") from e
     except OSError as e:
         raise DataError(f"{path}: cannot read ({e.strerror or e})") from e
-
-
-def read_idx_header(path: str | os.PathLike) -> tuple[np.dtype, tuple[int, ...]]:
-    """Return ``(dtype, dims)`` from an IDX file's header without reading the payload."""
-    path = Path(path)
-    try:
-        with open(path, "rb") as raw:
-            if path.suffix == ".gz":
-                with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                    return _read_header(stream, path)
-            return _read_header(raw, path)
-    except DataError:
-        raise
-    except (OSError, EOFError, zlib.error) as e:
-        raise DataError(f"{path}: cannot read IDX header ({e})") from e
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:
