@@ -135,21 +135,33 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:
 
     Returns:
         The path written.
+
+    Raises:
+        ShapeError: a dtype without a type code, or a shape the reader would refuse.
+        DataError: the file cannot be written (no permission, disk full); the old file, if
+            any, is left as it was.
     """
     path = Path(path)
     array = np.asarray(array)
     code = _code_for(array.dtype)
-    if array.ndim < 1 or array.ndim > 255:
-        raise ShapeError(f"write_idx: array must have 1..255 dimensions, got {array.ndim}")
+    # The reader's limit, so that whatever is written can be read back.
+    if not 1 <= array.ndim <= _MAX_NDIM:
+        raise ShapeError(
+            f"write_idx: array must have 1..{_MAX_NDIM} dimensions, got {array.ndim}"
+        )
     if any(d >= 2**32 for d in array.shape):
         raise ShapeError(f"write_idx: every dimension must be < 2**32, got {array.shape}")
     header = bytes([0, 0, code, array.ndim]) + b"".join(
         int(d).to_bytes(4, "big") for d in array.shape
     )
-    payload = np.ascontiguousarray(array, dtype=TYPE_CODES[code]).tobytes()
+    # A byte view, not .tobytes(): native uint8 images are written without any full-size copy.
+    payload = np.ascontiguousarray(array, dtype=TYPE_CODES[code]).reshape(-1).view(np.uint8)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise DataError(f"{path}: cannot write ({e.strerror or e})") from e
     try:
         with os.fdopen(fd, "wb") as out:
             if path.suffix == ".gz":
@@ -160,8 +172,10 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:
                 out.write(header)
                 out.write(payload)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise DataError(f"{path}: cannot write ({e.strerror or e})") from e
         raise
     return path
 
