@@ -164,8 +164,9 @@ def _images_and_labels(spec: DatasetInfo, image_path: Path, label_path: Path,
     if len(labels) != len(images):
         raise DataError(f"{label_path}: {len(labels)} labels for {len(images)} images in "
                         f"{image_path.name}")
-    if len(labels) and labels.max() >= spec.n_classes:
-        raise DataError(f"{label_path}: label {labels.max()} out of range 0..{spec.n_classes - 1}")
+    top = int(labels.max()) if len(labels) else -1
+    if top >= spec.n_classes:
+        raise DataError(f"{label_path}: label {top} out of range 0..{spec.n_classes - 1}")
     # One float32 copy, scaled in place: no float64 temporaries (60000x784 float64 = 376 MB).
     x = images.astype(np.float32)
     del images
