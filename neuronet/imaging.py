@@ -79,7 +79,7 @@ def _to_grey(array: np.ndarray) -> np.ndarray:
     else:
         raise ShapeError(f"image array has shape {a.shape}; expected (H, W) or (H, W, 1|3|4)")
     if min(a.shape[:2]) < 1:
-        raise DataError(f"image array has shape {a.shape}; it holds no pixels")
+        raise ShapeError(f"image array has shape {a.shape}; it holds no pixels")
     if not np.all(np.isfinite(channels)):
         raise ShapeError("image array contains NaN or infinite values")
     if channels.shape[2] >= 3:
@@ -159,9 +159,10 @@ def _digit_box(ink: np.ndarray) -> tuple[slice, slice]:
             profile = mass.sum(axis=axis)
             bands = _bands(profile)
             heaviest = max(band[2] for band in bands)
+            speck = _SPECK_FRACTION * profile.sum()
             for start, stop, band_mass in bands:
                 # The heaviest band always stays, so a dotted stroke cannot vanish entirely.
-                if band_mass < _SPECK_FRACTION * profile.sum() and band_mass < heaviest:
+                if band_mass < speck and band_mass < heaviest:
                     index = [slice(None), slice(None)]
                     index[1 - axis] = slice(start, stop)
                     mass[tuple(index)] = 0.0
@@ -298,6 +299,8 @@ def load_digit_image(path: str | os.PathLike[str], *, size: int = 28, box: int =
     """
     image_mod, _ = _pillow()
     p = Path(path)
+    if p.is_dir():
+        raise DataError(f"{p}: is a folder, expected an image file")
     if not p.is_file():
         raise DataError(f"{p}: no such image file")
     try:
@@ -331,7 +334,10 @@ def to_image(array: np.ndarray, path: str | os.PathLike[str], *, scale: int = 1)
     PosixPath('/tmp/diag.png')
     """
     image_mod, _ = _pillow()
-    a = np.asarray(array, dtype=np.float64)
+    try:
+        a = np.asarray(array, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ShapeError("to_image needs a numeric 2-D array") from None
     if a.ndim != 2 or a.size == 0:
         raise ShapeError(f"to_image needs a non-empty 2-D array, got shape {a.shape}")
     if not np.all(np.isfinite(a)):

@@ -13,6 +13,7 @@ from neuronet.errors import ConfigError, DataError, DatasetNotFoundError
 
 NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+FASHION = Path(os.environ.get("NEURONET_DATA", "/nonexistent")) / "fashion-mnist"
 
 
 def make_set(folder: Path, marker: int, gz: bool = True) -> Path:
@@ -122,9 +123,9 @@ def test_info_and_unknown_names():
 
 
 def test_registry_matches_shared_sha256sums():
-    sums = Path("/work/shared/datasets/fashion-mnist/SHA256SUMS")
+    sums = FASHION / "SHA256SUMS"
     if not sums.exists():
-        pytest.skip("shared SHA256SUMS not present")
+        pytest.skip("Fashion-MNIST SHA256SUMS not found: set NEURONET_DATA")
     listed = dict(reversed(line.split()) for line in sums.read_text().splitlines() if line)
     assert {f.name: f.sha256 for f in info("fashion-mnist").files} == listed
 
@@ -140,8 +141,6 @@ def test_digits():
     assert x2.shape == (1437, 8, 8)
     np.testing.assert_array_equal(y, y2)  # the split is fixed
 
-
-FASHION = Path(os.environ.get("NEURONET_DATA", "/nonexistent")) / "fashion-mnist"
 
 
 @pytest.mark.skipif(

@@ -223,3 +223,28 @@ def test_progress_line_without_tqdm(server, tmp_path, monkeypatch, capsys):
     dl.download_file([server.base + "/f"], tmp_path / "f", progress=True)
     assert "3 bytes" in capsys.readouterr().err
     assert (tmp_path / "f").read_bytes() == b"abc"
+
+
+def test_unwritable_cache_is_one_clear_error(server, tiny, isolated, monkeypatch):
+    _, blobs = tiny
+    serve(server, "a", blobs)
+    register(monkeypatch, blobs, [server.base + "/a/"])
+    (isolated / "cache").write_bytes(b"")  # the cache "folder" is a file
+    with pytest.raises(DatasetNotFoundError, match="cannot create folder") as err:
+        load("tiny", progress=False, download=True)
+    assert str(isolated / "cache") in str(err.value) and "\n" not in str(err.value)
+    assert server.hits == []
+
+
+def test_upper_case_checksum_in_registry_still_reuses_the_cache(server, tiny, isolated,
+                                                                monkeypatch):
+    _, blobs = tiny
+    serve(server, "a", blobs)
+    spec = register(monkeypatch, blobs, [server.base + "/a/"])
+    upper = tuple(FileSpec(f.name, f.sha256.upper(), f.size) for f in spec.files)
+    monkeypatch.setitem(registry.REGISTRY, "tiny", DatasetInfo(
+        "tiny", "idx", spec.class_names, spec.shape, 5, 3, mirrors=spec.mirrors, files=upper))
+    load("tiny", progress=False, download=True)
+    assert len(server.hits) == 4
+    load("tiny", progress=False, download=True)
+    assert len(server.hits) == 4  # verified copies in the cache were reused

@@ -65,8 +65,9 @@ def test_writer_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(idx.gzip, "GzipFile", DiskFull)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(DataError, match="cannot write \\(No space left on device\\)") as err:
         write_idx(p, sample(np.uint8, (9, 9)))
+    assert str(p) in str(err.value)
     monkeypatch.undo()
     assert p.read_bytes() == before
     assert [q.name for q in tmp_path.iterdir()] == ["x.gz"]
@@ -81,6 +82,30 @@ def test_writer_refuses_types_without_code(tmp_path, dtype):
 def test_writer_refuses_scalar(tmp_path):
     with pytest.raises(ShapeError, match="dimensions"):
         write_idx(tmp_path / "x", np.array(3, dtype=np.uint8))
+
+
+def test_writer_refuses_what_the_reader_would_refuse(tmp_path):
+    write_idx(tmp_path / "ok", np.zeros((1,) * 16, np.uint8))
+    assert read_idx(tmp_path / "ok").shape == (1,) * 16
+    with pytest.raises(ShapeError, match="1..16 dimensions, got 17"):
+        write_idx(tmp_path / "x", np.zeros((1,) * 17, np.uint8))
+    assert not (tmp_path / "x").exists()
+
+
+def test_writer_unwritable_destination_is_data_error(tmp_path):
+    (tmp_path / "file").write_bytes(b"")
+    target = tmp_path / "file" / "x.gz"  # its parent is a file, not a folder
+    with pytest.raises(DataError, match="cannot write") as err:
+        write_idx(target, np.zeros(3, np.uint8))
+    assert str(target) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_writer_handles_non_contiguous_and_big_endian_input(tmp_path):
+    a = sample(np.int32, (6, 8))[:, ::2]
+    b = read_idx(write_idx(tmp_path / "nc", a))
+    np.testing.assert_array_equal(a, b)
+    swapped = a.astype(">i4")
+    np.testing.assert_array_equal(read_idx(write_idx(tmp_path / "be.gz", swapped)), a)
 
 
 MALFORMED = {
@@ -165,8 +190,9 @@ def test_corrupt_gzip_stream(tmp_path):
     with pytest.raises(DataError, match="gzip"):
         read_idx(p)
     p.write_bytes(b"not gzip at all")
-    with pytest.raises(DataError, match=str(p)):
+    with pytest.raises(DataError, match="corrupt or truncated gzip") as err:
         read_idx(p)
+    assert str(err.value).startswith(f"{p}: ")
 
 
 def test_missing_file_is_data_error(tmp_path):
@@ -177,3 +203,15 @@ def test_missing_file_is_data_error(tmp_path):
 def test_zero_sized_dimension_is_fine(tmp_path):
     p = write_idx(tmp_path / "e.gz", np.zeros((0, 28, 28), np.uint8))
     assert read_idx(p).shape == (0, 28, 28)
+
+
+def test_header_reader_raises_the_same_clear_errors(tmp_path):
+    p = write_idx(tmp_path / "x.gz", np.zeros((4, 2), np.int16))
+    assert read_idx_header(p) == (np.dtype(">i2"), (4, 2))
+    with pytest.raises(DataError, match="no such file"):
+        read_idx_header(tmp_path / "nope")
+    bad = tmp_path / "bad.gz"
+    bad.write_bytes(b"not gzip at all")
+    with pytest.raises(DataError, match="corrupt or truncated gzip") as err:
+        read_idx_header(bad)
+    assert str(bad) in str(err.value) and "\n" not in str(err.value)

@@ -173,14 +173,20 @@ def test_rgba_with_transparent_background_treats_it_as_paper():
 
 
 def test_bad_arrays_and_settings_raise():
-    with pytest.raises(ShapeError):
+    with pytest.raises(ShapeError, match=r"shape \(10,\)"):
         preprocess_digit(np.zeros(10))
-    with pytest.raises(ShapeError):
+    with pytest.raises(ShapeError, match=r"shape \(5, 5, 2\)"):
         preprocess_digit(np.zeros((5, 5, 2)))
-    with pytest.raises(ShapeError):
+    with pytest.raises(ShapeError, match="holds no pixels"):
+        preprocess_digit(np.zeros((0, 5), np.uint8))
+    with pytest.raises(ShapeError, match="NaN"):
         preprocess_digit(np.full((5, 5), np.nan))
-    with pytest.raises(ConfigError):
+    with pytest.raises(ShapeError, match="dtype"):
+        preprocess_digit(np.full((5, 5), "a"))
+    with pytest.raises(ConfigError, match="box=24, size=20"):
         preprocess_digit(draw_digit("1"), size=20, box=24)
+    with pytest.raises(ConfigError, match="centre must be"):
+        preprocess_digit(draw_digit("1"), centre="middle")
     with pytest.raises(DataError, match="no ink"):
         preprocess_digit(np.full((40, 40), 255, np.uint8))
 
@@ -233,8 +239,13 @@ def test_to_image_writes_a_png_that_reads_back(tmp_path):
     np.testing.assert_allclose(back / 255.0, y, atol=0.5 / 255 + 1e-6)
     big = np.asarray(Image.open(to_image(y, tmp_path / "big.png", scale=4)))
     assert big.shape == (112, 112) and np.array_equal(big[::4, ::4], back)
-    with pytest.raises(ShapeError):
+    with pytest.raises(ShapeError, match="2-D"):
         to_image(np.zeros((2, 2, 2)), tmp_path / "bad.png")
+    with pytest.raises(ShapeError, match="numeric 2-D"):
+        to_image([["a", "b"]], tmp_path / "bad.png")
+    with pytest.raises(ConfigError, match="scale"):
+        to_image(y, tmp_path / "bad.png", scale=0)
+    assert not (tmp_path / "bad.png").exists()
 
 
 # --- errors: one line naming the file -------------------------------------------------------
@@ -253,8 +264,9 @@ def test_missing_file(tmp_path):
 
 
 def test_directory_is_not_an_image(tmp_path):
-    with pytest.raises(DataError):
+    with pytest.raises(DataError, match="is a folder") as exc_info:
         load_digit_image(tmp_path)
+    assert_one_line_naming(exc_info, tmp_path)
 
 
 def test_garbage_file(tmp_path):

@@ -58,7 +58,7 @@ def test_noise_zero_gives_exact_geometry():
 
 
 def test_bad_options():
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="n_samples must be an integer >= n_classes"):
         load("spiral", n_samples=1)
     with pytest.raises(ConfigError, match="noise"):
         load("moons", noise=-1)
@@ -109,9 +109,45 @@ def test_split_stratified_keeps_proportions():
 
 def test_split_errors():
     x, y = data(10)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="val_fraction must be in"):
         train_val_split(x, y, val_fraction=1.0)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="must be in 1..9 for 10 samples, got 10"):
         train_val_split(x, y, val_size=10)
-    with pytest.raises(ShapeError):
+    with pytest.raises(ShapeError, match=r"y must have shape \(10,\)"):
         train_val_split(x, y[:5])
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"n_samples": 1000.0}, "n_samples must be an integer"),
+        ({"n_samples": "300"}, "n_samples must be an integer"),
+        ({"noise": "x"}, "noise must be a finite number"),
+        ({"noise": float("nan")}, "noise must be a finite number"),
+        ({"seed": -1}, "seed must be an integer >= 0"),
+        ({"seed": 1.5}, "seed must be an integer >= 0"),
+        ({"n_classes": "3"}, "n_classes must be an integer >= 2"),
+        ({"test_fraction": "a"}, "test_fraction must be in"),
+    ],
+)
+def test_badly_typed_options_are_config_errors(options, message):
+    # Each of these used to escape as a raw TypeError/ValueError/IndexError from NumPy.
+    with pytest.raises(ConfigError, match=message) as err:
+        load("blobs", **options)
+    assert "\n" not in str(err.value)
+
+
+def test_blobs_spread_is_checked():
+    from neuronet.datasets.synthetic import make_blobs
+
+    with pytest.raises(ConfigError, match="spread must be a finite number"):
+        make_blobs(30, spread=float("inf"))
+
+
+def test_digits_refuses_unknown_options():
+    pytest.importorskip("sklearn", reason="scikit-learn (neuronet[digits]) not installed")
+    with pytest.raises(ConfigError, match=r"load\('digits'\): unexpected options \['n_samples'\]"):
+        load("digits", n_samples=5)
+    (_, y3), _ = load("digits", seed=3)
+    (_, y0), _ = load("digits")
+    assert not np.array_equal(y3, y0)  # seed is passed through to the split

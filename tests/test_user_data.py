@@ -142,3 +142,32 @@ def test_image_folder_without_pillow(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_pil)
     with pytest.raises(ConfigError, match=r"pip install neuronet\[images\]"):
         load_image_folder(tmp_path)
+
+
+def test_csv_bad_delimiter_is_config_error(tmp_path):
+    p = write(tmp_path, "1,2,a\n")
+    with pytest.raises(ConfigError, match="delimiter must be one character, got ';;'"):
+        load_csv(p, delimiter=";;")
+
+
+@pytest.mark.parametrize("size", [(0, 5), 28, (1, 2, 3), ("a", 4), (2.5, 4)])
+def test_bad_image_size_is_config_error(tmp_path, size):
+    from neuronet.datasets import load_image
+
+    root = make_folder(tmp_path / "imgs", {"a": [10]})
+    with pytest.raises(ConfigError, match="load_image_folder: size must be"):
+        load_image_folder(root, size=size)
+    with pytest.raises(ConfigError, match="load_image: size must be"):
+        load_image(root / "a" / "0.png", size=size)
+
+
+def test_load_image_matches_one_row_of_the_folder(tmp_path):
+    from neuronet.datasets import load_image
+
+    root = make_folder(tmp_path / "imgs", {"a": [0, 51], "b": [200]})
+    x, _, _ = load_image_folder(root, size=(6, 9))
+    one = load_image(root / "a" / "1.png", size=(6, 9))
+    assert one.shape == (54,) and one.dtype == np.float32
+    np.testing.assert_array_equal(one, x[1])
+    with pytest.raises(DataError, match="no such image file"):
+        load_image(root / "missing.png")

@@ -11,6 +11,7 @@ purpose. Downloads are always checked against the registry's SHA-256 where one i
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import numpy as np
 from neuronet.datasets import locate as _locate
 from neuronet.datasets.download import DEFAULT_TIMEOUT, download_dataset
 from neuronet.datasets.idx import read_idx
-from neuronet.datasets.registry import DatasetInfo, info
+from neuronet.datasets.registry import REGISTRY, DatasetInfo, info
 from neuronet.datasets.split import train_val_split
 from neuronet.datasets.synthetic import GENERATORS
 from neuronet.errors import ConfigError, DataError, DatasetNotFoundError, DownloadError
@@ -76,33 +77,38 @@ def load(
         return _load_synthetic(spec, **options)
     if spec.kind == "sklearn":
         return _load_digits(flatten, **options)
-    if options:
-        raise ConfigError(f"load({name!r}): unexpected options {sorted(options)}")
+    _refuse_unknown(name, options, set())
     if download is None:
         download = os.environ.get("NEURONET_OFFLINE", "") in ("", "0")
     return _load_idx(spec, data_dir, flatten, download, progress, timeout, mirrors)
 
 
+def _refuse_unknown(name: str, options: dict, allowed: set[str]) -> None:
+    unknown = set(options) - allowed
+    if unknown:
+        hint = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
+        raise ConfigError(f"load({name!r}): unexpected options {sorted(unknown)}{hint}")
+
+
 def _load_synthetic(spec: DatasetInfo, n_samples: int = 1000, test_fraction: float = 0.2,
                     **options) -> tuple[Split, Split]:
     make, takes_classes = GENERATORS[spec.name]
-    allowed = {"noise", "seed"} | ({"n_classes"} if takes_classes else set())
-    unknown = set(options) - allowed
-    if unknown:
-        raise ConfigError(f"load({spec.name!r}): unexpected options {sorted(unknown)} "
-                          f"(allowed: n_samples, test_fraction, {', '.join(sorted(allowed))})")
+    _refuse_unknown(spec.name, options, {"n_samples", "test_fraction", "noise", "seed"}
+                    | ({"n_classes"} if takes_classes else set()))
+    if (not isinstance(test_fraction, numbers.Real) or isinstance(test_fraction, bool)
+            or not 0.0 < test_fraction < 1.0):
+        raise ConfigError(f"load({spec.name!r}): test_fraction must be in (0, 1), "
+                          f"got {test_fraction!r}")
     x, y = make(n_samples, **options)
     # The generators shuffle already, so the last test_fraction is a random test set.
-    if not 0.0 < test_fraction < 1.0:
-        raise ConfigError(f"load({spec.name!r}): test_fraction must be in (0, 1), "
-                          f"got {test_fraction}")
     n_test = int(round(len(y) * test_fraction))
     if not 1 <= n_test < len(y):
         raise ConfigError(f"load({spec.name!r}): n_samples={n_samples} too small to split")
     return (x[:-n_test], y[:-n_test]), (x[-n_test:], y[-n_test:])
 
 
-def _load_digits(flatten: bool, seed: int = 0) -> tuple[Split, Split]:
+def _load_digits(flatten: bool, **options) -> tuple[Split, Split]:
+    _refuse_unknown("digits", options, {"seed"})
     try:
         from sklearn.datasets import load_digits
     except ImportError:
@@ -114,7 +120,7 @@ def _load_digits(flatten: bool, seed: int = 0) -> tuple[Split, Split]:
     y = np.asarray(bunch.target, dtype=np.int64)
     if flatten:
         x = x.reshape(len(x), -1)
-    return train_val_split(x, y, val_size=360, seed=seed, stratify=True)
+    return train_val_split(x, y, val_size=360, seed=options.get("seed", 0), stratify=True)
 
 
 def _not_found_message(spec: DatasetInfo, tried: list[_locate.Candidate], why: str) -> str:
@@ -158,8 +164,9 @@ def _images_and_labels(spec: DatasetInfo, image_path: Path, label_path: Path,
     if len(labels) != len(images):
         raise DataError(f"{label_path}: {len(labels)} labels for {len(images)} images in "
                         f"{image_path.name}")
-    if len(labels) and labels.max() >= spec.n_classes:
-        raise DataError(f"{label_path}: label {labels.max()} out of range 0..{spec.n_classes - 1}")
+    top = int(labels.max()) if len(labels) else -1
+    if top >= spec.n_classes:
+        raise DataError(f"{label_path}: label {top} out of range 0..{spec.n_classes - 1}")
     # One float32 copy, scaled in place: no float64 temporaries (60000x784 float64 = 376 MB).
     x = images.astype(np.float32)
     del images
@@ -203,8 +210,6 @@ def available(data_dir: str | os.PathLike | None = None) -> list[DatasetStatus]:
         for status in available():
             print(status)      # fashion-mnist  found  NEURONET_DATA  /work/shared/...
     """
-    from neuronet.datasets.registry import REGISTRY
-
     report = []
     for name, spec in REGISTRY.items():
         if spec.kind == "synthetic":

@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from neuronet.datasets.idx import read_idx
 from neuronet.datasets.registry import DatasetInfo, FileSpec
@@ -56,7 +57,11 @@ def download_file(
         DownloadError: every URL failed; the message says why for each.
     """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DownloadError(f"could not download {dest.name}: cannot create folder "
+                            f"{dest.parent} ({e.strerror or e})") from e
     failures = []
     for url in urls:
         try:
@@ -123,7 +128,7 @@ def _check_idx(path: Path) -> None:
 def _already_good(path: Path, f: FileSpec) -> bool:
     try:
         if f.sha256 is not None:
-            return sha256_of(path) == f.sha256
+            return sha256_of(path) == f.sha256.lower()
         _check_idx(path)
         return True
     except (DataError, OSError):
@@ -142,10 +147,11 @@ def _reason(e: BaseException) -> str:
     return str(e) or type(e).__name__
 
 
-def _fetch_one(url, dest, sha256, size, timeout, progress, verify) -> None:
+def _fetch_one(url: str, dest: Path, sha256: str | None, size: int | None, timeout: float,
+               progress: bool, verify: Callable[[Path], None] | None) -> None:
     # The temporary file keeps dest's suffix so that verify (read_idx) sees ".gz".
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part" + (
-        ".gz" if dest.suffix == ".gz" else ""))
+    suffix = ".part.gz" if dest.suffix == ".gz" else ".part"
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=suffix)
     tmp = Path(tmp_name)
     try:
         digest = hashlib.sha256()
@@ -185,8 +191,8 @@ def _fetch_one(url, dest, sha256, size, timeout, progress, verify) -> None:
 class _LineProgress:
     """Fallback when tqdm is not installed: one line when the file is done."""
 
-    def __init__(self, name: str, total: int | None, url: str) -> None:
-        self.name, self.total, self.done = name, total, 0
+    def __init__(self, name: str, url: str) -> None:
+        self.name, self.done = name, 0
         print(f"downloading {name} from {url} ...", file=sys.stderr, flush=True)
 
     def update(self, n: int) -> None:
@@ -196,10 +202,11 @@ class _LineProgress:
         print(f"  {self.name}: {self.done} bytes", file=sys.stderr, flush=True)
 
 
-def _progress_bar(name: str, total: int | None, url: str):
+def _progress_bar(name: str, total: int | None, url: str) -> Any:
+    """A tqdm bar, or :class:`_LineProgress`; both offer ``update(n)`` and ``close()``."""
     try:
         from tqdm import tqdm
     except ImportError:
-        return _LineProgress(name, total, url)
+        return _LineProgress(name, url)
     return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=name,
                 file=sys.stderr, leave=False)

@@ -29,11 +29,13 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import math
 import os
 import tempfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -78,15 +80,38 @@ def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.nda
     """
     path = Path(path)
     limit = MAX_PAYLOAD_BYTES if max_bytes is None else int(max_bytes)
+    with _open_idx(path) as (stream, file_size):
+        if path.suffix == ".gz":
+            return _read_stream(stream, path, limit, compressed_size=file_size)
+        return _read_stream(stream, path, limit, file_size=file_size)
+
+
+def read_idx_header(path: str | os.PathLike) -> tuple[np.dtype, tuple[int, ...]]:
+    """Return ``(dtype, dims)`` from an IDX file's header without reading the payload.
+
+    ``dtype`` is the big-endian element type as stored (e.g. ``>u1``); raises DataError like
+    :func:`read_idx`.
+    """
+    path = Path(path)
+    with _open_idx(path) as (stream, _):
+        return _read_header(stream, path)
+
+
+@contextlib.contextmanager
+def _open_idx(path: Path) -> Iterator[tuple[BinaryIO, int]]:
+    """Yield ``(stream, size of the file on disk)``, gunzipping ``.gz`` files.
+
+    Every OS or gzip failure inside the ``with`` block, including those raised while the caller
+    reads the stream, becomes one DataError naming ``path``.
+    """
     try:
         file_size = path.stat().st_size
         with open(path, "rb") as raw:
             if path.suffix == ".gz":
                 with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                    return _read_stream(stream, path, limit, compressed_size=file_size)
-            return _read_stream(raw, path, limit, file_size=file_size)
-    except DataError:
-        raise
+                    yield stream, file_size
+            else:
+                yield raw, file_size
     except FileNotFoundError as e:
         raise DataError(f"{path}: no such file") from e
     except IsADirectoryError as e:
@@ -96,21 +121,6 @@ def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.nda
         raise DataError(f"{path}: corrupt or truncated gzip data ({e})") from e
     except OSError as e:
         raise DataError(f"{path}: cannot read ({e.strerror or e})") from e
-
-
-def read_idx_header(path: str | os.PathLike) -> tuple[np.dtype, tuple[int, ...]]:
-    """Return ``(dtype, dims)`` from an IDX file's header without reading the payload."""
-    path = Path(path)
-    try:
-        with open(path, "rb") as raw:
-            if path.suffix == ".gz":
-                with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                    return _read_header(stream, path)
-            return _read_header(raw, path)
-    except DataError:
-        raise
-    except (OSError, EOFError, zlib.error) as e:
-        raise DataError(f"{path}: cannot read IDX header ({e})") from e
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:
@@ -125,21 +135,33 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:
 
     Returns:
         The path written.
+
+    Raises:
+        ShapeError: a dtype without a type code, or a shape the reader would refuse.
+        DataError: the file cannot be written (no permission, disk full); the old file, if
+            any, is left as it was.
     """
     path = Path(path)
     array = np.asarray(array)
     code = _code_for(array.dtype)
-    if array.ndim < 1 or array.ndim > 255:
-        raise ShapeError(f"write_idx: array must have 1..255 dimensions, got {array.ndim}")
+    # The reader's limit, so that whatever is written can be read back.
+    if not 1 <= array.ndim <= _MAX_NDIM:
+        raise ShapeError(
+            f"write_idx: array must have 1..{_MAX_NDIM} dimensions, got {array.ndim}"
+        )
     if any(d >= 2**32 for d in array.shape):
         raise ShapeError(f"write_idx: every dimension must be < 2**32, got {array.shape}")
     header = bytes([0, 0, code, array.ndim]) + b"".join(
         int(d).to_bytes(4, "big") for d in array.shape
     )
-    payload = np.ascontiguousarray(array, dtype=TYPE_CODES[code]).tobytes()
+    # A byte view, not .tobytes(): native uint8 images are written without any full-size copy.
+    payload = np.ascontiguousarray(array, dtype=TYPE_CODES[code]).reshape(-1).view(np.uint8)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise DataError(f"{path}: cannot write ({e.strerror or e})") from e
     try:
         with os.fdopen(fd, "wb") as out:
             if path.suffix == ".gz":
@@ -150,8 +172,10 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:
                 out.write(header)
                 out.write(payload)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise DataError(f"{path}: cannot write ({e.strerror or e})") from e
         raise
     return path
 

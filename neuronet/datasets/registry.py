@@ -6,7 +6,7 @@ replace entries, e.g. ``monkeypatch.setitem(REGISTRY, "tiny", DatasetInfo(...))`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from neuronet.errors import ConfigError
 
@@ -35,6 +35,7 @@ class DatasetInfo:
         source: home page of the dataset.
         mirrors: base URLs the files can be downloaded from, tried in order.
         files: train images, train labels, test images, test labels (IDX sets only).
+        description: one line for :func:`~neuronet.datasets.available` and the command line.
     """
 
     name: str
@@ -45,7 +46,7 @@ class DatasetInfo:
     n_test: int
     source: str = ""
     mirrors: tuple[str, ...] = ()
-    files: tuple[FileSpec, ...] = field(default=())
+    files: tuple[FileSpec, ...] = ()
     description: str = ""
 
     @property

@@ -11,19 +11,36 @@ Example::
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from neuronet.errors import ConfigError
 
+#: ``(x, y)``: float32 points of shape ``(n_samples, 2)`` and int64 labels ``(n_samples,)``.
+XY = tuple[np.ndarray, np.ndarray]
 
-def _check(n_samples: int, n_classes: int, noise: float, name: str) -> None:
-    if int(n_samples) != n_samples or n_samples < n_classes:
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check(n_samples: int, n_classes: int, noise: float, seed: int | None, name: str) -> None:
+    """Refuse bad settings with a ConfigError before NumPy fails on them less clearly."""
+    if not _is_int(n_classes) or n_classes < 2:
+        raise ConfigError(f"{name}: n_classes must be an integer >= 2, got {n_classes!r}")
+    if not _is_int(n_samples) or n_samples < n_classes:
         raise ConfigError(f"{name}: n_samples must be an integer >= n_classes ({n_classes}), "
-                          f"got {n_samples}")
-    if int(n_classes) != n_classes or n_classes < 2:
-        raise ConfigError(f"{name}: n_classes must be an integer >= 2, got {n_classes}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ConfigError(f"{name}: noise must be a finite number >= 0, got {noise}")
+                          f"got {n_samples!r}")
+    _check_nonnegative(noise, "noise", name)
+    if seed is not None and (not _is_int(seed) or seed < 0):
+        raise ConfigError(f"{name}: seed must be an integer >= 0 or None, got {seed!r}")
+
+
+def _check_nonnegative(value: float, field: str, name: str) -> None:
+    if (not isinstance(value, numbers.Real) or isinstance(value, bool)
+            or not np.isfinite(value) or value < 0):
+        raise ConfigError(f"{name}: {field} must be a finite number >= 0, got {value!r}")
 
 
 def _class_sizes(n_samples: int, n_classes: int) -> np.ndarray:
@@ -32,17 +49,17 @@ def _class_sizes(n_samples: int, n_classes: int) -> np.ndarray:
     return sizes
 
 
-def _finish(x: np.ndarray, y: np.ndarray, rng: np.random.Generator):
+def _finish(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> XY:
     order = rng.permutation(len(y))
     return x[order].astype(np.float32), y[order].astype(np.int64)
 
 
-def make_xor(n_samples: int = 1000, noise: float = 0.1, seed: int = 0):
+def make_xor(n_samples: int = 1000, noise: float = 0.1, seed: int = 0) -> XY:
     """Points around the four corners ``(±1, ±1)``; class 1 where the coordinates differ in sign.
 
     ``noise`` is the standard deviation of the Gaussian jitter around each corner.
     """
-    _check(n_samples, 2, noise, "xor")
+    _check(n_samples, 2, noise, seed, "xor")
     rng = np.random.default_rng(seed)
     corners = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=np.float64)
     which = np.arange(n_samples) % 4
@@ -52,10 +69,10 @@ def make_xor(n_samples: int = 1000, noise: float = 0.1, seed: int = 0):
     return _finish(x, y, rng)
 
 
-def make_circles(n_samples: int = 1000, noise: float = 0.05, seed: int = 0, n_classes: int = 2):
+def make_circles(n_samples: int = 1000, noise: float = 0.05, seed: int = 0, n_classes: int = 2) -> XY:
     """Concentric rings, class ``k`` at radius ``(k + 1) / n_classes``, Gaussian jitter ``noise``.
     """
-    _check(n_samples, n_classes, noise, "circles")
+    _check(n_samples, n_classes, noise, seed, "circles")
     rng = np.random.default_rng(seed)
     xs, ys = [], []
     for k, m in enumerate(_class_sizes(n_samples, n_classes)):
@@ -67,9 +84,9 @@ def make_circles(n_samples: int = 1000, noise: float = 0.05, seed: int = 0, n_cl
     return _finish(x, np.concatenate(ys), rng)
 
 
-def make_moons(n_samples: int = 1000, noise: float = 0.1, seed: int = 0):
+def make_moons(n_samples: int = 1000, noise: float = 0.1, seed: int = 0) -> XY:
     """Two interleaving half circles (upper one class 0, lower shifted one class 1)."""
-    _check(n_samples, 2, noise, "moons")
+    _check(n_samples, 2, noise, seed, "moons")
     rng = np.random.default_rng(seed)
     m0, m1 = _class_sizes(n_samples, 2)
     a0 = rng.uniform(0.0, np.pi, m0)
@@ -81,13 +98,13 @@ def make_moons(n_samples: int = 1000, noise: float = 0.1, seed: int = 0):
     return _finish(x, y, rng)
 
 
-def make_spiral(n_samples: int = 1000, noise: float = 0.1, seed: int = 0, n_classes: int = 3):
+def make_spiral(n_samples: int = 1000, noise: float = 0.1, seed: int = 0, n_classes: int = 3) -> XY:
     """``n_classes`` spiral arms winding out from the origin.
 
     Arm ``k`` at radius ``r`` in ``[0, 1]`` has angle ``4r + 2πk / n_classes`` (plus noise, in
     radians, scaled so that ``noise=0.1`` keeps arms clearly apart).
     """
-    _check(n_samples, n_classes, noise, "spiral")
+    _check(n_samples, n_classes, noise, seed, "spiral")
     rng = np.random.default_rng(seed)
     xs, ys = [], []
     for k, m in enumerate(_class_sizes(n_samples, n_classes)):
@@ -99,10 +116,11 @@ def make_spiral(n_samples: int = 1000, noise: float = 0.1, seed: int = 0, n_clas
 
 
 def make_blobs(n_samples: int = 1000, noise: float = 1.0, seed: int = 0, n_classes: int = 3,
-               spread: float = 5.0):
+               spread: float = 5.0) -> XY:
     """Isotropic Gaussian clusters (std ``noise``) around centres drawn uniformly in
     ``[-spread, spread]²``, one per class."""
-    _check(n_samples, n_classes, noise, "blobs")
+    _check(n_samples, n_classes, noise, seed, "blobs")
+    _check_nonnegative(spread, "spread", "blobs")
     rng = np.random.default_rng(seed)
     centres = rng.uniform(-spread, spread, size=(n_classes, 2))
     sizes = _class_sizes(n_samples, n_classes)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import math
+import operator
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -89,6 +91,8 @@ def load_csv(
             number (the message gives the line and column), or an empty label.
     """
     path = Path(path)
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise ConfigError(f"load_csv: delimiter must be one character, got {delimiter!r}")
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
@@ -170,19 +174,13 @@ def load_image_folder(
 
     Raises:
         DataError: no class folders, a class folder with no images, or an unreadable image.
+        ConfigError: a bad ``size``, or Pillow is not installed.
     """
-    try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:
-        raise ConfigError(
-            "load_image_folder needs Pillow: pip install neuronet[images]"
-        ) from None
+    _pillow("load_image_folder")  # before scanning the folder: a missing extra is the first thing to fix
+    height, width = _check_size(size, "load_image_folder")
     root = Path(path)
     if not root.is_dir():
         raise DataError(f"{root}: not a folder")
-    height, width = (int(s) for s in size)
-    if height < 1 or width < 1:
-        raise ConfigError(f"load_image_folder: size must be positive, got {size}")
     class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not class_dirs:
         raise DataError(f"{root}: no class sub-folders (expected {root}/<class>/<image>)")
@@ -194,18 +192,51 @@ def load_image_folder(
         if not files:
             raise DataError(f"{folder}: class folder has no images")
         for f in files:
-            images.append(_read_image(f, height, width, grayscale, Image, UnidentifiedImageError))
+            images.append(_read_image(f, height, width, grayscale, "load_image_folder"))
             labels.append(k)
 
-    x = np.stack(images).astype(np.float32)
+    # Stacked straight into float32: no intermediate uint8 copy of the whole set.
+    x = np.stack(images, dtype=np.float32)
+    del images
     x /= 255.0
     if flatten:
         x = x.reshape(len(x), -1)
     return LabeledData(x, np.array(labels, dtype=np.int64), tuple(p.name for p in class_dirs))
 
 
-def _read_image(f: Path, height: int, width: int, grayscale: bool, Image, UnidentifiedImageError):
+def load_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
+               grayscale: bool = True) -> np.ndarray:
+    """One image prepared exactly as :func:`load_image_folder` prepares each of its images:
+    float32 in [0, 1], shape ``(h*w,)`` (or ``(h*w*3,)`` for RGB)."""
+    height, width = _check_size(size, "load_image")
+    pixels = _read_image(Path(path), height, width, grayscale, "load_image")
+    return (pixels.astype(np.float32) / 255.0).reshape(-1)
+
+
+def _check_size(size: tuple[int, int], caller: str) -> tuple[int, int]:
+    """``size`` as ``(height, width)`` positive ints, or a ConfigError naming ``caller``."""
+    try:
+        height, width = (operator.index(s) for s in size)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{caller}: size must be (height, width) integers, got {size!r}"
+                          ) from None
+    if height < 1 or width < 1:
+        raise ConfigError(f"{caller}: size must be positive, got {size!r}")
+    return height, width
+
+
+def _pillow(caller: str) -> Any:
+    """``PIL.Image``, imported lazily, or a ConfigError saying which extra to install."""
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ConfigError(f"{caller} needs Pillow: pip install neuronet[images]") from None
+    return Image
+
+
+def _read_image(f: Path, height: int, width: int, grayscale: bool, caller: str) -> np.ndarray:
     """One image file as uint8 pixels of shape (height, width) (or (height, width, 3))."""
+    Image = _pillow(caller)
     try:
         with Image.open(f) as im:
             im = im.convert("L" if grayscale else "RGB")
@@ -213,18 +244,6 @@ def _read_image(f: Path, height: int, width: int, grayscale: bool, Image, Uniden
             return np.asarray(im, dtype=np.uint8)
     except FileNotFoundError:
         raise DataError(f"{f}: no such image file") from None
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+    # UnidentifiedImageError (not an image) is an OSError.
+    except (OSError, ValueError, Image.DecompressionBombError) as e:
         raise DataError(f"{f}: cannot read image ({e})") from e
-
-
-def load_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
-               grayscale: bool = True) -> np.ndarray:
-    """One image prepared exactly as :func:`load_image_folder` prepares each of its images:
-    float32 in [0, 1], shape ``(h*w,)`` (or ``(h*w*3,)`` for RGB)."""
-    try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:
-        raise ConfigError("load_image needs Pillow: pip install neuronet[images]") from None
-    height, width = (int(v) for v in size)
-    pixels = _read_image(Path(path), height, width, grayscale, Image, UnidentifiedImageError)
-    return (pixels.astype(np.float32) / 255.0).reshape(-1)
