@@ -44,34 +44,35 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text: str) -> int:
+def _number(text: str, kind: type, ok, expected: str):
+    """``text`` as an int or float that passes ``ok``, else argparse's one-line usage error."""
     try:
-        value = int(text)
+        value = kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        value = None
+    if value is None or not ok(value):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _number(text, int, lambda v: v >= 1, "a positive integer")
+
+
+def _seed(text: str) -> int:
+    return _number(text, int, lambda v: v >= 0, "a non-negative integer")
 
 
 def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+    return _number(text, float, lambda v: v > 0 and math.isfinite(v), "a positive number")
+
+
+def _non_negative_float(text: str) -> float:
+    return _number(text, float, lambda v: v >= 0 and math.isfinite(v), "a non-negative number")
 
 
 def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
+    return _number(text, float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1)")
 
 
 def _layer_sizes(text: str) -> list[int]:
@@ -103,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--optimizer", default="adam", help="sgd, rmsprop, adam (default) or adamw")
     t.add_argument("--lr", type=_positive_float, help="learning rate")
     t.add_argument("--momentum", type=_fraction, default=0.0, help="SGD momentum")
-    t.add_argument("--weight-decay", type=float, default=0.0, help="L2 / decoupled weight decay")
+    t.add_argument("--weight-decay", type=_non_negative_float, default=0.0,
+                   help="L2 weight decay (decoupled for adamw)")
     t.add_argument("--schedule", choices=["constant", "step", "exponential", "cosine"],
                    default="constant", help="learning-rate schedule over the epochs")
     t.add_argument("--dropout", type=_fraction, default=0.0, help="dropout rate after hidden layers")
@@ -112,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--val-split", type=_fraction, default=0.1,
                    help="fraction of the training set held out for validation (default 0.1)")
     t.add_argument("--patience", type=_positive_int, help="early stopping patience (epochs)")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--seed", type=_seed, default=0, help="seed for initial weights, shuffling, dropout")
     t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     t.add_argument("--output", "-o", help="model file to write (default models/<dataset>.npz)")
     t.add_argument("--checkpoint", help="checkpoint file written every epoch (default <output>.ckpt)")
