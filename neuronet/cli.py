@@ -104,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--optimizer", default="adam", help="sgd, rmsprop, adam (default) or adamw")
     t.add_argument("--lr", type=_positive_float, help="learning rate")
     t.add_argument("--momentum", type=_fraction, default=0.0, help="SGD momentum")
-    t.add_argument("--weight-decay", type=_non_negative_float, default=0.0,
-                   help="L2 weight decay (decoupled for adamw)")
+    t.add_argument("--weight-decay", type=_non_negative_float,
+                   help="L2 weight decay (decoupled for adamw; default 0, adamw 0.01)")
     t.add_argument("--schedule", choices=["constant", "step", "exponential", "cosine"],
                    default="constant", help="learning-rate schedule over the epochs")
     t.add_argument("--dropout", type=_fraction, default=0.0, help="dropout rate after hidden layers")
@@ -195,7 +195,9 @@ def _make_optimizer(args, lr: float, epochs: int):
         rate = schedules.ExponentialDecay(lr, gamma=0.9)
     elif args.schedule == "cosine":
         rate = schedules.CosineDecay(lr, epochs=epochs)
-    kwargs = {"lr": rate, "weight_decay": args.weight_decay}
+    kwargs = {"lr": rate}
+    if args.weight_decay is not None:   # otherwise the optimiser's own default (AdamW's is not 0)
+        kwargs["weight_decay"] = args.weight_decay
     if args.optimizer.lower() == "sgd":
         kwargs["momentum"] = args.momentum
     elif args.momentum:

@@ -110,6 +110,13 @@ def test_user_mistakes_are_one_line_and_exit_2(argv, fragment, tmp_path):
     assert fragment in lines[0] and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("extra, decay", [([], 0.01), (["--weight-decay", "0"], 0.0),
+                                          (["--weight-decay", "0.1"], 0.1)])
+def test_adamw_keeps_its_own_weight_decay_unless_given(extra, decay):
+    args = cli.build_parser().parse_args(["train", "--optimizer", "adamw", *extra])
+    assert cli._make_optimizer(args, 1e-3, 10).weight_decay == decay
+
+
 def test_train_on_a_csv_file(tmp_path, capsys):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 3))
