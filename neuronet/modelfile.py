@@ -293,6 +293,9 @@ class _Reader:
                             f"reads format version {FORMAT_VERSION}; upgrade neuronet to load it")
         if doc.get("kind") not in ("model", "checkpoint"):
             raise self.fail(f"kind must be 'model' or 'checkpoint', got {_short(doc.get('kind'))}")
+        # Callers read these without checking (`info(path)["metadata"].get(...)`).
+        if not isinstance(doc.setdefault("metadata", {}), dict):
+            raise self.fail(f"metadata must be an object, got {_short(doc['metadata'])}")
         self.doc = doc
         self.expected = self.expected_arrays(doc)
         return doc
@@ -302,6 +305,9 @@ class _Reader:
         net = doc.get("network")
         if not isinstance(net, dict) or not isinstance(net.get("layers"), list):
             raise self.fail("network.layers is missing or not a list")
+        for key, kind, name in (("preprocessing", dict, "an object"), ("class_names", list, "a list")):
+            if net.get(key) is not None and not isinstance(net[key], kind):
+                raise self.fail(f"network.{key} must be {name} or null, got {_short(net[key])}")
         if net.get("dtype", "float32") not in _FLOAT_DTYPES:
             raise self.fail(f"network.dtype must be float32 or float64, got {_short(net.get('dtype'))}")
         self.dtype = _FLOAT_DTYPES[net.get("dtype", "float32")]
