@@ -307,20 +307,27 @@ def _load_model(path):
     return load(path)
 
 
+def _metadata(path) -> dict:
+    """The metadata `neuronet train` stored with a model (settings, history, test scores)."""
+    from .modelfile import info
+
+    return info(path)["metadata"]
+
+
 def _dataset_for(net, args):
     """(name, x_test, y_test): the --dataset given, else the dataset or file the model was trained on.
 
     CSV files and image folders are split with the seed the model was trained with, so the test
     part is the same one `neuronet train` held out.
     """
-    from .modelfile import info
-
     name = args.dataset or net.preprocessing.get("dataset") or net.preprocessing.get("source")
     if not name:
         raise ConfigError(f"model {args.model} does not record its dataset; give --dataset")
-    training = info(args.model).get("metadata", {}).get("training")
-    seed = training.get("seed", 0) if isinstance(training, dict) else 0
-    _, (x_test, y_test), _, _ = _load_data(name, getattr(args, "data_dir", None), int(seed))
+    training = _metadata(args.model).get("training")
+    seed = training.get("seed") if isinstance(training, dict) else None
+    if type(seed) is not int or seed < 0:   # not written by `neuronet train`: its default
+        seed = 0
+    _, (x_test, y_test), _, _ = _load_data(str(name), args.data_dir, seed)
     return name, x_test.reshape(len(x_test), -1), y_test
 
 
@@ -381,17 +388,14 @@ def _prepare_image(path, framing: str, side: int) -> np.ndarray:
 
 
 def cmd_info(args) -> int:
-    from .modelfile import info
-
-    meta = info(args.model)
     net = _load_model(args.model)
+    metadata = _metadata(args.model)
     print(f"model file: {args.model}")
     print(net.summary())
     if net.class_names:
         print(f"classes: {', '.join(map(str, net.class_names))}")
     if net.preprocessing:
         print(f"preprocessing: {json.dumps(net.preprocessing)}")
-    metadata = meta.get("metadata", {}) if isinstance(meta, dict) else {}
     for key in ("training", "test_accuracy", "test_loss"):
         if key in metadata:
             value = metadata[key]
@@ -411,24 +415,41 @@ PLOT_KINDS = ("activations", "activation", "network", "history", "weights", "con
               "regions", "hidden")
 
 
+def _is_run(history) -> bool:
+    """One run's history as `train --history` writes it: name -> list of numbers (None for gaps)."""
+    return (isinstance(history, dict) and isinstance(history.get("loss"), list)
+            and all(isinstance(values, list) and all(v is None or isinstance(v, (int, float)) for v in values)
+                    for values in history.values()))
+
+
+def _checked_history(history, source: str) -> dict:
+    """``history`` (one run, or a dict of named runs to overlay) or a one-line ConfigError; the
+    figure code would otherwise fail deep inside matplotlib on a hand-edited file."""
+    runs = [history] if isinstance(history, dict) and "loss" in history else \
+        list(history.values()) if isinstance(history, dict) else []
+    if not runs or not all(_is_run(run) for run in runs):
+        raise ConfigError(f"{source} is not a training history (a 'loss' list and other lists of "
+                          "numbers, as train --history writes)")
+    return history
+
+
 def _saved_history(path) -> dict:
     """The per-epoch history that `neuronet train` stored in a model file's metadata."""
-    from .modelfile import info
-
-    history = info(path).get("metadata", {}).get("history")
-    if not isinstance(history, dict):
+    history = _metadata(path).get("history")
+    if history is None:
         raise ConfigError(f"model {path} holds no training history; give --history FILE "
                           "(written by train --history)")
-    return history
+    return _checked_history(history, f"the history stored in {path}")
 
 
 def _read_history(path) -> dict:
     try:
-        return json.loads(Path(path).read_text())
+        history = json.loads(Path(path).read_text())
     except OSError as exc:
         raise ConfigError(f"cannot read history {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise ConfigError(f"history {path} is not valid JSON: {exc}") from None
+    return _checked_history(history, f"history {path}")
 
 
 def _image_shape(net, args, kind: str):
