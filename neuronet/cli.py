@@ -350,10 +350,10 @@ def cmd_evaluate(args) -> int:
 
 def cmd_predict(args) -> int:
     net = _load_model(args.model)
-    shape = net.preprocessing.get("image_shape") or [28, 28]
-    side = int(shape[0])
-    if side * side != net.n_in:
-        raise ConfigError(f"model {args.model} takes {net.n_in} inputs, not square images")
+    side, width = _image_shape(net, args.model, "predict classifies pictures")
+    if side != width:
+        raise ConfigError(f"predict needs a model of square pictures, but {args.model} takes "
+                          f"{side}x{width} pictures")
     framing = net.preprocessing.get("framing", "digit")
     names = net.class_names or [str(c) for c in range(net.n_out)]
     failed = 0
@@ -452,15 +452,20 @@ def _read_history(path) -> dict:
     return _checked_history(history, f"history {path}")
 
 
-def _image_shape(net, args, kind: str):
-    """The model's image shape, or a ConfigError saying the figure needs image inputs."""
+def _image_shape(net, model, purpose: str, hint: str = "") -> tuple[int, int]:
+    """(height, width) of the model's input pictures, or a ConfigError saying ``purpose`` needs them."""
     from .viz._base import image_shape_for
 
     try:
         return image_shape_for(net.n_in, net.preprocessing.get("image_shape"))
-    except ConfigError:
-        raise ConfigError(f"plot {kind} draws inputs as pictures, but {args.model} takes {net.n_in} "
-                          "inputs that are not an image; try plot network or plot regions") from None
+    except (ConfigError, TypeError, ValueError):   # also a hand-edited image_shape like ["a"]
+        raise ConfigError(f"{purpose}, but {model} takes {net.n_in} inputs that are not an "
+                          f"image{hint}") from None
+
+
+def _picture_shape(net, model, kind: str) -> tuple[int, int]:
+    return _image_shape(net, model, f"plot {kind} draws inputs as pictures",
+                        "; try plot network or plot regions")
 
 
 def cmd_plot(args) -> int:
@@ -496,10 +501,10 @@ def cmd_plot(args) -> int:
         if kind == "network":
             viz.plot_network(net, path=out)
         elif kind == "weights":
-            viz.plot_weights(net, layer=args.layer, image_shape=_image_shape(net, args, kind)
+            viz.plot_weights(net, layer=args.layer, image_shape=_picture_shape(net, args.model, kind)
                              if args.layer == 0 else None, path=out)
         else:
-            image_shape = _image_shape(net, args, kind) if kind == "mistakes" else None
+            image_shape = _picture_shape(net, args.model, kind) if kind == "mistakes" else None
             _, x, y = _dataset_for(net, args)
             if x.shape[1] != net.n_in:
                 raise ConfigError(f"{args.model} takes {net.n_in} inputs but the dataset has "

@@ -215,3 +215,28 @@ def test_model_records_how_predict_frames_images(tmp_path):
     from neuronet import load
 
     assert load(out).preprocessing["framing"] == "digit"
+
+
+def test_predict_needs_a_model_of_pictures(tmp_path, capsys):
+    import neuronet as nn
+
+    points = tmp_path / "points.npz"
+    nn.mlp([2, 3, 2], seed=0).save(points)
+    assert cli.main(["predict", str(points), "any.png"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "predict classifies pictures" in err and "takes 2 inputs" in err
+
+
+def test_predict_with_a_square_model_that_records_no_image_shape(tmp_path, capsys):
+    """A model saved from Python (no preprocessing) with 8x8 inputs is read as 8x8 pictures."""
+    Image = pytest.importorskip("PIL.Image")
+    import neuronet as nn
+
+    model = tmp_path / "api.npz"
+    nn.mlp([64, 10], seed=0).save(model)
+    picture = tmp_path / "p.png"
+    canvas = np.full((40, 30), 255, np.uint8)
+    canvas[5:35, 12:18] = 0
+    Image.fromarray(canvas).save(picture)
+    assert cli.main(["predict", str(model), str(picture)]) == 0
+    assert capsys.readouterr().out.startswith(f"{picture}: ")
