@@ -244,8 +244,12 @@ def cmd_train(args) -> int:
     optimizer = _make_optimizer(args, lr, epochs)
 
     output = Path(args.output or f"models/{name.replace('/', '_')}.npz")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    for option, target in (("--output", output), ("--checkpoint", args.checkpoint),
+                           ("--history", args.history)):
+        if target and Path(target).is_dir():   # found now, not after the whole run
+            raise ConfigError(f"{option} {target} is a directory; give a file name")
     checkpoint = Path(args.checkpoint) if args.checkpoint else output.with_suffix(".ckpt.npz")
+    output.parent.mkdir(parents=True, exist_ok=True)
     callbacks = []
     if not args.no_progress:
         try:

@@ -98,6 +98,9 @@ def test_default_train_falls_back_to_digits_offline(monkeypatch, tmp_path, capsy
     (["train", "--dataset", "moons", "--activation", "wobbly", "--epochs", "1"], "unknown activation"),
     (["evaluate", "missing-model.npz"], "missing-model.npz"),
     (["info", "missing-model.npz"], "missing-model.npz"),
+    (["info", "."], "is a directory"),
+    (["train", "--dataset", "xor", "--output", "."], "--output . is a directory"),
+    (["train", "--dataset", "xor", "--history", "."], "--history . is a directory"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_user_mistakes_are_one_line_and_exit_2(argv, fragment, tmp_path):
