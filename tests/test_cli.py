@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neuronet import cli, datasets
+from neuronet import cli, datasets, modelfile
 from neuronet.errors import DownloadError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +26,14 @@ def digits_model(tmp_path_factory):
     return out
 
 
-def test_train_writes_model_and_reports_accuracy(digits_model, capsys):
-    assert digits_model.exists()
+def test_train_writes_model_history_and_test_scores(digits_model):
     assert not digits_model.with_suffix(".ckpt.npz").exists()  # finished runs leave no checkpoint
     history = json.loads(digits_model.with_suffix(".json").read_text())
     assert len(history["loss"]) == 15 and history["loss"][-1] < history["loss"][0]
+    metadata = modelfile.info(digits_model)["metadata"]
+    assert metadata["history"] == history        # the model file keeps the same history
+    assert metadata["training"]["epochs"] == 15 and metadata["training"]["layers"] == [64, 32, 10]
+    assert 0.85 < metadata["test_accuracy"] <= 1.0
 
 
 def test_evaluate_prints_accuracy_and_per_class(digits_model, capsys):
@@ -135,7 +138,6 @@ def test_train_on_a_csv_file(tmp_path, capsys):
     assert accuracy > 0.85
 
 
-
 def test_evaluate_a_csv_model_on_the_split_it_was_trained_with(tmp_path, capsys):
     """The model records its CSV file and seed, so evaluate holds out exactly train's test rows."""
     rng = np.random.default_rng(1)
@@ -151,6 +153,7 @@ def test_evaluate_a_csv_model_on_the_split_it_was_trained_with(tmp_path, capsys)
     assert cli.main(["evaluate", str(out)]) == 0
     evaluated = capsys.readouterr().out
     assert "30 examples" in evaluated and f"loss      {loss}" in evaluated
+
 
 def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path):
     """SIGINT during `neuronet train`: stop after the batch, save, print the resume command, exit 130."""
