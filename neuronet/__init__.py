@@ -29,7 +29,7 @@ from .training import History, TrainingInterrupted
 Sequential = Network  # the name Keras and PyTorch users look for
 
 
-def load(path):
+def load(path) -> Network:
     """Load a model saved with :meth:`Network.save` (never unpickles or executes anything)."""
     from .modelfile import load as _load
 

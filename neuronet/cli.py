@@ -44,34 +44,35 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text: str) -> int:
+def _number(text: str, kind: type, ok, expected: str):
+    """``text`` as an int or float that passes ``ok``, else argparse's one-line usage error."""
     try:
-        value = int(text)
+        value = kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        value = None
+    if value is None or not ok(value):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _number(text, int, lambda v: v >= 1, "a positive integer")
+
+
+def _seed(text: str) -> int:
+    return _number(text, int, lambda v: v >= 0, "a non-negative integer")
 
 
 def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+    return _number(text, float, lambda v: v > 0 and math.isfinite(v), "a positive number")
+
+
+def _non_negative_float(text: str) -> float:
+    return _number(text, float, lambda v: v >= 0 and math.isfinite(v), "a non-negative number")
 
 
 def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
+    return _number(text, float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1)")
 
 
 def _layer_sizes(text: str) -> list[int]:
@@ -106,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--optimizer", default="adam", help="sgd, rmsprop, adam (default) or adamw")
     t.add_argument("--lr", type=_positive_float, help="learning rate")
     t.add_argument("--momentum", type=_fraction, default=0.0, help="SGD momentum")
-    t.add_argument("--weight-decay", type=float, default=0.0, help="L2 / decoupled weight decay")
+    t.add_argument("--weight-decay", type=_non_negative_float,
+                   help="L2 weight decay (decoupled for adamw; default 0, adamw 0.01)")
     t.add_argument("--schedule", choices=["constant", "step", "exponential", "cosine"],
                    default="constant", help="learning-rate schedule over the epochs")
     t.add_argument("--dropout", type=_fraction, default=0.0, help="dropout rate after hidden layers")
@@ -115,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--val-split", type=_fraction, default=0.1,
                    help="fraction of the training set held out for validation (default 0.1)")
     t.add_argument("--patience", type=_positive_int, help="early stopping patience (epochs)")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--seed", type=_seed, default=0, help="seed for initial weights, shuffling, dropout")
     t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     t.add_argument("--output", "-o", help="model file to write (default models/<dataset>.npz)")
     t.add_argument("--checkpoint", help="checkpoint file written every epoch (default <output>.ckpt)")
@@ -166,15 +168,16 @@ def _load_data(name: str, data_dir, seed: int):
     from . import datasets
 
     path = Path(name)
-    if path.suffix.lower() == ".csv":
-        x, y, names = datasets.load_csv(path)
-        (x_tr, y_tr), (x_te, y_te) = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
-        return (x_tr, y_tr), (x_te, y_te), names, {"source": str(path)}
-    if path.is_dir():
-        x, y, names = datasets.load_image_folder(path)
-        (x_tr, y_tr), (x_te, y_te) = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
-        return (x_tr, y_tr), (x_te, y_te), names, {"source": str(path), "image_shape": [28, 28],
-                                                   "framing": "resize"}
+    if path.suffix.lower() == ".csv" or path.is_dir():
+        # The user's own data has no test set: hold out a fifth; evaluate redoes it from the seed.
+        if path.is_dir():
+            x, y, names = datasets.load_image_folder(path)
+            prep = {"source": str(path), "image_shape": [28, 28], "framing": "resize"}
+        else:
+            x, y, names = datasets.load_csv(path)
+            prep = {"source": str(path)}
+        train, test = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
+        return train, test, names, prep
     (x_tr, y_tr), (x_te, y_te) = datasets.load(name, data_dir=data_dir)
     meta = datasets.info(name)
     prep = {"dataset": meta.name}
@@ -196,7 +199,9 @@ def _make_optimizer(args, lr: float, epochs: int):
         rate = schedules.ExponentialDecay(lr, gamma=0.9)
     elif args.schedule == "cosine":
         rate = schedules.CosineDecay(lr, epochs=epochs)
-    kwargs = {"lr": rate, "weight_decay": args.weight_decay}
+    kwargs = {"lr": rate}
+    if args.weight_decay is not None:   # otherwise the optimiser's own default (AdamW's is not 0)
+        kwargs["weight_decay"] = args.weight_decay
     if args.optimizer.lower() == "sgd":
         kwargs["momentum"] = args.momentum
     elif args.momentum:
@@ -243,13 +248,17 @@ def cmd_train(args) -> int:
     optimizer = _make_optimizer(args, lr, epochs)
 
     output = Path(args.output or f"models/{name.replace('/', '_')}.npz")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    for option, target in (("--output", output), ("--checkpoint", args.checkpoint),
+                           ("--history", args.history)):
+        if target and Path(target).is_dir():   # found now, not after the whole run
+            raise ConfigError(f"{option} {target} is a directory; give a file name")
     checkpoint = Path(args.checkpoint) if args.checkpoint else output.with_suffix(".ckpt.npz")
+    output.parent.mkdir(parents=True, exist_ok=True)
     callbacks = []
     if not args.no_progress:
         try:
             callbacks.append(ProgressBar(epochs, file=sys.stderr))
-        except ConfigError:
+        except ConfigError:   # no tqdm: fit's plain line per epoch instead of a bar
             pass
     if args.patience:
         if validation is None:
@@ -306,20 +315,27 @@ def _load_model(path):
     return load(path)
 
 
+def _metadata(path) -> dict:
+    """The metadata `neuronet train` stored with a model (settings, history, test scores)."""
+    from .modelfile import info
+
+    return info(path)["metadata"]
+
+
 def _dataset_for(net, args):
     """(name, x_test, y_test): the --dataset given, else the dataset or file the model was trained on.
 
     CSV files and image folders are split with the seed the model was trained with, so the test
     part is the same one `neuronet train` held out.
     """
-    from .modelfile import info
-
     name = args.dataset or net.preprocessing.get("dataset") or net.preprocessing.get("source")
     if not name:
         raise ConfigError(f"model {args.model} does not record its dataset; give --dataset")
-    training = info(args.model).get("metadata", {}).get("training")
-    seed = training.get("seed", 0) if isinstance(training, dict) else 0
-    _, (x_test, y_test), _, _ = _load_data(name, getattr(args, "data_dir", None), int(seed))
+    training = _metadata(args.model).get("training")
+    seed = training.get("seed") if isinstance(training, dict) else None
+    if type(seed) is not int or seed < 0:   # not written by `neuronet train`: its default
+        seed = 0
+    _, (x_test, y_test), _, _ = _load_data(str(name), args.data_dir, seed)
     return name, x_test.reshape(len(x_test), -1), y_test
 
 
@@ -342,10 +358,10 @@ def cmd_evaluate(args) -> int:
 
 def cmd_predict(args) -> int:
     net = _load_model(args.model)
-    shape = net.preprocessing.get("image_shape") or [28, 28]
-    side = int(shape[0])
-    if side * side != net.n_in:
-        raise ConfigError(f"model {args.model} takes {net.n_in} inputs, not square images")
+    side, width = _image_shape(net, args.model, "predict classifies pictures")
+    if side != width:
+        raise ConfigError(f"predict needs a model of square pictures, but {args.model} takes "
+                          f"{side}x{width} pictures")
     framing = net.preprocessing.get("framing", "digit")
     names = net.class_names or [str(c) for c in range(net.n_out)]
     failed = 0
@@ -380,17 +396,14 @@ def _prepare_image(path, framing: str, side: int) -> np.ndarray:
 
 
 def cmd_info(args) -> int:
-    from .modelfile import info
-
-    meta = info(args.model)
     net = _load_model(args.model)
+    metadata = _metadata(args.model)
     print(f"model file: {args.model}")
     print(net.summary())
     if net.class_names:
         print(f"classes: {', '.join(map(str, net.class_names))}")
     if net.preprocessing:
         print(f"preprocessing: {json.dumps(net.preprocessing)}")
-    metadata = meta.get("metadata", {}) if isinstance(meta, dict) else {}
     for key in ("training", "test_accuracy", "test_loss"):
         if key in metadata:
             value = metadata[key]
@@ -410,35 +423,57 @@ PLOT_KINDS = ("activations", "activation", "network", "history", "weights", "con
               "regions", "hidden")
 
 
+def _is_run(history) -> bool:
+    """One run's history as `train --history` writes it: name -> list of numbers (None for gaps)."""
+    return (isinstance(history, dict) and isinstance(history.get("loss"), list)
+            and all(isinstance(values, list) and all(v is None or isinstance(v, (int, float)) for v in values)
+                    for values in history.values()))
+
+
+def _checked_history(history, source: str) -> dict:
+    """``history`` (one run, or a dict of named runs to overlay) or a one-line ConfigError; the
+    figure code would otherwise fail deep inside matplotlib on a hand-edited file."""
+    runs = [history] if isinstance(history, dict) and "loss" in history else \
+        list(history.values()) if isinstance(history, dict) else []
+    if not runs or not all(_is_run(run) for run in runs):
+        raise ConfigError(f"{source} is not a training history (a 'loss' list and other lists of "
+                          "numbers, as train --history writes)")
+    return history
+
+
 def _saved_history(path) -> dict:
     """The per-epoch history that `neuronet train` stored in a model file's metadata."""
-    from .modelfile import info
-
-    history = info(path).get("metadata", {}).get("history")
-    if not isinstance(history, dict):
+    history = _metadata(path).get("history")
+    if history is None:
         raise ConfigError(f"model {path} holds no training history; give --history FILE "
                           "(written by train --history)")
-    return history
+    return _checked_history(history, f"the history stored in {path}")
 
 
 def _read_history(path) -> dict:
     try:
-        return json.loads(Path(path).read_text())
+        history = json.loads(Path(path).read_text())
     except OSError as exc:
         raise ConfigError(f"cannot read history {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise ConfigError(f"history {path} is not valid JSON: {exc}") from None
+    return _checked_history(history, f"history {path}")
 
 
-def _image_shape(net, args, kind: str):
-    """The model's image shape, or a ConfigError saying the figure needs image inputs."""
+def _image_shape(net, model, purpose: str, hint: str = "") -> tuple[int, int]:
+    """(height, width) of the model's input pictures, or a ConfigError saying ``purpose`` needs them."""
     from .viz._base import image_shape_for
 
     try:
         return image_shape_for(net.n_in, net.preprocessing.get("image_shape"))
-    except ConfigError:
-        raise ConfigError(f"plot {kind} draws inputs as pictures, but {args.model} takes {net.n_in} "
-                          "inputs that are not an image; try plot network or plot regions") from None
+    except (ConfigError, TypeError, ValueError):   # also a hand-edited image_shape like ["a"]
+        raise ConfigError(f"{purpose}, but {model} takes {net.n_in} inputs that are not an "
+                          f"image{hint}") from None
+
+
+def _picture_shape(net, model, kind: str) -> tuple[int, int]:
+    return _image_shape(net, model, f"plot {kind} draws inputs as pictures",
+                        "; try plot network or plot regions")
 
 
 def cmd_plot(args) -> int:
@@ -474,10 +509,10 @@ def cmd_plot(args) -> int:
         if kind == "network":
             viz.plot_network(net, path=out)
         elif kind == "weights":
-            viz.plot_weights(net, layer=args.layer, image_shape=_image_shape(net, args, kind)
+            viz.plot_weights(net, layer=args.layer, image_shape=_picture_shape(net, args.model, kind)
                              if args.layer == 0 else None, path=out)
         else:
-            image_shape = _image_shape(net, args, kind) if kind == "mistakes" else None
+            image_shape = _picture_shape(net, args.model, kind) if kind == "mistakes" else None
             _, x, y = _dataset_for(net, args)
             if x.shape[1] != net.n_in:
                 raise ConfigError(f"{args.model} takes {net.n_in} inputs but the dataset has "

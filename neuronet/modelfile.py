@@ -35,10 +35,16 @@ import secrets
 import struct
 import time
 import zipfile
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import ConfigError, ModelFileError, NeuronetError
+
+if TYPE_CHECKING:   # annotations only: importing these here would be circular
+    from .network import Network
+    from .optimizers import Optimizer
+    from .training import TrainState
 
 FORMAT = "neuronet-model"
 FORMAT_VERSION = 1
@@ -51,7 +57,7 @@ _SLOT_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 # --- writing -----------------------------------------------------------------------------------------
-def save(network, path, **metadata) -> None:
+def save(network: Network, path: str | os.PathLike, **metadata) -> None:
     """Write ``network`` (architecture, weights, class names, preprocessing) and ``metadata`` to ``path``.
 
     ``metadata`` values must be JSON data (numbers, strings, booleans, None, lists, dicts with string
@@ -63,7 +69,8 @@ def save(network, path, **metadata) -> None:
     _write(path, doc, arrays)
 
 
-def save_checkpoint(path, network, optimizer, state) -> None:
+def save_checkpoint(path: str | os.PathLike, network: Network, optimizer: Optimizer,
+                    state: TrainState) -> None:
     """Write everything needed to resume training exactly: weights, optimiser state, ``TrainState``."""
     doc = _document("checkpoint", network)
     doc["optimizer"] = {"config": _jsonable(optimizer.get_config(), "optimizer config"),
@@ -188,19 +195,19 @@ def _fsync_directory(directory: str) -> None:
 
 
 # --- reading -----------------------------------------------------------------------------------------
-def load(path):
+def load(path: str | os.PathLike) -> Network:
     """The :class:`~neuronet.network.Network` saved in ``path`` (a model file or a checkpoint)."""
     with _Reader(path) as r:
         return r.guard(lambda: r.network(r.read_arrays()))
 
 
-def load_checkpoint(path):
+def load_checkpoint(path: str | os.PathLike) -> tuple[Network, Optimizer, TrainState]:
     """``(network, optimizer, TrainState)`` from a file written by :func:`save_checkpoint`."""
     with _Reader(path) as r:
         return r.guard(r.checkpoint)
 
 
-def info(path) -> dict:
+def info(path: str | os.PathLike) -> dict:
     """The file's JSON description (reads no arrays), with ``n_params`` added.
 
     Keys: ``format``, ``format_version``, ``kind``, ``neuronet_version``, ``network``, ``metadata``,
@@ -293,6 +300,9 @@ class _Reader:
                             f"reads format version {FORMAT_VERSION}; upgrade neuronet to load it")
         if doc.get("kind") not in ("model", "checkpoint"):
             raise self.fail(f"kind must be 'model' or 'checkpoint', got {_short(doc.get('kind'))}")
+        # Callers read these without checking (`info(path)["metadata"].get(...)`).
+        if not isinstance(doc.setdefault("metadata", {}), dict):
+            raise self.fail(f"metadata must be an object, got {_short(doc['metadata'])}")
         self.doc = doc
         self.expected = self.expected_arrays(doc)
         return doc
@@ -302,6 +312,9 @@ class _Reader:
         net = doc.get("network")
         if not isinstance(net, dict) or not isinstance(net.get("layers"), list):
             raise self.fail("network.layers is missing or not a list")
+        for key, kind, name in (("preprocessing", dict, "an object"), ("class_names", list, "a list")):
+            if net.get(key) is not None and not isinstance(net[key], kind):
+                raise self.fail(f"network.{key} must be {name} or null, got {_short(net[key])}")
         if net.get("dtype", "float32") not in _FLOAT_DTYPES:
             raise self.fail(f"network.dtype must be float32 or float64, got {_short(net.get('dtype'))}")
         self.dtype = _FLOAT_DTYPES[net.get("dtype", "float32")]

@@ -57,7 +57,6 @@ class Pause(nn.Callback):
             time.sleep(0.5)   # the test's signal arrives while this batch is the current one
 
 
-
 class Slow(nn.Callback):
     def __init__(self, seconds):
         self.seconds = seconds

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neuronet import cli, datasets
+from neuronet import cli, datasets, modelfile
 from neuronet.errors import DownloadError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +26,14 @@ def digits_model(tmp_path_factory):
     return out
 
 
-def test_train_writes_model_and_reports_accuracy(digits_model, capsys):
-    assert digits_model.exists()
+def test_train_writes_model_history_and_test_scores(digits_model):
     assert not digits_model.with_suffix(".ckpt.npz").exists()  # finished runs leave no checkpoint
     history = json.loads(digits_model.with_suffix(".json").read_text())
     assert len(history["loss"]) == 15 and history["loss"][-1] < history["loss"][0]
+    metadata = modelfile.info(digits_model)["metadata"]
+    assert metadata["history"] == history        # the model file keeps the same history
+    assert metadata["training"]["epochs"] == 15 and metadata["training"]["layers"] == [64, 32, 10]
+    assert 0.85 < metadata["test_accuracy"] <= 1.0
 
 
 def test_evaluate_prints_accuracy_and_per_class(digits_model, capsys):
@@ -91,10 +94,16 @@ def test_default_train_falls_back_to_digits_offline(monkeypatch, tmp_path, capsy
     (["train", "--no-such-option"], "unrecognized arguments"),
     (["train", "--lr", "-1"], "positive number"),
     (["train", "--epochs", "zero"], "positive integer"),
+    (["train", "--seed", "-1"], "non-negative integer"),
+    (["train", "--weight-decay", "nan"], "non-negative number"),
+    (["train", "--momentum", "1"], "in [0, 1)"),
     (["train", "--dataset", "no-such-set"], "no-such-set"),
     (["train", "--dataset", "moons", "--activation", "wobbly", "--epochs", "1"], "unknown activation"),
     (["evaluate", "missing-model.npz"], "missing-model.npz"),
     (["info", "missing-model.npz"], "missing-model.npz"),
+    (["info", "."], "is a directory"),
+    (["train", "--dataset", "xor", "--output", "."], "--output . is a directory"),
+    (["train", "--dataset", "xor", "--history", "."], "--history . is a directory"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_user_mistakes_are_one_line_and_exit_2(argv, fragment, tmp_path):
@@ -105,6 +114,13 @@ def test_user_mistakes_are_one_line_and_exit_2(argv, fragment, tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert fragment in lines[0] and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("extra, decay", [([], 0.01), (["--weight-decay", "0"], 0.0),
+                                          (["--weight-decay", "0.1"], 0.1)])
+def test_adamw_keeps_its_own_weight_decay_unless_given(extra, decay):
+    args = cli.build_parser().parse_args(["train", "--optimizer", "adamw", *extra])
+    assert cli._make_optimizer(args, 1e-3, 10).weight_decay == decay
 
 
 def test_train_on_a_csv_file(tmp_path, capsys):
@@ -122,7 +138,6 @@ def test_train_on_a_csv_file(tmp_path, capsys):
     assert accuracy > 0.85
 
 
-
 def test_evaluate_a_csv_model_on_the_split_it_was_trained_with(tmp_path, capsys):
     """The model records its CSV file and seed, so evaluate holds out exactly train's test rows."""
     rng = np.random.default_rng(1)
@@ -138,6 +153,7 @@ def test_evaluate_a_csv_model_on_the_split_it_was_trained_with(tmp_path, capsys)
     assert cli.main(["evaluate", str(out)]) == 0
     evaluated = capsys.readouterr().out
     assert "30 examples" in evaluated and f"loss      {loss}" in evaluated
+
 
 def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path):
     """SIGINT during `neuronet train`: stop after the batch, save, print the resume command, exit 130."""
@@ -205,3 +221,28 @@ def test_model_records_how_predict_frames_images(tmp_path):
     from neuronet import load
 
     assert load(out).preprocessing["framing"] == "digit"
+
+
+def test_predict_needs_a_model_of_pictures(tmp_path, capsys):
+    import neuronet as nn
+
+    points = tmp_path / "points.npz"
+    nn.mlp([2, 3, 2], seed=0).save(points)
+    assert cli.main(["predict", str(points), "any.png"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "predict classifies pictures" in err and "takes 2 inputs" in err
+
+
+def test_predict_with_a_square_model_that_records_no_image_shape(tmp_path, capsys):
+    """A model saved from Python (no preprocessing) with 8x8 inputs is read as 8x8 pictures."""
+    Image = pytest.importorskip("PIL.Image")
+    import neuronet as nn
+
+    model = tmp_path / "api.npz"
+    nn.mlp([64, 10], seed=0).save(model)
+    picture = tmp_path / "p.png"
+    canvas = np.full((40, 30), 255, np.uint8)
+    canvas[5:35, 12:18] = 0
+    Image.fromarray(canvas).save(picture)
+    assert cli.main(["predict", str(model), str(picture)]) == 0
+    assert capsys.readouterr().out.startswith(f"{picture}: ")

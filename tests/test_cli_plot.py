@@ -107,6 +107,8 @@ ERRORS = {
     "missing history": (["history"], "plot history needs --history"),
     "unreadable history": (["history", "--history", "{missing}"], "cannot read history"),
     "history not json": (["history", "--history", "{digits}"], "is not valid JSON"),
+    "history a list": (["history", "--history", "{list_json}"], "is not a training history"),
+    "history of text": (["history", "--history", "{text_json}"], "is not a training history"),
     "no such model": (["network", "--model", "{missing}"], "no such file"),
     "regions of images": (["regions", "--model", "{digits}"], "needs a model of 2-D points"),
     "hidden of images": (["hidden", "--model", "{digits}"], "needs a model of 2-D points"),
@@ -121,7 +123,10 @@ ERRORS = {
 @pytest.mark.parametrize("case", ERRORS)
 def test_mistakes_are_one_line_and_exit_2(case, digits_model, moons_model, tmp_path, capsys):
     argv, fragment, *output = ERRORS[case]
-    names = {"digits": digits_model, "moons": moons_model, "missing": tmp_path / "missing.npz"}
+    names = {"digits": digits_model, "moons": moons_model, "missing": tmp_path / "missing.npz",
+             "list_json": tmp_path / "list.json", "text_json": tmp_path / "text.json"}
+    names["list_json"].write_text("[1, 2]")
+    names["text_json"].write_text('{"loss": ["x"]}')
     argv = [a.format(**names) for a in argv]
     out = tmp_path / (output[0] if output else "figure.png")
     assert cli.main(["plot", *argv, "--output", str(out)]) == 2

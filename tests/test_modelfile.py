@@ -337,6 +337,24 @@ def test_bad_fields_in_description(saved):
         load_error(saved)
 
 
+@pytest.mark.parametrize("change, fragment", [
+    (lambda d: d.update(metadata=[1, 2]), "metadata must be an object, got [1, 2]"),
+    (lambda d: d["network"].update(preprocessing="raw"), "network.preprocessing must be an object"),
+    (lambda d: d["network"].update(class_names={"a": 1}), "network.class_names must be a list"),
+])
+def test_description_fields_of_the_wrong_type(saved, change, fragment):
+    edit_doc(saved, change)
+    assert fragment in load_error(saved)
+    with pytest.raises(ModelFileError, match="must be"):
+        modelfile.info(saved)
+
+
+def test_missing_metadata_reads_as_empty(saved):
+    edit_doc(saved, lambda d: d.pop("metadata"))
+    assert modelfile.info(saved)["metadata"] == {}
+    nn.load(saved)
+
+
 def test_compressed_entries_are_refused(tmp_path, saved):
     content = entries(saved)
     with zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as zf:
