@@ -83,7 +83,6 @@ def _throughput(forward, X, batch, repeats=5) -> float:
 
 # --- the two workers (each runs in its own process) ----------------------------------------------
 def work_neuronet(cfg: dict, epochs: int, seed: int) -> dict:
-    sys.path.insert(0, str(ROOT))
     import numpy as np
 
     from neuronet.network import mlp
@@ -139,7 +138,6 @@ def work_torch(cfg: dict, epochs: int, seed: int, threads: int, loop: str = "tig
     # Same starting weights as neuronet's network with this seed, and (below) the same shuffling
     # order, so both runs follow the same trajectory up to float rounding: equal accuracy is a
     # check, not luck.
-    sys.path.insert(0, str(ROOT))
     from neuronet.network import mlp
 
     twin = mlp(sizes, activation=cfg["activation"], loss=cfg["loss"],
@@ -256,25 +254,47 @@ def roofline(cfg: dict, n: int) -> dict:
 
 
 # --- driver --------------------------------------------------------------------------------------
-def _thread_env(threads: int) -> dict:
+def _child_env(threads: int, coretype: str) -> dict:
+    """The environment of a child: ``threads`` for every BLAS/OpenMP pool, and OpenBLAS's kernel.
+
+    ``coretype`` is "as-is" (whatever OPENBLAS_CORETYPE the environment has), "auto" (unset, so
+    OpenBLAS picks the kernels for this CPU) or a kernel name such as "Haswell" or "SkylakeX".
+    Only NumPy's OpenBLAS reads it; PyTorch's CPU build brings its own BLAS.
+    """
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(threads)
+    if coretype == "auto":
+        env.pop("OPENBLAS_CORETYPE", None)
+    elif coretype != "as-is":
+        env["OPENBLAS_CORETYPE"] = coretype
     return env
 
 
-def _child(framework: str, config: str, threads: int, epochs: int, seed: int) -> dict:
+def _blas_kernel() -> str:
+    """The kernel family NumPy's BLAS runs with in this process (threadpoolctl reports it)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return os.environ.get("OPENBLAS_CORETYPE", "unknown")
+    import numpy  # noqa: F401  (loads the BLAS, so that threadpoolctl can see it)
+
+    kernels = {i.get("architecture") for i in threadpool_info() if i.get("internal_api") == "openblas"}
+    return ",".join(sorted(k for k in kernels if k)) or "unknown"
+
+
+def _child(framework: str, config: str, threads: int, epochs: int, seed: int, coretype: str) -> dict:
     cmd = [sys.executable, __file__, "--worker", framework, "--configs", config, "--threads", str(threads),
            "--epochs", str(epochs), "--seed", str(seed)]
-    proc = subprocess.run(cmd, env=_thread_env(threads), capture_output=True, text=True)
+    proc = subprocess.run(cmd, env=_child_env(threads, coretype), capture_output=True, text=True)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _roofline_child(config: str, threads: int) -> dict:
+def _roofline_child(config: str, threads: int, coretype: str) -> dict:
     cmd = [sys.executable, __file__, "--worker", "roofline", "--configs", config, "--threads", str(threads)]
-    proc = subprocess.run(cmd, env=_thread_env(threads), capture_output=True, text=True, check=True)
+    proc = subprocess.run(cmd, env=_child_env(threads, coretype), capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -300,6 +320,10 @@ def main(argv=None) -> int:
     p.add_argument("--frameworks", default="neuronet,torch,torch-dataloader",
                    help="neuronet, torch (tight loop), torch-dataloader (the usual DataLoader loop)")
     p.add_argument("--json", default="bench-results/speed.json", help="where to write the results")
+    p.add_argument("--openblas-coretype", default="as-is", metavar="KERNEL",
+                   help="NumPy's OpenBLAS kernels in the children: as-is (the environment's "
+                        "OPENBLAS_CORETYPE, default), auto (unset: OpenBLAS picks for this CPU) or a "
+                        "name such as Haswell or SkylakeX")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -309,6 +333,7 @@ def main(argv=None) -> int:
     thread_counts = [int(t) for t in args.threads.split(",")]
 
     if args.worker:   # inside a child: one framework, one config, threads already set in the env
+        sys.path.insert(0, str(ROOT))   # this checkout's neuronet, installed or not
         cfg = CONFIGS[configs[0]]
         epochs = args.epochs or cfg["epochs"]
         if args.worker == "neuronet":
@@ -319,6 +344,7 @@ def main(argv=None) -> int:
             result = work_torch(cfg, epochs, args.seed, thread_counts[0], loop="dataloader")
         else:
             result = roofline(cfg, 60000)
+        result["blas_kernel"] = _blas_kernel()
         print(json.dumps(result))
         return 0
 
@@ -331,9 +357,14 @@ def main(argv=None) -> int:
     except (AttributeError, KeyError, TypeError):
         blas = "unknown"
     info = {"machine": machine(), "numpy": np.__version__, "blas": blas,
+            "openblas_coretype": {"option": args.openblas_coretype,
+                                  "environment": os.environ.get("OPENBLAS_CORETYPE")},
             "load_average_at_start": os.getloadavg(), "results": []}
     print(f"machine: {info['machine']}; numpy {np.__version__}; BLAS {blas}; "
           f"load average {os.getloadavg()[0]:.2f} (others' work on the machine skews timings)")
+    print(f"OpenBLAS kernels: --openblas-coretype {args.openblas_coretype} (environment: "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}); "
+          f"each child reports what it ran")
     widths = (8, 4, 16, 8, 6, 12, 12, 12)
 
     def row(*cells):   # printed as soon as known: a full run takes minutes
@@ -349,11 +380,11 @@ def main(argv=None) -> int:
         for threads in thread_counts:
             entry = {"config": config, "threads": threads, "epochs": epochs, "settings": cfg}
             for fw in frameworks:
-                r = _child(fw, config, threads, epochs, args.seed)
+                r = _child(fw, config, threads, epochs, args.seed, args.openblas_coretype)
                 if "epoch_seconds" in r:
                     r["median_epoch_s"] = statistics.median(r["epoch_seconds"])
                 entry[fw] = r
-            entry["roofline"] = _roofline_child(config, threads)
+            entry["roofline"] = _roofline_child(config, threads, args.openblas_coretype)
             nr = entry.get("neuronet", {})
             for fw in frameworks:
                 if fw.startswith("torch") and "median_epoch_s" in nr and "median_epoch_s" in entry[fw]:
@@ -375,6 +406,9 @@ def main(argv=None) -> int:
             rl_ratio = entry.get("ratio_neuronet_over_roofline")
             row(config, str(threads), "roofline", f"{rl['seconds']:.3f}",
                 f"{rl_ratio:.2f}" if rl_ratio else "", f"{rl['gflop']:.1f} GFLOP", "", "")
+            rate = max(rl["gflops_by_shape"].values())
+            print(f"    NumPy GEMM: OpenBLAS {rl.get('blas_kernel', '?')} kernels, up to {rate:.0f} GFLOP/s "
+                  f"on these shapes; neuronet ran with {nr.get('blas_kernel', '?')}")
     print("ratio: neuronet's s/epoch divided by that row's s/epoch (PyTorch's, or the roofline time)")
     info["load_average_at_end"] = os.getloadavg()
     out = Path(args.json)

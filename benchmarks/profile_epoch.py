@@ -1,0 +1,82 @@
+"""Where an epoch's time goes: neuronet's training loop under cProfile, in milliseconds per epoch.
+
+    python benchmarks/profile_epoch.py                 # the "adam" configuration of speed.py
+    python benchmarks/profile_epoch.py --config classic --epochs 2
+
+The first epoch runs outside the profile (it pays for first-touch page faults of the shuffled
+copy), the next ``--epochs`` under it. Time spent inside a NumPy call made with an operator (the
+``@`` of a matrix product, ``+=``) is counted in the Python function that wrote it, so the line for
+``Dense.forward`` is mostly its GEMM and the one for ``Adam._update`` is its elementwise passes.
+Threads are fixed as in speed.py (``--threads``, default 1) before NumPy loads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--config", default="adam", choices=["adam", "classic"])
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--top", type=int, default=12, help="how many functions to list")
+    args = p.parse_args(argv)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)   # before NumPy is imported below
+
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from speed import CONFIGS, load_fashion
+
+    from neuronet.network import mlp
+    from neuronet.optimizers import get as get_optimizer
+
+    cfg = CONFIGS[args.config]
+    X, y, _, _ = load_fashion()
+    net = mlp(cfg["sizes"], activation=cfg["activation"], loss=cfg["loss"],
+              output_activation="softmax" if cfg["loss"] == "cross_entropy" else "sigmoid", seed=0)
+    opt = get_optimizer(cfg["optimizer"], lr=cfg["lr"])
+    profile = cProfile.Profile()
+
+    class StartAfterFirstEpoch:
+        def on_epoch_end(self, network, epoch, logs):
+            if epoch == 0:
+                profile.enable()
+
+    net.fit(X, y, epochs=1 + args.epochs, batch_size=cfg["batch_size"], optimizer=opt, seed=0,
+            callbacks=[StartAfterFirstEpoch()])
+    profile.disable()
+
+    stats = pstats.Stats(profile).stats   # {(file, line, name): (calls, _, tottime, cumtime, _)}
+    rows = sorted(((tt, calls, _label(key)) for key, (calls, _, tt, _, _) in stats.items()), reverse=True)
+    total = sum(tt for tt, _, _ in rows)
+    print(f"{args.config}: {cfg['sizes']}, batch {cfg['batch_size']}, {args.threads} thread(s); "
+          f"{total / args.epochs * 1000:.0f} ms per epoch under the profiler")
+    print(f"{'ms/epoch':>9} {'share':>6} {'calls/epoch':>12}  function")
+    for tt, calls, label in rows[:args.top]:
+        print(f"{tt / args.epochs * 1000:9.1f} {tt / total:6.1%} {calls // args.epochs:12,}  {label}")
+    return 0
+
+
+def _label(key) -> str:
+    file, line, name = key
+    if file == "~":
+        return name                                   # a built-in: {method 'take' of ...}
+    path = Path(file)
+    try:
+        path = path.relative_to(ROOT)
+    except ValueError:
+        path = Path(path.name)
+    return f"{name}  ({path}:{line})"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
