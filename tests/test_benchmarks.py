@@ -1,0 +1,55 @@
+"""The speed benchmark's own arithmetic and plumbing (its timings are figures, never asserted)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import speed  # noqa: E402
+
+FASHION = Path(os.environ.get("NEURONET_DATA", "/nonexistent")) / "fashion-mnist"
+needs_fashion = pytest.mark.skipif(not (FASHION / "train-images-idx3-ubyte.gz").exists(),
+                                   reason="Fashion-MNIST not found under $NEURONET_DATA")
+
+
+def test_epoch_gemms_count_forward_weight_gradient_and_all_but_the_first_input_gradient():
+    gemms = speed.epoch_gemms([784, 128, 10], n=60000, batch=128)
+    flops = sum(2 * count * m * k * n for count, m, k, n in gemms)
+    # Per example: forward and weight gradient for both layers, input gradient for the second only.
+    assert flops == 2 * 60000 * (2 * 784 * 128 + 3 * 128 * 10)
+    # 60,000 = 468 full batches of 128 and one of 96.
+    assert (468, 128, 784, 128) in gemms and (1, 96, 784, 128) in gemms
+
+
+def test_child_env_sets_every_thread_pool_and_the_openblas_kernel(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    env = speed._child_env(2, "as-is")
+    assert [env[v] for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")] == ["2"] * 3
+    assert env["OPENBLAS_CORETYPE"] == "Haswell"
+    assert "OPENBLAS_CORETYPE" not in speed._child_env(1, "auto")
+    assert speed._child_env(1, "SkylakeX")["OPENBLAS_CORETYPE"] == "SkylakeX"
+    assert os.environ["OPENBLAS_CORETYPE"] == "Haswell"      # the parent's own is untouched
+
+
+@needs_fashion
+@pytest.mark.slow
+def test_speed_benchmark_runs_end_to_end_and_writes_its_json(tmp_path):
+    out = tmp_path / "speed.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "speed.py"), "--configs", "adam",
+                           "--threads", "1", "--frameworks", "neuronet", "--epochs", "2", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "roofline" in proc.stdout and "NumPy GEMM" in proc.stdout
+    (entry,) = json.loads(out.read_text())["results"]
+    run = entry["neuronet"]
+    assert len(run["epoch_seconds"]) == 2 and run["median_epoch_s"] > 0
+    assert run["test_accuracy"] > 0.8            # two epochs of Adam on Fashion-MNIST reach ~85 %
+    assert run["images_per_s"] > 0 and run["peak_rss_mb"] > 0 and run["blas_kernel"]
+    assert entry["roofline"]["gflop"] == pytest.approx(24.5, abs=0.1)
+    assert entry["ratio_neuronet_over_roofline"] == pytest.approx(
+        run["median_epoch_s"] / entry["roofline"]["seconds"])
