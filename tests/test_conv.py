@@ -7,6 +7,7 @@ channels-last: an image is (H, W, C), a kernel (kh, kw, C, F).
 
 from __future__ import annotations
 
+import doctest
 import io
 import json
 import time
@@ -264,6 +265,10 @@ def test_maxpool_matches_torch():
     g = rng.normal(size=out.shape)
     (ty * torch.tensor(g.reshape(2, *layer.output_shape).transpose(0, 3, 1, 2))).sum().backward()
     np.testing.assert_allclose(layer.backward(g), tx.grad.numpy().transpose(0, 2, 3, 1).reshape(2, -1))
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(nn.conv, raise_on_error=True).attempted > 0
 
 
 # --- mistakes a user can make ------------------------------------------------------------------------------
