@@ -434,3 +434,31 @@ def test_a_small_conv_net_learns_the_8x8_digits():
     accuracy = net.evaluate(X_test, y_test)[1]
     assert accuracy > 0.93, accuracy        # chance is 10%
     assert seconds < 20, seconds
+
+
+@pytest.mark.parametrize("figure", ["plot_network", "plot_weights"])
+def test_dense_only_figures_refuse_conv_networks(figure):
+    """These figures draw the first Dense layer's inputs as the network's inputs: wrong after a conv."""
+    pytest.importorskip("matplotlib")
+    from neuronet import viz
+
+    with pytest.raises(ConfigError, match=rf"^{figure} draws networks of Dense layers only; this one has "
+                                          r"a Conv2D layer$"):
+        getattr(viz, figure)(conv_net())
+
+
+def test_summary_and_cli_info_describe_conv_networks(tmp_path, capsys):
+    from neuronet.cli import main
+
+    net = conv_net()
+    path = tmp_path / "conv.npz"
+    net.save(path)
+    assert main(["info", str(path)]) == 0
+    printed = capsys.readouterr().out
+    for line in ["Conv2D(8×8×1, 4 filters 3×3, stride 1, same, activation='relu')", "(batch, 8×8×4)",
+                 "MaxPool2D(8×8×4, pool 2, stride 2)", "(batch, 4×4×4)",
+                 "Conv2D(4×4×4, 3 filters 2×3, stride 2, valid, activation='tanh')",
+                 f"total parameters: {net.n_params:,}"]:
+        assert line in printed and line in net.summary(), line
+    rows = {r.split()[0]: r.split()[-1] for r in net.summary().splitlines()[2:7]}
+    assert rows == {"0": "40", "1": "0", "2": "0", "3": "72", "4": "70"}
