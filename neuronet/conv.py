@@ -66,7 +66,7 @@ class _ImageLayer(Layer):
     def n_out(self) -> int:
         return int(np.prod(self.output_shape))
 
-    def output_dim(self, input_dim):
+    def output_dim(self, input_dim: int) -> int:
         if input_dim != self.n_in:
             raise ShapeError(f"{type(self).__name__} expects {_shape_text(self.input_shape)} = {self.n_in} "
                              f"inputs per example, got {input_dim}")
@@ -145,7 +145,7 @@ class Conv2D(_ImageLayer):
         self._cols = self._z = self._a = None
         self.initialize(np.random.default_rng(seed), dtype)
 
-    def initialize(self, rng, dtype=np.float32):
+    def initialize(self, rng: np.random.Generator, dtype=np.float32) -> None:
         kh, kw = self.kernel_size
         # initializers._fans counts the kh·kw receptive field: fan_in = kh·kw·C, fan_out = kh·kw·F.
         shape = (kh, kw, self.input_shape[2], self.filters)
@@ -177,7 +177,7 @@ class Conv2D(_ImageLayer):
         windows = sliding_window_view(images, (kh, kw), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
         return windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * self.input_shape[2])
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         batch = x.shape[0]
         cols = self._patches(self._images(x))                 # (batch·H'·W', kh·kw·C)
         z = cols @ self.params["W"].reshape(-1, self.filters)  # (batch·H'·W', F)
@@ -188,7 +188,8 @@ class Conv2D(_ImageLayer):
         self._cols, self._z, self._a = cols, z, a
         return a
 
-    def backward(self, grad, need_input_grad=True, pre_activation=False):
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True,
+                 pre_activation: bool = False) -> np.ndarray | None:
         """Gradients from dL/da (or dL/dz when ``pre_activation``, after a fused loss).
 
         ``need_input_grad=False`` (the first layer) skips dL/dx: the col2im half of the work.
@@ -218,12 +219,12 @@ class Conv2D(_ImageLayer):
                 dx[:, u:u + s * out_h:s, v:v + s * out_w:s, :] += dcols[:, :, :, u, v, :]
         return dx[:, top:top + H, left:left + W, :].reshape(batch, self.n_in)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {"type": "Conv2D", "input_shape": list(self.input_shape), "filters": self.filters,
                 "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding,
                 "activation": self.activation.get_config(), "init": self.init, "use_bias": self.use_bias}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"Conv2D({_shape_text(self.input_shape)}, {self.filters} filters "
                 f"{_shape_text(self.kernel_size)}, stride {self.stride}, {self.padding}, "
                 f"activation={self.activation.name!r})")
@@ -256,7 +257,7 @@ class MaxPool2D(_ImageLayer):
         self.output_shape = ((H - p) // s + 1, (W - p) // s + 1, C)
         self._argmax = None
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         p, s = self.pool_size, self.stride
         out_h, out_w, C = self.output_shape
         windows = sliding_window_view(self._images(x), (p, p), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
@@ -266,7 +267,7 @@ class MaxPool2D(_ImageLayer):
         out = np.take_along_axis(windows, self._argmax[..., None], axis=-1)
         return out.reshape(x.shape[0], self.n_out)
 
-    def backward(self, grad, need_input_grad=True):
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         if not need_input_grad:
             return None
         if self._argmax is None:
@@ -283,11 +284,11 @@ class MaxPool2D(_ImageLayer):
             dx[:, u:u + s * out_h:s, v:v + s * out_w:s, :] += np.where(self._argmax == k, g, 0)
         return dx.reshape(batch, self.n_in)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {"type": "MaxPool2D", "input_shape": list(self.input_shape), "pool_size": self.pool_size,
                 "stride": self.stride}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"MaxPool2D({_shape_text(self.input_shape)}, pool {self.pool_size}, stride {self.stride})"
 
 
