@@ -462,3 +462,20 @@ def test_summary_and_cli_info_describe_conv_networks(tmp_path, capsys):
         assert line in printed and line in net.summary(), line
     rows = {r.split()[0]: r.split()[-1] for r in net.summary().splitlines()[2:7]}
     assert rows == {"0": "40", "1": "0", "2": "0", "3": "72", "4": "70"}
+
+
+def test_training_resumed_from_a_checkpoint_matches_uninterrupted_training(tmp_path):
+    """Conv kernels and Adam's moments for them survive a checkpoint exactly (dropout included)."""
+    from neuronet import modelfile
+
+    rng = np.random.default_rng(12)
+    X, y = rng.random((48, 64)), rng.integers(0, 10, 48)
+    straight = conv_net()
+    straight.fit(X, y, epochs=4, batch_size=16, optimizer=nn.Adam(1e-2), seed=3)
+    path = tmp_path / "ck.npz"
+    first = conv_net()
+    first.fit(X, y, epochs=2, batch_size=16, optimizer=nn.Adam(1e-2), seed=3, checkpoint=path)
+    resumed, _, _ = modelfile.load_checkpoint(path)
+    resumed.fit(X, y, epochs=4, batch_size=16, seed=3, resume=path)
+    for (name, p, _), (_, q, _) in zip(straight.parameters(), resumed.parameters(), strict=True):
+        np.testing.assert_array_equal(p, q, err_msg=name)
