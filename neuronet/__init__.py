@@ -8,6 +8,7 @@
 
 from . import activations, callbacks, initializers, losses, metrics, optimizers, schedules
 from .callbacks import Callback, EarlyStopping
+from .conv import Conv2D, MaxPool2D
 from .errors import (
     ConfigError,
     DataError,
@@ -51,10 +52,10 @@ def __getattr__(name: str):
 
 __version__ = "0.1.0"
 __all__ = [
-    "SGD", "Adam", "AdamW", "Callback", "ConfigError", "CosineDecay", "DataError",
+    "SGD", "Adam", "AdamW", "Callback", "ConfigError", "Conv2D", "CosineDecay", "DataError",
     "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError", "Dropout", "EarlyStopping",
-    "ExponentialDecay", "History", "Layer", "ModelFileError", "Network", "Neuron", "NeuronetError",
-    "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
+    "ExponentialDecay", "History", "Layer", "MaxPool2D", "ModelFileError", "Network", "Neuron",
+    "NeuronetError", "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
     "activations", "callbacks", "datasets", "gradcheck", "initializers", "load", "losses", "metrics",
     "mlp", "optimizers", "report", "schedules", "viz",
 ]

@@ -322,15 +322,7 @@ class _Reader:
         for i, layer in enumerate(net["layers"]):
             if not isinstance(layer, dict):
                 raise self.fail(f"network.layers[{i}] is not an object")
-            if layer.get("type") != "Dense":
-                continue
-            dims = [layer.get("n_in"), layer.get("n_out")]
-            if not all(type(d) is int and d > 0 for d in dims):
-                raise self.fail(f"network.layers[{i}]: n_in and n_out must be positive integers, "
-                                f"got {_short(dims)}")
-            expected[f"weights/{i}.W"] = tuple(dims)
-            if layer.get("use_bias", True):
-                expected[f"weights/{i}.b"] = (dims[1],)
+            expected.update({f"weights/{i}.{k}": shape for k, shape in self.param_shapes(i, layer).items()})
         if doc["kind"] == "checkpoint":
             listed = doc.get("arrays") if isinstance(doc.get("arrays"), dict) else {}
             for name in listed:
@@ -342,6 +334,43 @@ class _Reader:
                     raise self.fail(f"unexpected optimizer array {_short(name)}")
                 expected[name] = expected[f"weights/{parts[2]}"]
         return expected
+
+    def param_shapes(self, i: int, layer: dict) -> dict[str, tuple]:
+        """The shapes of the parameters of ``layer`` (the config of layer ``i``), from its settings alone.
+
+        Worked out here rather than by building the layer, so that nothing is allocated before each
+        array's size has been checked against the file. Layers without parameters (Dropout,
+        MaxPool2D) and unknown types give none; the latter are refused when the network is built.
+        """
+        kind = layer.get("type")
+        if kind == "Dense":
+            dims = [layer.get("n_in"), layer.get("n_out")]
+            if not all(_positive(d) for d in dims):
+                raise self.fail(f"network.layers[{i}]: n_in and n_out must be positive integers, "
+                                f"got {_short(dims)}")
+            n_in, n_out = dims
+            shapes = {"W": (n_in, n_out)}
+            bias = n_out
+        elif kind == "Conv2D":
+            image, filters, kernel = layer.get("input_shape"), layer.get("filters"), layer.get("kernel_size")
+            if _positive(kernel):
+                kernel = [kernel, kernel]
+            if not (isinstance(image, list) and len(image) == 3 and all(_positive(d) for d in image)):
+                raise self.fail(f"network.layers[{i}]: input_shape must be [height, width, channels] "
+                                f"of positive integers, got {_short(image)}")
+            if not (isinstance(kernel, list) and len(kernel) == 2 and all(_positive(d) for d in kernel)):
+                raise self.fail(f"network.layers[{i}]: kernel_size must be a positive integer or "
+                                f"[height, width], got {_short(layer.get('kernel_size'))}")
+            if not _positive(filters):
+                raise self.fail(f"network.layers[{i}]: filters must be a positive integer, "
+                                f"got {_short(filters)}")
+            shapes = {"W": (kernel[0], kernel[1], image[2], filters)}   # (kh, kw, C, F)
+            bias = filters
+        else:
+            return {}
+        if layer.get("use_bias", True):
+            shapes["b"] = (bias,)
+        return shapes
 
     # --- the arrays ----------------------------------------------------------------------------------
     def read_arrays(self) -> dict[str, np.ndarray]:
@@ -480,6 +509,11 @@ def _npy_header(f) -> tuple[int, tuple, bool, np.dtype]:
     read = fmt.read_array_header_1_0 if major == 1 else fmt.read_array_header_2_0
     shape, fortran, dtype = read(stream, max_header_size=MAX_NPY_HEADER)
     return 6 + 2 + len(size_field) + length, tuple(shape), bool(fortran), dtype
+
+
+def _positive(value) -> bool:
+    """A positive JSON integer (``true`` is not one, though Python counts it as an int)."""
+    return type(value) is int and value > 0
 
 
 def _one_line(text: str) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import layers as layers_mod
 from . import losses
+from .conv import Conv2D
 from .errors import ConfigError, ShapeError
 from .layers import Dense, Layer
 
@@ -34,7 +35,8 @@ class Network:
     Parameters
     ----------
     layers : list of Layer
-        Applied in order; each ``Dense`` must take as many inputs as the one before gives.
+        Applied in order; each layer must take as many inputs as the one before gives. The first
+        layer with a fixed input size (``Dense``, ``Conv2D``, ``MaxPool2D``) sets the network's ``n_in``.
     loss : str or Loss
         ``"cross_entropy"`` (softmax output), ``"binary_crossentropy"`` (sigmoid output) or ``"mse"``.
     seed : int, optional
@@ -52,16 +54,22 @@ class Network:
         self.loss = losses.get(loss)
         self.dtype = _dtype(dtype)
         self.seed = seed
-        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
-        if not dense:
-            raise ConfigError("a network needs at least one Dense layer")
-        self.n_in, self.n_out = dense[0].n_in, dense[-1].n_out
-        if self.n_out == 1 and dense[-1].activation.name == "softmax":
-            raise ConfigError("a softmax over a single output is always 1, so nothing can be learned; "
-                              "use a sigmoid output with loss='binary_crossentropy' (or 2 outputs)")
+        # The input width comes from the first layer that knows it (Dense, Conv2D, MaxPool2D: they
+        # have ``n_in``; Dropout passes any width through). The output width is then whatever the
+        # layers make of it, which also checks that each layer fits the one before.
+        sized = [layer for layer in self.layers if getattr(layer, "n_in", None) is not None]
+        if not sized:
+            raise ConfigError("a network needs at least one layer with a fixed input size "
+                              "(Dense, Conv2D or MaxPool2D)")
+        self.n_in = sized[0].n_in
         width = self.n_in
         for layer in self.layers:
             width = layer.output_dim(width)
+        self.n_out = width
+        last = [layer for layer in self.layers if getattr(layer, "activation", None) is not None]
+        if self.n_out == 1 and last and last[-1].activation.name == "softmax":
+            raise ConfigError("a softmax over a single output is always 1, so nothing can be learned; "
+                              "use a sigmoid output with loss='binary_crossentropy' (or 2 outputs)")
         if class_names is not None and len(class_names) != self.n_out and self.n_out > 1:
             raise ConfigError(f"{len(class_names)} class names for {self.n_out} outputs")
         self.class_names = list(class_names) if class_names is not None else None
@@ -75,8 +83,10 @@ class Network:
             else:
                 layer.params = {k: v.astype(self.dtype, copy=False) for k, v in layer.params.items()}
                 layer.grads = {k: np.zeros_like(v) for k, v in layer.params.items()}
+        # Fusing needs the last layer's pre-activation z and a backward that accepts dL/dz directly:
+        # Dense and Conv2D both have them.
         self._fused = (self.loss.fuses_with is not None
-                       and isinstance(self.layers[-1], Dense)
+                       and isinstance(self.layers[-1], (Dense, Conv2D))
                        and self.layers[-1].activation.name == self.loss.fuses_with)
 
     # --- building blocks of training -----------------------------------------------------------
@@ -242,7 +252,10 @@ class Network:
         width = self.n_in
         for i, layer in enumerate(self.layers):
             width = layer.output_dim(width)
-            rows.append((str(i), repr(layer), f"(batch, {width})", f"{layer.n_params:,}"))
+            # Image layers say how their flat output is laid out, e.g. (batch, 8×8×8).
+            shape = getattr(layer, "output_shape", None)
+            shown = "×".join(map(str, shape)) if shape is not None else str(width)
+            rows.append((str(i), repr(layer), f"(batch, {shown})", f"{layer.n_params:,}"))
         widths = [max(len(r[c]) for r in rows) for c in range(4)]
         line = lambda r: "  ".join(r[c].ljust(widths[c]) if c < 3 else r[c].rjust(widths[c])  # noqa: E731
                                    for c in range(4))

@@ -77,17 +77,24 @@ def grid_shape(n: int, max_cols: int = 8) -> tuple[int, int]:
     return int(np.ceil(n / cols)), cols
 
 
-def dense_layers(net, figure: str = "this figure") -> list:
+def dense_layers(net, figure: str = "this figure", dense_only: bool = False) -> list:
     """The Dense layers of a network, in order (Dropout and other parameter-free layers skipped).
 
     Raises ConfigError when ``net`` is not a :class:`~neuronet.network.Network` (a Perceptron, say),
     so a wrong model gives one clear line instead of an AttributeError deep inside matplotlib code.
+    ``dense_only``: also refuse networks with other kinds of layers (Conv2D, MaxPool2D), for figures
+    that would otherwise draw the first Dense layer as if its inputs were the network's inputs.
     """
-    from ..layers import Dense
+    from ..layers import Dense, Dropout
     from ..network import Network
 
     if not isinstance(net, Network):
         raise ConfigError(f"{figure} needs a neuronet Network (e.g. from nn.mlp), not a {type(net).__name__}")
+    if dense_only:
+        other = [layer for layer in net.layers if not isinstance(layer, (Dense, Dropout))]
+        if other:
+            raise ConfigError(f"{figure} draws networks of Dense layers only; this one has a "
+                              f"{type(other[0]).__name__} layer")
     return [layer for layer in net.layers if isinstance(layer, Dense)]
 
 

@@ -37,7 +37,7 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
 
     With ``x`` (one example, shape (n_in,)), the nodes are filled with their activations for it.
     """
-    dense = dense_layers(net, "plot_network")
+    dense = dense_layers(net, "plot_network", dense_only=True)
     sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
     acts = None
     if x is not None:

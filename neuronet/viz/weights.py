@@ -17,7 +17,7 @@ def plot_weights(net, layer: int = 0, image_shape=None, max_units: int = 64, pat
     the image (28×28 for MNIST, 8×8 for the small digits; ``image_shape`` or the square root of n_in)
     shows which pixels excite it (blue) and which inhibit it (red).
     """
-    dense = dense_layers(net, "plot_weights")
+    dense = dense_layers(net, "plot_weights", dense_only=True)
     if not 0 <= layer < len(dense):
         raise ConfigError(f"layer must be between 0 and {len(dense) - 1}, got {layer}")
     W = dense[layer].W

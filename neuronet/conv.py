@@ -1,0 +1,296 @@
+"""Convolution and max pooling: layers that look at small patches of an image.
+
+A :class:`~neuronet.layers.Dense` layer connects every pixel to every unit, so it must learn a "stroke
+in the top-left corner" and a "stroke in the bottom-right corner" separately. A convolution slides one
+small filter (say 3×3) over the whole image: the same few weights are used at every position, so a
+pattern learned in one place is recognised everywhere, with far fewer parameters.
+
+Both layers keep the library's flat interface: they take ``(batch, H*W*C)`` and give
+``(batch, H'*W'*F)``, reading and writing the values channels-last (height, width, channel), so they
+stack with Dense layers without any reshaping layer in between. ``datasets.load("digits")`` gives
+``(n, 64)`` rows that are 8×8×1 images in exactly that order.
+
+    net = Network([Conv2D((8, 8, 1), filters=8, kernel_size=3, padding="same", activation="relu"),
+                   MaxPool2D((8, 8, 8), pool_size=2),
+                   Dense(4 * 4 * 8, 10, activation="softmax")], seed=0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from . import activations, initializers
+from .errors import ConfigError, ShapeError
+from .layers import _LAYER_TYPES, _RELU_LIKE, Layer
+
+
+def _positive_int(value, what: str) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{what} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _image_shape(layer: str, input_shape) -> tuple[int, int, int]:
+    if not isinstance(input_shape, Sequence) or isinstance(input_shape, str) or len(input_shape) != 3:
+        raise ConfigError(f"{layer}: input_shape must be (height, width, channels), got {input_shape!r}")
+    return tuple(_positive_int(s, f"{layer}: input_shape entry") for s in input_shape)  # type: ignore
+
+
+def _pair(value, what: str) -> tuple[int, int]:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != 2:
+            raise ConfigError(f"{what} must be an integer or a (height, width) pair, got {value!r}")
+        return _positive_int(value[0], what), _positive_int(value[1], what)
+    n = _positive_int(value, what)
+    return n, n
+
+
+def _shape_text(shape: Sequence[int]) -> str:
+    return "×".join(str(s) for s in shape)
+
+
+class _ImageLayer(Layer):
+    """What both image layers share: the input's (H, W, C), flat widths, and the width check."""
+
+    input_shape: tuple[int, int, int]
+    output_shape: tuple[int, int, int]
+
+    @property
+    def n_in(self) -> int:
+        return int(np.prod(self.input_shape))
+
+    @property
+    def n_out(self) -> int:
+        return int(np.prod(self.output_shape))
+
+    def output_dim(self, input_dim: int) -> int:
+        if input_dim != self.n_in:
+            raise ShapeError(f"{type(self).__name__} expects {_shape_text(self.input_shape)} = {self.n_in} "
+                             f"inputs per example, got {input_dim}")
+        return self.n_out
+
+    def _images(self, x: np.ndarray) -> np.ndarray:
+        """The flat batch (batch, H*W*C) as images (batch, H, W, C): a view, no copy."""
+        if x.ndim != 2 or x.shape[1] != self.n_in:
+            raise ShapeError(f"{type(self).__name__} expects input of shape (batch, {self.n_in}) "
+                             f"({_shape_text(self.input_shape)} images), got {x.shape}")
+        return x.reshape(x.shape[0], *self.input_shape)
+
+
+class Conv2D(_ImageLayer):
+    """A 2-D convolution (strictly, a cross-correlation, as in every deep-learning library).
+
+    Each of the ``F`` filters is a small (kh, kw, C) block of weights; output pixel (i, j) of filter f is
+
+        z[i, j, f] = b[f] + Σ_{u<kh, v<kw, c<C} x[i·s + u, j·s + v, c] · W[u, v, c, f]
+        a = activation(z)
+
+    Shapes: input ``(batch, H*W*C)``, ``W`` (kh, kw, C, F), ``b`` (F,), output ``(batch, H'*W'*F)``,
+    all channels-last. With ``padding="valid"`` the filter stays inside the image,
+    H' = (H − kh) // s + 1; with ``"same"`` the image is padded with zeros so that H' = ⌈H / s⌉
+    (the same size as the input for stride 1; any odd pixel of padding goes at the bottom/right).
+
+    **Why im2col.** The sum above, for every example, output pixel and filter, is a loop of
+    batch·H'·W'·F dot products of length kh·kw·C. Copying every kh×kw×C patch into one row of a matrix
+    (``im2col``: (batch·H'·W', kh·kw·C)) turns all of them into ONE matrix product with the kernel
+    reshaped to (kh·kw·C, F), which NumPy hands to an optimised BLAS. The patches are read through a
+    strided view of the input (no Python loop), at the cost of memory: each pixel appears in up to
+    kh·kw rows.
+
+    Backward, given g = dL/da reshaped to dz of shape (batch·H'·W', F):
+        dL/dW = patchesᵀ dz                 (one matrix product, reshaped to (kh, kw, C, F))
+        dL/db = Σ_rows dz
+        dL/dx = col2im(dz Wᵀ)              each patch row's gradient added back where it came from
+
+    >>> layer = Conv2D((8, 8, 1), filters=4, kernel_size=3, seed=0)
+    >>> layer.forward(np.ones((2, 64), dtype=np.float32)).shape      # 6×6×4 = 144
+    (2, 144)
+    """
+
+    trainable = True
+
+    def __init__(self, input_shape: Sequence[int], filters: int, kernel_size: int | Sequence[int] = 3,
+                 stride: int = 1, padding: str = "valid", activation=None, init: str | None = None,
+                 use_bias: bool = True, seed: int | None = None, dtype=np.float32) -> None:
+        super().__init__()
+        self.input_shape = _image_shape("Conv2D", input_shape)
+        self.filters = _positive_int(filters, "Conv2D: filters")
+        self.kernel_size = _pair(kernel_size, "Conv2D: kernel_size")
+        self.stride = _positive_int(stride, "Conv2D: stride")
+        if padding not in ("valid", "same"):
+            raise ConfigError(f"Conv2D: padding must be 'valid' or 'same', got {padding!r}")
+        self.padding = padding
+        H, W, _ = self.input_shape
+        (kh, kw), s = self.kernel_size, self.stride
+        if padding == "valid":
+            if kh > H or kw > W:
+                raise ShapeError(f"Conv2D: kernel {kh}×{kw} is larger than the {H}×{W} input; "
+                                 f"use a smaller kernel_size or padding='same'")
+            out_h, out_w = (H - kh) // s + 1, (W - kw) // s + 1
+            self._pad = ((0, 0), (0, 0))
+        else:
+            out_h, out_w = -(-H // s), -(-W // s)
+            # Just enough zeros for the last window to fit; the odd one goes after, as TensorFlow does.
+            ph, pw = max((out_h - 1) * s + kh - H, 0), max((out_w - 1) * s + kw - W, 0)
+            self._pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
+        self.output_shape = (out_h, out_w, self.filters)
+        self.activation = activations.get(activation)
+        if init is None:
+            init = "he_normal" if self.activation.name in _RELU_LIKE else "glorot_uniform"
+        self.init = initializers.canonical(init)
+        self.use_bias = bool(use_bias)
+        self._cols = self._z = self._a = None
+        self.initialize(np.random.default_rng(seed), dtype)
+
+    def initialize(self, rng: np.random.Generator, dtype=np.float32) -> None:
+        kh, kw = self.kernel_size
+        # initializers._fans counts the kh·kw receptive field: fan_in = kh·kw·C, fan_out = kh·kw·F.
+        shape = (kh, kw, self.input_shape[2], self.filters)
+        self.params = {"W": initializers.get(self.init)(rng, shape, np.dtype(dtype))}
+        if self.use_bias:
+            self.params["b"] = np.zeros(self.filters, dtype=dtype)
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    @property
+    def W(self) -> np.ndarray:
+        return self.params["W"]
+
+    @property
+    def b(self) -> np.ndarray | None:
+        return self.params.get("b")
+
+    def _patches(self, images: np.ndarray) -> np.ndarray:
+        """im2col: every kh×kw×C window of the (padded) images as one row, (batch·H'·W', kh·kw·C).
+
+        Row order is (example, i, j) and column order (u, v, c), matching ``W.reshape(-1, F)``.
+        """
+        if self.padding == "same":
+            images = np.pad(images, ((0, 0), *self._pad, (0, 0)))
+        kh, kw = self.kernel_size
+        s = self.stride
+        out_h, out_w, _ = self.output_shape
+        # A read-only view (batch, H'', W'', C, kh, kw) of every window; striding by s picks the ones
+        # the convolution uses. Only the final reshape copies, once, into the patch matrix.
+        windows = sliding_window_view(images, (kh, kw), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
+        return windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * self.input_shape[2])
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        batch = x.shape[0]
+        cols = self._patches(self._images(x))                 # (batch·H'·W', kh·kw·C)
+        z = cols @ self.params["W"].reshape(-1, self.filters)  # (batch·H'·W', F)
+        if self.use_bias:
+            z += self.params["b"]
+        z = z.reshape(batch, self.n_out)                      # rows were (example, i, j): a free reshape
+        a = self.activation(z)
+        self._cols, self._z, self._a = cols, z, a
+        return a
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True,
+                 pre_activation: bool = False) -> np.ndarray | None:
+        """Gradients from dL/da (or dL/dz when ``pre_activation``, after a fused loss).
+
+        ``need_input_grad=False`` (the first layer) skips dL/dx: the col2im half of the work.
+        """
+        if self._cols is None:
+            raise ConfigError("Conv2D.backward called before forward")
+        dz = grad if pre_activation else self.activation.backward(grad, self._z, self._a)
+        batch = dz.shape[0]
+        dz = dz.reshape(-1, self.filters)                     # (batch·H'·W', F)
+        np.matmul(self._cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
+        if self.use_bias:
+            dz.sum(axis=0, out=self.grads["b"])
+        if not need_input_grad:
+            return None
+        kh, kw = self.kernel_size
+        H, W, C = self.input_shape
+        out_h, out_w, _ = self.output_shape
+        s = self.stride
+        (top, bottom), (left, right) = self._pad
+        dcols = (dz @ self.params["W"].reshape(-1, self.filters).T).reshape(batch, out_h, out_w, kh, kw, C)
+        # col2im: kernel offset (u, v) of output pixel (i, j) read input pixel (i·s + u, j·s + v), so its
+        # gradient goes back there. For one (u, v) those pixels never collide, so a strided slice takes
+        # them all at once; only the kh·kw offsets are looped over. Overlaps between offsets add up.
+        dx = np.zeros((batch, H + top + bottom, W + left + right, C), dtype=dz.dtype)
+        for u in range(kh):
+            for v in range(kw):
+                dx[:, u:u + s * out_h:s, v:v + s * out_w:s, :] += dcols[:, :, :, u, v, :]
+        return dx[:, top:top + H, left:left + W, :].reshape(batch, self.n_in)
+
+    def get_config(self) -> dict:
+        return {"type": "Conv2D", "input_shape": list(self.input_shape), "filters": self.filters,
+                "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding,
+                "activation": self.activation.get_config(), "init": self.init, "use_bias": self.use_bias}
+
+    def __repr__(self) -> str:
+        return (f"Conv2D({_shape_text(self.input_shape)}, {self.filters} filters "
+                f"{_shape_text(self.kernel_size)}, stride {self.stride}, {self.padding}, "
+                f"activation={self.activation.name!r})")
+
+
+class MaxPool2D(_ImageLayer):
+    """Max pooling: each output pixel is the largest value in a ``pool_size``×``pool_size`` window.
+
+        y[i, j, c] = max_{u, v < p} x[i·s + u, j·s + v, c]        (s = stride, default p)
+
+    Shapes: input ``(batch, H*W*C)``, output ``(batch, H'*W'*C)`` with H' = (H − p) // s + 1; rows or
+    columns left over at the bottom/right are dropped. No parameters.
+
+    It halves the resolution (for p = s = 2) while keeping whether a feature was present somewhere
+    nearby, which makes the next layer smaller and a little tolerant of small shifts.
+
+    Backward: the max is the only input that changed the output, so the whole gradient goes to it
+    (to the first of several equal maxima, in row-major window order), and the rest get zero.
+    """
+
+    def __init__(self, input_shape: Sequence[int], pool_size: int = 2, stride: int | None = None) -> None:
+        super().__init__()
+        self.input_shape = _image_shape("MaxPool2D", input_shape)
+        self.pool_size = _positive_int(pool_size, "MaxPool2D: pool_size")
+        self.stride = self.pool_size if stride is None else _positive_int(stride, "MaxPool2D: stride")
+        H, W, C = self.input_shape
+        p, s = self.pool_size, self.stride
+        if p > H or p > W:
+            raise ShapeError(f"MaxPool2D: pool {p}×{p} is larger than the {H}×{W} input")
+        self.output_shape = ((H - p) // s + 1, (W - p) // s + 1, C)
+        self._argmax = None
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        p, s = self.pool_size, self.stride
+        out_h, out_w, C = self.output_shape
+        windows = sliding_window_view(self._images(x), (p, p), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
+        windows = windows.reshape(x.shape[0], out_h, out_w, C, p * p)   # copies: p·p values per output
+        # argmax returns the first maximum, which is where backward sends the gradient on ties.
+        self._argmax = windows.argmax(axis=-1)
+        out = np.take_along_axis(windows, self._argmax[..., None], axis=-1)
+        return out.reshape(x.shape[0], self.n_out)
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        if not need_input_grad:
+            return None
+        if self._argmax is None:
+            raise ConfigError("MaxPool2D.backward called before forward")
+        p, s = self.pool_size, self.stride
+        out_h, out_w, C = self.output_shape
+        batch = grad.shape[0]
+        g = grad.reshape(batch, out_h, out_w, C)
+        dx = np.zeros((batch, *self.input_shape), dtype=grad.dtype)
+        # One pass per window offset: send g where that offset held the max. Overlapping windows
+        # (stride < pool_size) may pick the same pixel, so the passes add.
+        for k in range(p * p):
+            u, v = divmod(k, p)
+            dx[:, u:u + s * out_h:s, v:v + s * out_w:s, :] += np.where(self._argmax == k, g, 0)
+        return dx.reshape(batch, self.n_in)
+
+    def get_config(self) -> dict:
+        return {"type": "MaxPool2D", "input_shape": list(self.input_shape), "pool_size": self.pool_size,
+                "stride": self.stride}
+
+    def __repr__(self) -> str:
+        return f"MaxPool2D({_shape_text(self.input_shape)}, pool {self.pool_size}, stride {self.stride})"
+
+
+# So that layers.from_config (and model files) can rebuild these layers by name.
+_LAYER_TYPES.update({"Conv2D": Conv2D, "MaxPool2D": MaxPool2D})
