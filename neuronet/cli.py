@@ -7,6 +7,7 @@
     neuronet info MODEL                 # architecture and training settings
     neuronet datasets                   # what is available and where it was found
     neuronet plot KIND ...              # figures from a model, a dataset or a saved history
+    neuronet lab [--model MODEL]        # the interactive lab in the browser (needs neuronet[lab])
 
 Mistakes a user can make (unknown option, missing file, bad value) print one line on stderr and
 exit with status 2; Ctrl-C during training saves a checkpoint and exits with status 130.
@@ -73,6 +74,10 @@ def _non_negative_float(text: str) -> float:
 
 def _fraction(text: str) -> float:
     return _number(text, float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1)")
+
+
+def _port(text: str) -> int:
+    return _number(text, int, lambda v: 0 <= v <= 65535, "a port number from 0 to 65535")
 
 
 def _layer_sizes(text: str) -> list[int]:
@@ -153,6 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--data-dir")
     pl.add_argument("--name", help="activation name for `plot activation`")
     pl.add_argument("--output", "-o", required=True, help="image file to write (.png or .svg)")
+
+    lab = sub.add_parser("lab", help="the interactive lab in the browser: draw a digit, train on 2-D data")
+    lab.add_argument("--model", help="digit model file (default models/mnist.npz or models/digits.npz "
+                                     "if present, else a small one trained on the 8x8 digits)")
+    lab.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this computer only)")
+    lab.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
+    lab.add_argument("--no-browser", action="store_true", help="only print the address")
     return parser
 
 
@@ -531,8 +544,32 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def cmd_lab(args) -> int:
+    import errno
+
+    from .lab.app import create_app, make_server, serve
+
+    app = create_app(args.model)   # Flask missing or a bad model file: one line, status 2
+    try:
+        server = make_server(app, args.host, args.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {args.port} on {args.host} is already in use; "
+                              f"try another with --port (0 picks a free one)") from None
+        raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{server.port}/"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"neuronet: warning: the lab has no password; anyone who can reach {args.host} can use it",
+              file=sys.stderr)
+    print(app.config["NEURONET_MODEL_NOTE"], file=sys.stderr)
+    print(f"neuronet lab running at {url}  (Ctrl-C stops it)", flush=True)
+    serve(server, url, open_browser=not args.no_browser)
+    return 0
+
+
 COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "info": cmd_info,
-            "datasets": cmd_datasets, "plot": cmd_plot}
+            "datasets": cmd_datasets, "plot": cmd_plot, "lab": cmd_lab}
 
 
 def main(argv: list[str] | None = None) -> int:

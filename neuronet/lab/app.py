@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, NeuronetError
 from ..network import Network
+from ..viz._base import CLASS_COLOURS
 from . import digit, playground
 
 STATIC = Path(__file__).with_name("static")
@@ -84,6 +85,8 @@ def create_app(model: Network | str | Path | None = None):
     app = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.sort_keys = False
+    # For the command line to print: which model the digit tab uses, or why it is off.
+    app.config["NEURONET_MODEL_NOTE"] = note if digit_error is None else f"digit tab off: {digit_error}"
 
     def body() -> dict:
         data = flask.request.get_json(silent=True)
@@ -119,6 +122,7 @@ def create_app(model: Network | str | Path | None = None):
         return {"model": model_info,
                 "playground": {"datasets": playground.DATASETS, "activations": playground.ACTIVATIONS,
                                "optimizers": playground.OPTIMIZERS, "limits": playground.LIMITS,
+                               "colours": CLASS_COLOURS,
                                "defaults": dataclasses.asdict(playground.Settings())}}
 
     @app.post("/api/digit")
@@ -152,13 +156,22 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000):
 
     Returns the werkzeug server: ``server.serve_forever()`` runs it, ``server.shutdown()`` (from
     another thread) stops it, ``server.port`` is the port it got. Raises OSError if the port is
-    taken.
+    taken or the address cannot be used.
     """
-    from werkzeug.serving import make_server as werkzeug_server
+    import socket
 
+    from werkzeug.serving import make_server as werkzeug_server
+    from werkzeug.serving import select_address_family
+
+    # We bind the socket ourselves: werkzeug, binding it, would print and sys.exit on a busy port
+    # instead of raising, and the command line could not say it in its own one line.
+    family = select_address_family(host, port)
+    with socket.create_server((host, port), family=family) as listening:
+        # werkzeug duplicates the descriptor, so ours can be closed once it has its own.
+        server = werkzeug_server(host, port, app, threaded=True, fd=listening.fileno())
     # One line per request on the terminal is noise for a lab; errors are still logged.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    return werkzeug_server(host, port, app, threaded=True)
+    return server
 
 
 def serve(server, url: str, open_browser: bool = True) -> None:
