@@ -184,9 +184,11 @@ class Session:
         weights (as ``fit`` does).
         """
         # A new shuffling seed each step, or every step would repeat the first step's batch orders.
-        history = self.net.fit(self.x, self.y, epochs=epochs, batch_size=self.settings.batch_size,
-                               optimizer=self.optimizer, seed=self.settings.seed + self.epoch,
-                               catch_interrupt=False)
+        # Overflow on the way to a divergence is reported as a DivergenceError, not as warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            history = self.net.fit(self.x, self.y, epochs=epochs, batch_size=self.settings.batch_size,
+                                   optimizer=self.optimizer, seed=self.settings.seed + self.epoch,
+                                   catch_interrupt=False)
         self.epoch += epochs
         losses = [float(v) if math.isfinite(v) else None for v in history["loss"]]
         return self.state(losses)
