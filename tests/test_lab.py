@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,7 +25,7 @@ import neuronet as nn  # noqa: E402
 from neuronet import cli  # noqa: E402
 from neuronet.errors import ConfigError  # noqa: E402
 from neuronet.imaging import preprocess_digit  # noqa: E402
-from neuronet.lab import create_app, playground  # noqa: E402
+from neuronet.lab import create_app, make_server, playground  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "neuronet" / "lab" / "static"
@@ -273,18 +274,40 @@ def test_info_lists_the_playground_choices(client):
     assert playground.parse_settings(choices["defaults"]) == playground.Settings()
 
 
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+
+@needs_node
 def test_javascript_parses():
-    node = subprocess.run(["node", "--version"], capture_output=True) if _has("node") else None
-    if node is None or node.returncode != 0:
-        pytest.skip("node is not installed")
     done = subprocess.run(["node", "--check", str(STATIC / "lab.js")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
 
-def _has(program: str) -> bool:
-    import shutil
-
-    return shutil.which(program) is not None
+@needs_node
+def test_page_script_runs_against_a_live_server(tmp_path):
+    """lab.js in node with a stand-in DOM (tests/lab_page_check.js): no browser here, but every
+    handler the page has runs once against the real API."""
+    server = make_server(create_app(picture_model(784, hidden=(16, 12))), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        drawing = tmp_path / "drawing.txt"
+        drawing.write_text(data_url(seven()))
+        done = subprocess.run(["node", str(ROOT / "tests" / "lab_page_check.js"),
+                               f"http://127.0.0.1:{server.port}", str(drawing)],
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["problems"] == []
+    assert report["startError"] == "" and report["note"] == "Model: given in Python"
+    assert report["startStats"].startswith("epoch 0") and report["options"] == len(playground.DATASETS)
+    assert report["digitError"] == "" and report["bars"] == 10 and report["layers"] == 2
+    assert 0 <= report["topBar"] < 10
+    assert report["runError"] == "" and int(report["runStats"].split()[1]) > 0
+    assert "hidden" in report["badSettingsError"]
 
 
 def test_missing_flask_says_which_extra(monkeypatch):

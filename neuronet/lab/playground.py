@@ -41,13 +41,13 @@ LIMITS = {"layers": 4, "units": 64, "points": 2000, "grid": 100, "epochs": 100, 
 class Settings:
     """One playground run: data, network and training settings, all checked."""
 
-    dataset: str = "moons"
+    dataset: str = "spiral"
     noise: float = 0.1
     n_samples: int = 400
-    hidden: tuple[int, ...] = (8, 8)
+    hidden: tuple[int, ...] = (16, 16)
     activation: str = "tanh"
     optimizer: str = "adam"
-    lr: float = 0.03
+    lr: float = 0.01
     batch_size: int = 16
     grid: int = 50
     seed: int = 0

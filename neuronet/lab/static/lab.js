@@ -193,7 +193,6 @@ function showBars(probabilities, classes, predicted) {
 // ---------------------------------------------------------------------------------------------
 // Playground
 // ---------------------------------------------------------------------------------------------
-const STEP_EPOCHS = 5;
 const form = $("settings");
 const field = (name) => form.elements.namedItem(name);  // not form[name]: form.hidden is an attribute
 let session = null, losses = [], running = false;
@@ -229,7 +228,7 @@ async function reset() {
 async function step() {
   if (!session) await reset();
   if (!session) return;
-  const result = await api(`/api/playground/${session.id}/step`, {epochs: STEP_EPOCHS});
+  const result = await api(`/api/playground/${session.id}/step`, {epochs: Number($("speed").value)});
   losses.push(...result.losses);
   showState(result);
 }
@@ -239,9 +238,11 @@ function setRunning(on) {
   $("run").textContent = on ? "Pause" : "Start";
 }
 
-// Steps run one after another, each waiting for the last answer and a repaint, never piling up.
+// Steps run one after another, each waiting for the last answer and a repaint, never piling up;
+// at most about 20 a second, so that the boundaries move slowly enough to watch.
 async function runLoop() {
   while (running) {
+    const started = Date.now();
     try {
       await step();
     } catch (error) {
@@ -249,6 +250,7 @@ async function runLoop() {
       setRunning(false);
     }
     await new Promise(requestAnimationFrame);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - started))));
   }
 }
 
@@ -271,7 +273,8 @@ function showState(state) {
     context.strokeStyle = "white";
     context.stroke();
   });
-  $("stats").textContent = `epoch ${state.epoch}   loss ${state.loss.toFixed(4)}   ` +
+  const loss = state.loss < 1e-3 ? state.loss.toExponential(2) : state.loss.toFixed(4);
+  $("stats").textContent = `epoch ${state.epoch}   loss ${loss}   ` +
     `accuracy ${(100 * state.accuracy).toFixed(1)}%`;
   drawCurve();
 }
