@@ -236,6 +236,17 @@ def test_bad_step_requests_are_one_line_400s(client):
     assert_error(client.post("/api/playground/unknown/step", json={"epochs": 1}), match="Reset")
 
 
+def test_a_step_too_long_to_compute_is_refused(client):
+    key = client.post("/api/playground", json={"n_samples": 2000, "batch_size": 1}).get_json()["id"]
+    assert_error(client.post(f"/api/playground/{key}/step", json={"epochs": 11}), match="at most 20000")
+
+
+def test_numbers_json_cannot_hold_are_sent_as_null():
+    from neuronet.lab.digit import _rounded
+
+    assert _rounded(np.array([[0.123456, np.inf], [np.nan, -1.0]])) == [[0.1235, None], [None, -1.0]]
+
+
 def test_diverging_training_is_reported_not_crashed(client):
     key = client.post("/api/playground", json={"dataset": "blobs", "optimizer": "sgd", "lr": 10,
                                                "activation": "identity", "noise": 1}).get_json()["id"]

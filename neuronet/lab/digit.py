@@ -123,8 +123,12 @@ def probabilities(net: Network, output: np.ndarray) -> np.ndarray:
 
 
 def _rounded(a: np.ndarray) -> list:
-    # Four decimals are more than a colour or a bar can show, and keep the JSON small.
-    return np.round(np.asarray(a, dtype=np.float64), 4).tolist()
+    """``a`` as nested lists to four decimals (more than a colour or a bar can show, and the JSON
+    stays small), NaN and infinities as None: JSON cannot hold them."""
+    a = np.round(np.asarray(a, dtype=np.float64), 4)
+    out = a.astype(object)
+    out[~np.isfinite(a)] = None
+    return out.tolist()
 
 
 def describe(net: Network, pixels: np.ndarray) -> dict:

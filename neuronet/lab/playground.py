@@ -33,8 +33,9 @@ DATASETS = ("xor", "circles", "moons", "spiral", "blobs")
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu", "silu", "softplus", "identity")
 OPTIMIZERS = ("sgd", "rmsprop", "adam", "adamw")
 #: Upper bounds on what a request may ask for (and the page offers).
+#: ``batches`` bounds one step's work (epochs x mini-batches per epoch), so that it takes seconds at most.
 LIMITS = {"layers": 4, "units": 64, "points": 2000, "grid": 100, "epochs": 100, "batch_size": 1000,
-          "sessions": 16}
+          "batches": 20000, "sessions": 16}
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,12 @@ def grid_points(box: tuple[float, float, float, float], size: int) -> np.ndarray
     return np.column_stack([xx.ravel(), yy.ravel()])
 
 
+def _finite(value: float) -> float | None:
+    """``value`` as a float, or None (JSON null) if it is NaN or infinite, which JSON cannot hold."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
 class Session:
     """One training run in memory: network, optimiser, data and the answers so far.
 
@@ -173,7 +180,8 @@ class Session:
         grid cell (flat lists in picture order; see :func:`grid_points`)."""
         loss, accuracy = self.net.evaluate(self.x, self.y)
         probs = self.net.predict_proba(self.grid)                    # (grid², n_classes)
-        return {"epoch": self.epoch, "loss": float(loss), "accuracy": float(accuracy), "losses": list(losses),
+        return {"epoch": self.epoch, "loss": _finite(loss), "accuracy": float(accuracy),
+                "losses": list(losses),
                 "classes": probs.argmax(axis=1).tolist(),
                 "confidence": np.round(probs.max(axis=1).astype(np.float64), 3).tolist()}
 
@@ -181,8 +189,13 @@ class Session:
         """Train ``epochs`` more epochs and return :meth:`state` with the training loss of each.
 
         A diverging run raises :class:`~neuronet.errors.DivergenceError` and keeps its last good
-        weights (as ``fit`` does).
+        weights (as ``fit`` does). A step of more than ``LIMITS["batches"]`` mini-batches is refused.
         """
+        batches = epochs * math.ceil(len(self.x) / self.settings.batch_size)
+        if batches > LIMITS["batches"]:
+            raise ConfigError(f"{epochs} epochs of {len(self.x)} points in batches of "
+                              f"{self.settings.batch_size} are {batches} steps; at most "
+                              f"{LIMITS['batches']} at a time: fewer epochs per update or larger batches")
         # A new shuffling seed each step, or every step would repeat the first step's batch orders.
         # Overflow on the way to a divergence is reported as a DivergenceError, not as warnings.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -190,7 +203,7 @@ class Session:
                                    optimizer=self.optimizer, seed=self.settings.seed + self.epoch,
                                    catch_interrupt=False)
         self.epoch += epochs
-        losses = [float(v) if math.isfinite(v) else None for v in history["loss"]]
+        losses = [_finite(v) for v in history["loss"]]
         return self.state(losses)
 
 

@@ -216,7 +216,7 @@ async function reset() {
   try {
     const result = await api("/api/playground", settings());
     session = result;
-    losses = [result.loss];  // epoch 0: the untrained network
+    losses = [result.loss];  // epoch 0: the untrained network (null if not finite)
     showState(result);
     showError("");
   } catch (error) {
@@ -273,7 +273,8 @@ function showState(state) {
     context.strokeStyle = "white";
     context.stroke();
   });
-  const loss = state.loss < 1e-3 ? state.loss.toExponential(2) : state.loss.toFixed(4);
+  // The server sends null for a loss that is not finite (JSON has no NaN or infinity).
+  const loss = state.loss === null ? "\u2014" : state.loss < 1e-3 ? state.loss.toExponential(2) : state.loss.toFixed(4);
   $("stats").textContent = `epoch ${state.epoch}   loss ${loss}   ` +
     `accuracy ${(100 * state.accuracy).toFixed(1)}%`;
   drawCurve();
