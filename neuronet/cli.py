@@ -395,10 +395,10 @@ def cmd_predict(args) -> int:
 def _prepare_image(path, framing: str, side: int) -> np.ndarray:
     """A photo or scan as the model's input, prepared the way its training images were."""
     from .datasets import load_image
-    from .imaging import load_digit_image
+    from .imaging import digit_framing, load_digit_image
 
-    if framing == "digit":   # MNIST's rule: a 20x20 box in 28x28, centred by mass
-        return load_digit_image(path, size=side, box=20 if side == 28 else side)
+    if framing == "digit":   # MNIST's rule (a 20x20 box in 28x28, centred by mass), or the 8x8 digits'
+        return load_digit_image(path, size=side, **digit_framing(side))
     x = load_image(path, size=(side, side))   # the whole picture, resized
     if framing == "fill":    # Fashion-MNIST: a light item on black; invert a photo on light paper
         square = x.reshape(side, side)

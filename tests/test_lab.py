@@ -70,8 +70,9 @@ def test_digit_answer_is_the_networks_answer(n_in, dtype):
     assert response.status_code == 200, response.data
     result = response.get_json()
     side = int(np.sqrt(n_in))
-    # Prepared like `neuronet predict`: a 20x20 box in 28x28, the whole square for 8x8.
-    expected = preprocess_digit(np.asarray(seven()), size=side, box=20 if side == 28 else side)
+    # Prepared like `neuronet predict`: a 20x20 box centred by mass in 28x28, the whole square for 8x8.
+    framing = {"box": 20, "centre": "mass"} if side == 28 else {"box": 8, "centre": "box"}
+    expected = preprocess_digit(np.asarray(seven()), size=side, **framing)
     np.testing.assert_allclose(result["input"], expected, atol=1e-4)
     x = expected.reshape(1, -1).astype(dtype)
     np.testing.assert_allclose(result["probabilities"], net.predict_proba(x)[0], atol=1e-4)
@@ -86,12 +87,45 @@ def test_digit_answer_is_the_networks_answer(n_in, dtype):
         assert shown["activation"] == "relu"
 
 
-def test_digit_input_matches_the_predict_command(tmp_path):
+@pytest.mark.parametrize("n_in", [784, 64])
+def test_digit_input_matches_the_predict_command(tmp_path, n_in):
     path = tmp_path / "seven.png"
     seven().save(path)
-    result = create_app(picture_model()).test_client().post(
+    result = create_app(picture_model(n_in)).test_client().post(
         "/api/digit", json={"image": data_url(seven())}).get_json()
-    np.testing.assert_allclose(result["input"], cli._prepare_image(path, "digit", 28), atol=1e-4)
+    side = int(np.sqrt(n_in))
+    np.testing.assert_allclose(result["input"], cli._prepare_image(path, "digit", side), atol=1e-4)
+
+
+def drawn(digit: str) -> Image.Image:
+    """Simple strokes of a digit on a 280x280 canvas, as a mouse might draw them."""
+    img = Image.new("L", (280, 280), 0)
+    d = ImageDraw.Draw(img)
+    ink = {"fill": 255, "width": 18}
+    if digit == "0":
+        d.ellipse([80, 40, 200, 240], outline=255, width=18)
+    elif digit == "1":
+        d.line([(140, 40), (140, 240)], **ink)
+    elif digit == "4":
+        d.line([(170, 240), (170, 40), (70, 170), (210, 170)], joint="curve", **ink)
+    elif digit == "7":
+        d.line([(70, 60), (210, 60), (120, 240)], joint="curve", **ink)
+    elif digit == "8":
+        d.ellipse([90, 40, 190, 140], outline=255, width=18)
+        d.ellipse([80, 140, 200, 240], outline=255, width=18)
+    elif digit == "9":
+        d.ellipse([80, 40, 200, 140], outline=255, width=18)
+        d.line([(195, 90), (150, 240)], **ink)
+    return img
+
+
+def test_the_fallback_model_reads_drawn_digits(tmp_path, monkeypatch):
+    pytest.importorskip("sklearn")
+    monkeypatch.chdir(tmp_path)   # no models/ here: the lab trains its small 8x8 model
+    client = create_app().test_client()
+    for digit in "014789":
+        result = client.post("/api/digit", json={"image": data_url(drawn(digit))}).get_json()
+        assert result["classes"][result["predicted"]] == digit, result["probabilities"]
 
 
 def test_fashion_model_shows_its_class_names_and_frames_the_drawing():

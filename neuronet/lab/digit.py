@@ -1,10 +1,11 @@
 """The lab's digit tab: a drawing in, every layer's response out.
 
 The page sends the drawing as a PNG (a ``data:`` URL of its canvas). It is prepared exactly as
-``neuronet predict`` prepares a photo: digits in a 20x20 box centred by mass in 28x28 (MNIST's rule),
-or filling the whole square for 8x8 digits; models of objects (``framing`` other than ``"digit"``,
-e.g. Fashion-MNIST) get the drawing's box centred and filling the frame. Then the model's own
-layers run one after another, and each Dense layer's output is kept for the page to draw.
+``neuronet predict`` prepares a photo: digits in a 20x20 box centred by mass in 28x28 (MNIST's
+rule), or filling the whole square, box centred, for 8x8 digits; models of objects (``framing``
+other than ``"digit"``, e.g. Fashion-MNIST) get the drawing's box centred and filling the frame.
+Then the model's own layers run one after another, and each Dense layer's output is kept for the
+page to draw.
 
 >>> net, note = train_digits_model(epochs=2)     # doctest: +SKIP
 >>> describe(net, pixels)["predicted"]           # doctest: +SKIP
@@ -80,14 +81,14 @@ def decode_png(data_url: str) -> np.ndarray:
 def prepare(pixels: np.ndarray, side: int, framing: str = "digit") -> np.ndarray:
     """A drawing as the model's input picture, (side, side) float32 in [0, 1], bright ink on black.
 
-    The same rule as ``neuronet predict``: a digit's longer side fills a 20x20 box centred by mass
-    in 28x28 (the whole square for smaller inputs such as the 8x8 digits); other framings centre
-    the drawing's box and let it fill the square.
+    The same rule as ``neuronet predict`` (:func:`~neuronet.imaging.digit_framing`): a digit's
+    longer side fills a 20x20 box centred by mass in 28x28, or the whole square, box centred, for
+    the 8x8 digits; other framings centre the drawing's box and let it fill the square.
     """
-    from ..imaging import preprocess_digit
+    from ..imaging import digit_framing, preprocess_digit
 
     if framing == "digit":
-        return preprocess_digit(pixels, size=side, box=20 if side == 28 else side)
+        return preprocess_digit(pixels, size=side, **digit_framing(side))
     return preprocess_digit(pixels, size=side, box=side, centre="box")
 
 
