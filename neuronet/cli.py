@@ -560,8 +560,8 @@ def cmd_lab(args) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{server.port}/"
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"neuronet: warning: the lab has no password; anyone who can reach {args.host} can use it",
-              file=sys.stderr)
+        print(f"neuronet: warning: the lab has no password; listening on {args.host}, it can be used "
+              f"by anyone who can reach this computer on port {server.port}", file=sys.stderr)
     print(app.config["NEURONET_MODEL_NOTE"], file=sys.stderr)
     print(f"neuronet lab running at {url}  (Ctrl-C stops it)", flush=True)
     serve(server, url, open_browser=not args.no_browser)
