@@ -7,6 +7,7 @@
     neuronet info MODEL                 # architecture and training settings
     neuronet datasets                   # what is available and where it was found
     neuronet plot KIND ...              # figures from a model, a dataset or a saved history
+    neuronet lab [--model MODEL]        # the interactive lab in the browser (needs neuronet[lab])
 
 Mistakes a user can make (unknown option, missing file, bad value) print one line on stderr and
 exit with status 2; Ctrl-C during training saves a checkpoint and exits with status 130.
@@ -73,6 +74,10 @@ def _non_negative_float(text: str) -> float:
 
 def _fraction(text: str) -> float:
     return _number(text, float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1)")
+
+
+def _port(text: str) -> int:
+    return _number(text, int, lambda v: 0 <= v <= 65535, "a port number from 0 to 65535")
 
 
 def _layer_sizes(text: str) -> list[int]:
@@ -153,6 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--data-dir")
     pl.add_argument("--name", help="activation name for `plot activation`")
     pl.add_argument("--output", "-o", required=True, help="image file to write (.png or .svg)")
+
+    lab = sub.add_parser("lab", help="the interactive lab in the browser: draw a digit, train on 2-D data")
+    lab.add_argument("--model", help="digit model file (default models/mnist.npz or models/digits.npz "
+                                     "if present, else a small one trained on the 8x8 digits)")
+    lab.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this computer only)")
+    lab.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
+    lab.add_argument("--no-browser", action="store_true", help="only print the address")
     return parser
 
 
@@ -382,10 +395,10 @@ def cmd_predict(args) -> int:
 def _prepare_image(path, framing: str, side: int) -> np.ndarray:
     """A photo or scan as the model's input, prepared the way its training images were."""
     from .datasets import load_image
-    from .imaging import load_digit_image
+    from .imaging import digit_framing, load_digit_image
 
-    if framing == "digit":   # MNIST's rule: a 20x20 box in 28x28, centred by mass
-        return load_digit_image(path, size=side, box=20 if side == 28 else side)
+    if framing == "digit":   # MNIST's rule (a 20x20 box in 28x28, centred by mass), or the 8x8 digits'
+        return load_digit_image(path, size=side, **digit_framing(side))
     x = load_image(path, size=(side, side))   # the whole picture, resized
     if framing == "fill":    # Fashion-MNIST: a light item on black; invert a photo on light paper
         square = x.reshape(side, side)
@@ -531,8 +544,32 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def cmd_lab(args) -> int:
+    import errno
+
+    from .lab.app import create_app, make_server, serve
+
+    app = create_app(args.model)   # Flask missing or a bad model file: one line, status 2
+    try:
+        server = make_server(app, args.host, args.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {args.port} on {args.host} is already in use; "
+                              f"try another with --port (0 picks a free one)") from None
+        raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{server.port}/"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"neuronet: warning: the lab has no password; listening on {args.host}, it can be used "
+              f"by anyone who can reach this computer on port {server.port}", file=sys.stderr)
+    print(app.config["NEURONET_MODEL_NOTE"], file=sys.stderr)
+    print(f"neuronet lab running at {url}  (Ctrl-C stops it)", flush=True)
+    serve(server, url, open_browser=not args.no_browser)
+    return 0
+
+
 COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict, "info": cmd_info,
-            "datasets": cmd_datasets, "plot": cmd_plot}
+            "datasets": cmd_datasets, "plot": cmd_plot, "lab": cmd_lab}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,7 +31,7 @@ import numpy as np
 
 from neuronet.errors import ConfigError, DataError, ShapeError
 
-__all__ = ["load_digit_image", "preprocess_digit", "to_image"]
+__all__ = ["digit_framing", "load_digit_image", "preprocess_digit", "to_image"]
 
 # Larger inputs are first shrunk (area averaging) so that their longer side is this long:
 # the digit ends up 20 px tall anyway, and it bounds the time and memory of every later step.
@@ -219,6 +219,20 @@ def _centre_by_box(patch: np.ndarray, size: int) -> np.ndarray:
     top, left = (size - patch.shape[0]) // 2, (size - patch.shape[1]) // 2
     field[top:top + patch.shape[0], left:left + patch.shape[1]] = patch
     return field
+
+
+def digit_framing(side: int) -> dict:
+    """The ``box`` and ``centre`` of :func:`preprocess_digit` for a model of ``side`` x ``side`` digits.
+
+    28x28 is MNIST's rule: a 20x20 box centred by mass. Other sizes follow the 8x8 digits of
+    scikit-learn, whose digits fill the frame (every one is 8 pixels tall): the longer side spans
+    the whole square and the box is centred, since centring by mass would push part of a digit
+    that fills the frame over its edge.
+
+    >>> digit_framing(28), digit_framing(8)
+    ({'box': 20, 'centre': 'mass'}, {'box': 8, 'centre': 'box'})
+    """
+    return {"box": 20, "centre": "mass"} if side == 28 else {"box": side, "centre": "box"}
 
 
 def preprocess_digit(array: np.ndarray, *, size: int = 28, box: int = 20,

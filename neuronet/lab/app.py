@@ -1,0 +1,188 @@
+"""The lab's web server: one static page and a small JSON API over neuronet.
+
+Routes (every answer is JSON except the page and its files; every error is
+``{"error": "one line"}`` with status 400 for a bad request, never a traceback page):
+
+==========================================  ======================================================
+``GET  /``                                  the page (``static/index.html``, ``lab.js``, ``lab.css``)
+``GET  /api/info``                          the digit model (summary, input side, classes, note)
+                                            and the playground's choices and limits
+``POST /api/digit``                         ``{"image": "data:image/png;base64,..."}`` -> the
+                                            prepared input, each Dense layer's activations and
+                                            the class probabilities (:func:`.digit.describe`)
+``POST /api/playground``                    settings (:func:`.playground.parse_settings`) -> a new
+                                            session: ``id``, the data points and the first state
+``POST /api/playground/<id>/step``          ``{"epochs": 5}`` -> trains that much more and returns
+                                            epoch, losses, accuracy and the grid of answers
+==========================================  ======================================================
+
+Flask's development server is threaded, so each playground session trains under its own lock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from pathlib import Path
+
+from ..errors import ConfigError, NeuronetError
+from ..network import Network
+from ..viz._base import CLASS_COLOURS
+from . import digit, playground
+
+STATIC = Path(__file__).with_name("static")
+#: The largest request body accepted: a PNG of the canvas is a few kB, settings far less.
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
+
+
+def _flask():
+    """Import Flask lazily, or raise ConfigError saying which extra to install."""
+    try:
+        import flask
+    except ImportError:
+        raise ConfigError('the lab needs Flask: pip install "neuronet[lab]"') from None
+    return flask
+
+
+def _digit_model(model) -> tuple[Network | None, str, str | None]:
+    """(network or None, note for the page, why the digit tab is off or None)."""
+    from ..modelfile import load
+
+    if model is None:
+        try:
+            net, note = digit.default_model()
+        except NeuronetError as exc:   # e.g. no scikit-learn for the digits: the playground still works
+            return None, "", f"no digit model: {exc}"
+    elif isinstance(model, Network):
+        net, note = model, "Model: given in Python"
+    else:
+        net, note = load(model), f"Model: {model}"
+    try:
+        digit.input_geometry(net)
+    except ConfigError as exc:
+        return net, note, str(exc)
+    return net, note, None
+
+
+def create_app(model: Network | str | Path | None = None):
+    """The lab as a Flask app.
+
+    ``model`` is the digit tab's network: a :class:`~neuronet.network.Network`, a model file
+    (loaded with :func:`neuronet.modelfile.load`, never unpickled), or None for the default
+    (``models/mnist.npz`` or ``models/digits.npz`` if present, else a small network trained on
+    the 8x8 digits in about a second). Raises ConfigError without Flask, ModelFileError for a
+    bad model file.
+
+    >>> app = create_app()                          # doctest: +SKIP
+    >>> app.test_client().get("/api/info").json     # doctest: +SKIP
+    """
+    flask = _flask()
+    from werkzeug.exceptions import HTTPException
+
+    net, note, digit_error = _digit_model(model)
+    sessions = playground.Sessions()
+    app = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.json.sort_keys = False
+    # For the command line to print: which model the digit tab uses, or why it is off.
+    app.config["NEURONET_MODEL_NOTE"] = note if digit_error is None else f"digit tab off: {digit_error}"
+
+    def body() -> dict:
+        data = flask.request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise ConfigError("the request body must be a JSON object")
+        return data
+
+    @app.errorhandler(NeuronetError)
+    def user_error(exc: NeuronetError):
+        return flask.jsonify(error=str(exc)), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return flask.jsonify(error=f"{exc.name}: {exc.description}"), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        # Logged in full on the server's terminal; the page gets one line.
+        app.logger.exception("unexpected error in the lab")
+        return flask.jsonify(error=f"internal error ({type(exc).__name__}); see the server's output"), 500
+
+    @app.get("/")
+    def index():
+        return app.send_static_file("index.html")
+
+    @app.get("/api/info")
+    def info():
+        model_info = {"available": digit_error is None, "error": digit_error, "note": note}
+        if net is not None:
+            model_info.update(summary=net.summary(), classes=digit.class_names(net))
+            if digit_error is None:
+                model_info["side"] = digit.input_geometry(net)[0]
+        return {"model": model_info,
+                "playground": {"datasets": playground.DATASETS, "activations": playground.ACTIVATIONS,
+                               "optimizers": playground.OPTIMIZERS, "limits": playground.LIMITS,
+                               "colours": CLASS_COLOURS,
+                               "defaults": dataclasses.asdict(playground.Settings())}}
+
+    @app.post("/api/digit")
+    def predict_digit():
+        if digit_error is not None:
+            raise ConfigError(digit_error)
+        data = body()
+        if set(data) != {"image"}:
+            raise ConfigError('send {"image": "data:image/png;base64,..."} and nothing else')
+        return digit.describe(net, digit.decode_png(data["image"]))
+
+    @app.post("/api/playground")
+    def new_session():
+        settings = playground.parse_settings(body())
+        key, session = sessions.new(settings)
+        with session.lock:
+            return {"id": key, "data": session.points(), **session.state()}
+
+    @app.post("/api/playground/<key>/step")
+    def step(key: str):
+        epochs = playground.parse_epochs(body())
+        session = sessions.get(key)
+        with session.lock:
+            return session.step(epochs)
+
+    return app
+
+
+def make_server(app, host: str = "127.0.0.1", port: int = 8000):
+    """A threaded WSGI server for ``app``, already listening (``port=0`` picks a free port).
+
+    Returns the werkzeug server: ``server.serve_forever()`` runs it, ``server.shutdown()`` (from
+    another thread) stops it, ``server.port`` is the port it got. Raises OSError if the port is
+    taken or the address cannot be used.
+    """
+    import socket
+
+    from werkzeug.serving import make_server as werkzeug_server
+    from werkzeug.serving import select_address_family
+
+    # We bind the socket ourselves: werkzeug, binding it, would print and sys.exit on a busy port
+    # instead of raising, and the command line could not say it in its own one line.
+    family = select_address_family(host, port)
+    with socket.create_server((host, port), family=family) as listening:
+        # werkzeug duplicates the descriptor, so ours can be closed once it has its own.
+        server = werkzeug_server(host, port, app, threaded=True, fd=listening.fileno())
+    # One line per request on the terminal is noise for a lab; errors are still logged.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    return server
+
+
+def serve(server, url: str, open_browser: bool = True) -> None:
+    """Run ``server`` until Ctrl-C, first opening ``url`` in the browser (in the background)."""
+    if open_browser:
+        import webbrowser
+
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,178 @@
+"""The lab's digit tab: a drawing in, every layer's response out.
+
+The page sends the drawing as a PNG (a ``data:`` URL of its canvas). It is prepared exactly as
+``neuronet predict`` prepares a photo: digits in a 20x20 box centred by mass in 28x28 (MNIST's
+rule), or filling the whole square, box centred, for 8x8 digits; models of objects (``framing``
+other than ``"digit"``, e.g. Fashion-MNIST) get the drawing's box centred and filling the frame.
+Then the model's own layers run one after another, and each Dense layer's output is kept for the
+page to draw.
+
+>>> net, note = train_digits_model(epochs=2)     # doctest: +SKIP
+>>> describe(net, pixels)["predicted"]           # doctest: +SKIP
+7
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, DataError
+from ..layers import Dense
+from ..network import Network, mlp
+
+#: Where ``neuronet lab`` looks for a digit model when none is given: what ``make train`` writes
+#: (MNIST, or the 8x8 digits when MNIST cannot be had).
+DEFAULT_MODELS = ("models/mnist.npz", "models/digits.npz")
+#: The canvas is a few hundred pixels a side; anything far larger is not a drawing from the page.
+MAX_SIDE = 1024
+
+
+def input_geometry(net: Network) -> tuple[int, str]:
+    """(side, framing) of the square pictures ``net`` takes, or a ConfigError saying why it cannot.
+
+    ``framing`` is what ``neuronet train`` recorded: ``"digit"`` (MNIST's rule, the default) or
+    another framing such as ``"fill"`` (Fashion-MNIST).
+    """
+    from ..viz._base import image_shape_for  # no matplotlib at import time
+
+    try:
+        h, w = image_shape_for(net.n_in, net.preprocessing.get("image_shape"))
+    except (ConfigError, TypeError, ValueError):
+        raise ConfigError(f"the digit tab needs a model of square pictures; this one takes "
+                          f"{net.n_in} inputs that are not a picture") from None
+    if h != w:
+        raise ConfigError(f"the digit tab needs a model of square pictures; this one takes {h}x{w}")
+    return h, str(net.preprocessing.get("framing", "digit"))
+
+
+def decode_png(data_url: str) -> np.ndarray:
+    """The pixels of a ``data:image/png;base64,...`` URL (or bare base64) as a NumPy array.
+
+    Returns (H, W) grey or (H, W, 4) RGBA uint8. Raises DataError for anything that is not a PNG
+    of at most ``MAX_SIDE`` pixels a side (checked from the header, before decoding).
+    """
+    from ..imaging import _pillow
+
+    image_mod, _ = _pillow()
+    if not isinstance(data_url, str):
+        raise DataError("image must be a PNG data URL string")
+    payload = data_url.split(",", 1)[1] if data_url.startswith("data:") else data_url
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise DataError("image is not valid base64") from None
+    try:
+        with image_mod.open(io.BytesIO(raw), formats=["PNG"]) as img:
+            if max(img.size) > MAX_SIDE:
+                raise DataError(f"image is {img.size[0]}x{img.size[1]} pixels; at most "
+                                f"{MAX_SIDE} a side")
+            img.load()
+            rgba = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
+            return np.asarray(img.convert("RGBA" if rgba else "L"))
+    except (OSError, SyntaxError, ValueError, EOFError):   # how Pillow reports a bad or truncated file
+        raise DataError("image is not a readable PNG") from None
+
+
+def prepare(pixels: np.ndarray, side: int, framing: str = "digit") -> np.ndarray:
+    """A drawing as the model's input picture, (side, side) float32 in [0, 1], bright ink on black.
+
+    The same rule as ``neuronet predict`` (:func:`~neuronet.imaging.digit_framing`): a digit's
+    longer side fills a 20x20 box centred by mass in 28x28, or the whole square, box centred, for
+    the 8x8 digits; other framings centre the drawing's box and let it fill the square.
+    """
+    from ..imaging import digit_framing, preprocess_digit
+
+    if framing == "digit":
+        return preprocess_digit(pixels, size=side, **digit_framing(side))
+    return preprocess_digit(pixels, size=side, box=side, centre="box")
+
+
+def layer_outputs(net: Network, x: np.ndarray) -> tuple[list[dict], np.ndarray]:
+    """Run ``x`` (1, n_in) through ``net`` layer by layer.
+
+    Returns ``(layers, output)``: one dict per Dense layer (``index``, ``name``, ``activation``,
+    ``values`` of shape (n_out,)) and the network's output row. Layers of other kinds (Dropout,
+    which is the identity here, or types the lab does not know) still run but are not shown.
+    """
+    shown = []
+    a = net.check_inputs(x)
+    for i, layer in enumerate(net.layers):
+        a = layer.forward(a, training=False)
+        if isinstance(layer, Dense):
+            shown.append({"index": i, "name": f"Dense {layer.n_in}\u2192{layer.n_out}",
+                          "activation": layer.activation.name, "values": a[0]})
+    return shown, a[0]
+
+
+def class_names(net: Network) -> list[str]:
+    """The model's class names, or "0", "1", ... when it has none (two for a single sigmoid output)."""
+    n = max(net.n_out, 2)
+    names = net.class_names if net.class_names and len(net.class_names) == n else None
+    return [str(c) for c in names] if names else [str(c) for c in range(n)]
+
+
+def probabilities(net: Network, output: np.ndarray) -> np.ndarray:
+    """Class probabilities from the output row: itself for softmax, [1 − p, p] for one sigmoid."""
+    if net.n_out == 1:
+        return np.array([1.0 - output[0], output[0]])
+    return output
+
+
+def _rounded(a: np.ndarray) -> list:
+    """``a`` as nested lists to four decimals (more than a colour or a bar can show, and the JSON
+    stays small), NaN and infinities as None: JSON cannot hold them."""
+    a = np.round(np.asarray(a, dtype=np.float64), 4)
+    out = a.astype(object)
+    out[~np.isfinite(a)] = None
+    return out.tolist()
+
+
+def describe(net: Network, pixels: np.ndarray) -> dict:
+    """Everything the digit tab draws for one drawing, as JSON-ready data.
+
+    ``{"input": side x side nested list, "layers": [{"name", "activation", "values"}, ...],
+    "probabilities": [...], "classes": [...], "predicted": k}``; the last Dense layer is the
+    output layer, so its values are the probabilities of a softmax model.
+    """
+    side, framing = input_geometry(net)
+    picture = prepare(pixels, side, framing)
+    layers, output = layer_outputs(net, picture.reshape(1, -1))
+    probs = probabilities(net, output)
+    for layer in layers:
+        layer["values"] = _rounded(layer["values"])
+    return {"input": _rounded(picture), "layers": layers, "probabilities": _rounded(probs),
+            "classes": class_names(net), "predicted": int(np.argmax(probs))}
+
+
+def train_digits_model(epochs: int = 30, seed: int = 0) -> tuple[Network, str]:
+    """A small 64-32-10 network trained on the 8x8 digits in about a second, and a note saying so.
+
+    Needs scikit-learn (``pip install "neuronet[digits]"``) for the data.
+    """
+    from .. import datasets
+
+    (x, y), (x_test, y_test) = datasets.load("digits", seed=seed)
+    net = mlp([64, 32, 10], activation="relu", seed=seed)
+    net.class_names = [str(d) for d in range(10)]
+    net.preprocessing = {"dataset": "digits", "image_shape": [8, 8], "framing": "digit"}
+    net.fit(x, y, epochs=epochs, batch_size=32, optimizer="adam", seed=seed)
+    _, accuracy = net.evaluate(x_test, y_test)
+    note = (f"No model file found ({' or '.join(DEFAULT_MODELS)}), so a small 64-32-10 network was "
+            f"trained just now on the 8x8 digits (test accuracy {accuracy:.1%}); run `make train` "
+            f"or `neuronet lab --model FILE` for a better one.")
+    return net, note
+
+
+def default_model() -> tuple[Network, str]:
+    """(model, note): the first of :data:`DEFAULT_MODELS` that exists, else :func:`train_digits_model`."""
+    from ..modelfile import load
+
+    for path in DEFAULT_MODELS:
+        if Path(path).is_file():
+            return load(path), f"Model: {path}"
+    return train_digits_model()

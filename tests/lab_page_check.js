@@ -1,0 +1,107 @@
+// Runs the lab's page script (neuronet/lab/static/lab.js) in node against a live lab server, with
+// a minimal stand-in for the browser's DOM, and reports what the page showed as one JSON line.
+// There is no browser on the test machines; this catches the script's runtime mistakes (a
+// misnamed field, a bad draw call) that `node --check` cannot.
+//
+//   node lab_page_check.js BASE_URL DRAWING_DATA_URL_FILE
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+
+const [base, drawingFile] = process.argv.slice(2);
+const drawing = fs.readFileSync(drawingFile, "utf8").trim();
+const problems = [];
+process.on("unhandledRejection", (error) => { problems.push(`unhandled: ${error.stack || error}`); });
+
+// A 2-D context that accepts every call; only createImageData has to return something real.
+function fakeContext() {
+  return new Proxy({}, {
+    get(target, name) {
+      if (name in target) return target[name];
+      if (name === "createImageData") return (w, h) => ({data: new Uint8ClampedArray(4 * w * h)});
+      return () => {};
+    },
+    set(target, name, value) { target[name] = value; return true; },
+  });
+}
+
+class FakeElement {
+  constructor(tag, id) {
+    Object.assign(this, {tag, id, children: [], listeners: {}, style: {}, dataset: {}, textContent: "",
+                         hidden: false, className: "", width: 280, height: 280});
+    this.classList = {toggle() {}};
+    this.fields = {};
+  }
+  // As in a browser, a form field's value is always a string.
+  get value() { return this._value || ""; }
+  set value(v) { this._value = String(v); }
+  append(...nodes) { this.children.push(...nodes); }
+  replaceChildren(...nodes) { this.children = nodes; }
+  addEventListener(name, listener) { (this.listeners[name] ||= []).push(listener); }
+  fire(name, event = {}) { for (const listener of this.listeners[name] || []) listener(event); }
+  getContext() { return (this.context ||= fakeContext()); }
+  getBoundingClientRect() { return {left: 0, top: 0, width: this.width, height: this.height}; }
+  setPointerCapture() {}
+  toDataURL() { return drawing; }   // the fake canvas cannot paint: send a real drawing instead
+  get elements() { return {namedItem: (name) => (this.fields[name] ||= new FakeElement("input"))}; }
+}
+
+const byId = {};
+const tabs = [new FakeElement("button"), new FakeElement("button")];
+tabs[0].dataset.tab = "digit";
+tabs[1].dataset.tab = "playground";
+global.document = {
+  getElementById: (id) => (byId[id] ||= new FakeElement("div", id)),
+  createElement: (tag) => new FakeElement(tag),
+  querySelectorAll: (selector) => (selector === ".tab" ? tabs : [byId.digit, byId.playground]),
+};
+global.document.getElementById("digit");
+global.document.getElementById("playground");
+const realFetch = fetch;
+global.fetch = (url, options) => realFetch(base + url, options);
+global.requestAnimationFrame = (callback) => setTimeout(callback, 0);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Wait until `ready()` holds (or 10 s pass, and the report shows what was missing).
+async function until(ready) {
+  for (let waited = 0; waited < 10000 && !ready(); waited += 20) await sleep(20);
+}
+const $ = (id) => global.document.getElementById(id);
+const field = (name) => $("settings").elements.namedItem(name);
+
+async function main() {
+  require(path.join(__dirname, "..", "neuronet", "lab", "static", "lab.js"));
+  await until(() => $("stats").textContent || $("error").textContent);
+  $("speed").value = 5;   // in the page, the select's default
+  const report = {note: $("model-note").textContent, startError: $("error").textContent,
+                  startStats: $("stats").textContent, options: field("dataset").children.length};
+
+  // Draw a stroke: down, a move, up. The page sends the drawing and shows the answer.
+  $("pad").fire("pointerdown", {clientX: 100, clientY: 60, pointerId: 1});
+  $("pad").fire("pointermove", {clientX: 200, clientY: 60, pointerId: 1});
+  $("pad").fire("pointerup", {pointerId: 1});
+  await until(() => $("bars").children.length || $("error").textContent);
+  await sleep(200);   // the stroke's last request may still be on its way
+  report.digitError = $("error").textContent;
+  report.bars = $("bars").children.length;
+  report.layers = $("layers").children.length;
+  report.topBar = $("bars").children.findIndex((row) => row.className === "bar top");
+
+  // Playground: run for a while, pause, then ask for something the server refuses.
+  $("run").fire("click");
+  await sleep(600);
+  $("run").fire("click");
+  await sleep(200);
+  report.runStats = $("stats").textContent;
+  report.runError = $("error").textContent;
+  field("hidden").value = "8,999";
+  $("settings").fire("change");
+  await until(() => $("error").textContent);
+  report.badSettingsError = $("error").textContent;
+  report.problems = problems;
+  console.log(JSON.stringify(report));
+  process.exit(0);
+}
+
+main().catch((error) => { console.log(JSON.stringify({problems: [String(error.stack || error)]})); });

@@ -1,0 +1,406 @@
+"""The lab: its JSON API against the Python API it wraps, its limits, its page, and a real server."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("flask")
+Image = pytest.importorskip("PIL.Image")
+ImageDraw = pytest.importorskip("PIL.ImageDraw")
+
+import neuronet as nn  # noqa: E402
+from neuronet import cli  # noqa: E402
+from neuronet.errors import ConfigError  # noqa: E402
+from neuronet.imaging import preprocess_digit  # noqa: E402
+from neuronet.lab import create_app, make_server, playground  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "neuronet" / "lab" / "static"
+
+
+def picture_model(n_in: int = 784, hidden=(16,), dtype="float32", framing="digit", names=None):
+    """An untrained picture model: the API must report its answers, good or bad."""
+    side = int(np.sqrt(n_in))
+    net = nn.mlp([n_in, *hidden, 10], activation="relu", seed=3, dtype=dtype)
+    net.preprocessing = {"image_shape": [side, side], "framing": framing}
+    net.class_names = names
+    return net
+
+
+def seven() -> Image.Image:
+    """A "7" as the page's canvas would send it: white ink on black, 280x280."""
+    img = Image.new("L", (280, 280), 0)
+    draw = ImageDraw.Draw(img)
+    draw.line([(70, 60), (210, 60), (120, 240)], fill=255, width=18, joint="curve")
+    return img
+
+
+def data_url(img: Image.Image) -> str:
+    buffer = io.BytesIO()
+    img.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def assert_error(response, status: int = 400, match: str = "") -> None:
+    """A user-facing error: the status, one JSON line, no traceback."""
+    assert response.status_code == status, response.data
+    message = response.get_json()["error"]
+    assert "\n" not in message and "Traceback" not in message
+    assert match in message
+
+
+# --- the digit tab -------------------------------------------------------------------------------
+@pytest.mark.parametrize("n_in, dtype", [(784, "float32"), (784, "float64"), (64, "float32")])
+def test_digit_answer_is_the_networks_answer(n_in, dtype):
+    net = picture_model(n_in, hidden=(16, 12), dtype=dtype)
+    response = create_app(net).test_client().post("/api/digit", json={"image": data_url(seven())})
+    assert response.status_code == 200, response.data
+    result = response.get_json()
+    side = int(np.sqrt(n_in))
+    # Prepared like `neuronet predict`: a 20x20 box centred by mass in 28x28, the whole square for 8x8.
+    framing = {"box": 20, "centre": "mass"} if side == 28 else {"box": 8, "centre": "box"}
+    expected = preprocess_digit(np.asarray(seven()), size=side, **framing)
+    np.testing.assert_allclose(result["input"], expected, atol=1e-4)
+    x = expected.reshape(1, -1).astype(dtype)
+    np.testing.assert_allclose(result["probabilities"], net.predict_proba(x)[0], atol=1e-4)
+    assert result["predicted"] == int(net.predict(x)[0])
+    assert result["classes"] == [str(d) for d in range(10)]
+    # Each layer's values, recomputed here from the weights: a = relu(x W + b) for the hidden ones.
+    assert [len(layer["values"]) for layer in result["layers"]] == [16, 12, 10]
+    a = x
+    for layer, shown in zip(net.layers[:-1], result["layers"][:-1], strict=True):
+        a = np.maximum(a @ layer.W + layer.b, 0)
+        np.testing.assert_allclose(shown["values"], a[0], atol=1e-4)
+        assert shown["activation"] == "relu"
+
+
+@pytest.mark.parametrize("n_in", [784, 64])
+def test_digit_input_matches_the_predict_command(tmp_path, n_in):
+    path = tmp_path / "seven.png"
+    seven().save(path)
+    result = create_app(picture_model(n_in)).test_client().post(
+        "/api/digit", json={"image": data_url(seven())}).get_json()
+    side = int(np.sqrt(n_in))
+    np.testing.assert_allclose(result["input"], cli._prepare_image(path, "digit", side), atol=1e-4)
+
+
+def drawn(digit: str) -> Image.Image:
+    """Simple strokes of a digit on a 280x280 canvas, as a mouse might draw them."""
+    img = Image.new("L", (280, 280), 0)
+    d = ImageDraw.Draw(img)
+    ink = {"fill": 255, "width": 18}
+    if digit == "0":
+        d.ellipse([80, 40, 200, 240], outline=255, width=18)
+    elif digit == "1":
+        d.line([(140, 40), (140, 240)], **ink)
+    elif digit == "4":
+        d.line([(170, 240), (170, 40), (70, 170), (210, 170)], joint="curve", **ink)
+    elif digit == "7":
+        d.line([(70, 60), (210, 60), (120, 240)], joint="curve", **ink)
+    elif digit == "8":
+        d.ellipse([90, 40, 190, 140], outline=255, width=18)
+        d.ellipse([80, 140, 200, 240], outline=255, width=18)
+    elif digit == "9":
+        d.ellipse([80, 40, 200, 140], outline=255, width=18)
+        d.line([(195, 90), (150, 240)], **ink)
+    return img
+
+
+def test_the_fallback_model_reads_drawn_digits(tmp_path, monkeypatch):
+    pytest.importorskip("sklearn")
+    monkeypatch.chdir(tmp_path)   # no models/ here: the lab trains its small 8x8 model
+    client = create_app().test_client()
+    for digit in "014789":
+        result = client.post("/api/digit", json={"image": data_url(drawn(digit))}).get_json()
+        assert result["classes"][result["predicted"]] == digit, result["probabilities"]
+
+
+def test_fashion_model_shows_its_class_names_and_frames_the_drawing():
+    names = list(nn.datasets.info("fashion-mnist").class_names)
+    net = picture_model(framing="fill", names=names)
+    client = create_app(net).test_client()
+    assert client.get("/api/info").get_json()["model"]["classes"] == names
+    result = client.post("/api/digit", json={"image": data_url(seven())}).get_json()
+    assert result["classes"] == names
+    expected = preprocess_digit(np.asarray(seven()), size=28, box=28, centre="box")
+    np.testing.assert_allclose(result["input"], expected, atol=1e-4)
+
+
+class Halve(nn.Layer):
+    """A layer type the lab does not know: it must still run, just not be shown."""
+
+    def forward(self, x, training=False):
+        return x / 2
+
+
+def test_only_dense_layers_are_shown_but_every_layer_runs():
+    net = nn.Network([nn.Dense(64, 8, "tanh"), nn.Dropout(0.5), Halve(), nn.Dense(8, 10, "softmax")],
+                     seed=1)
+    net.preprocessing = {"image_shape": [8, 8]}
+    result = create_app(net).test_client().post("/api/digit", json={"image": data_url(seven())}).get_json()
+    assert [layer["name"] for layer in result["layers"]] == ["Dense 64\u21928", "Dense 8\u219210"]
+    x = np.asarray(result["input"], dtype=np.float32).reshape(1, -1)
+    np.testing.assert_allclose(result["probabilities"], net.predict_proba(x)[0], atol=1e-4)
+
+
+def test_model_that_takes_no_pictures_turns_the_digit_tab_off_but_not_the_playground():
+    client = create_app(nn.mlp([2, 4, 2], seed=0)).test_client()
+    model = client.get("/api/info").get_json()["model"]
+    assert model["available"] is False and "not a picture" in model["error"]
+    assert_error(client.post("/api/digit", json={"image": data_url(seven())}), match="not a picture")
+    assert client.post("/api/playground", json={"dataset": "xor"}).status_code == 200
+
+
+def test_default_model_is_trained_on_the_digits_when_no_file_exists(tmp_path, monkeypatch):
+    pytest.importorskip("sklearn")
+    monkeypatch.chdir(tmp_path)
+    client = create_app().test_client()
+    model = client.get("/api/info").get_json()["model"]
+    assert model["available"] and model["side"] == 8 and "trained just now" in model["note"]
+    accuracy = float(model["note"].split("test accuracy ")[1].split("%")[0])
+    assert accuracy > 85
+    # With the file `make train` writes, that is used instead.
+    (tmp_path / "models").mkdir()
+    picture_model().save(tmp_path / "models" / "mnist.npz")
+    model = create_app().test_client().get("/api/info").get_json()["model"]
+    assert model["side"] == 28 and model["note"] == "Model: models/mnist.npz"
+
+
+def test_model_file_is_loaded_and_a_bad_one_refused(tmp_path):
+    path = tmp_path / "m.npz"
+    picture_model(64).save(path)
+    assert create_app(path).test_client().get("/api/info").get_json()["model"]["side"] == 8
+    (tmp_path / "bad.npz").write_bytes(b"not a model")
+    with pytest.raises(nn.ModelFileError):
+        create_app(tmp_path / "bad.npz")
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app(picture_model()).test_client()
+
+
+def test_bad_digit_requests_are_one_line_400s(client):
+    blank = Image.new("L", (280, 280), 0)
+    assert_error(client.post("/api/digit", json={"image": data_url(blank)}), match="no ink")
+    assert_error(client.post("/api/digit", data="{not json", content_type="application/json"),
+                 match="JSON object")
+    assert_error(client.post("/api/digit", json=["image"]), match="JSON object")
+    assert_error(client.post("/api/digit", json={"image": data_url(seven()), "x": 1}))
+    assert_error(client.post("/api/digit", json={"image": 7}), match="data URL")
+    assert_error(client.post("/api/digit", json={"image": "data:image/png;base64,!!!"}), match="base64")
+    assert_error(client.post("/api/digit", json={"image": "data:image/png;base64,AAAA"}), match="PNG")
+    huge = Image.new("L", (3000, 10), 0)   # small as a PNG, but not a canvas of this page
+    assert_error(client.post("/api/digit", json={"image": data_url(huge)}), match="at most")
+    jpeg = io.BytesIO()
+    seven().save(jpeg, format="JPEG")
+    not_png = "data:image/png;base64," + base64.b64encode(jpeg.getvalue()).decode()
+    assert_error(client.post("/api/digit", json={"image": not_png}), match="PNG")
+
+
+def test_oversized_bodies_unknown_routes_and_methods_get_json_errors(client):
+    assert_error(client.post("/api/digit", data=b"x" * (3 * 1024 * 1024),
+                             content_type="application/json"), status=413)
+    assert_error(client.get("/api/nothing"), status=404)
+    assert_error(client.get("/api/digit"), status=405)
+
+
+# --- the playground ------------------------------------------------------------------------------
+def test_playground_training_reduces_the_loss(client):
+    start = client.post("/api/playground", json={"dataset": "xor", "hidden": [8], "activation": "tanh",
+                                                 "n_samples": 200, "grid": 30, "lr": 0.05})
+    assert start.status_code == 200, start.data
+    state = start.get_json()
+    data = state["data"]
+    assert len(data["x"]) == len(data["y"]) == 200 and data["n_classes"] == 2
+    assert len(state["classes"]) == len(state["confidence"]) == 30 * 30 and state["epoch"] == 0
+    first = state["loss"]
+    for _ in range(6):
+        step = client.post(f"/api/playground/{state['id']}/step", json={"epochs": 10})
+        assert step.status_code == 200, step.data
+    result = step.get_json()
+    assert result["epoch"] == 60 and len(result["losses"]) == 10
+    assert result["loss"] < 0.5 * first and result["accuracy"] > 0.9
+    assert set(result["classes"]) == {0, 1}
+    assert all(0.5 <= c <= 1 for c in result["confidence"])
+
+
+def test_the_grid_is_the_networks_answer_in_picture_order():
+    session = playground.Session(playground.parse_settings({"dataset": "spiral", "grid": 7}))
+    session.step(3)
+    state = session.state()
+    x0, x1, y0, y1 = session.box
+    grid = playground.grid_points(session.box, 7)
+    assert grid[0, 0] < grid[1, 0] and grid[0, 1] > grid[7, 1]   # left to right, then top down
+    assert x0 < grid[:, 0].min() and grid[:, 0].max() < x1 and y0 < grid[:, 1].min()
+    np.testing.assert_array_equal(state["classes"], session.net.predict(grid))
+    assert session.n_classes == 3 and x0 < session.x[:, 0].min() and session.x[:, 1].max() < y1
+
+
+@pytest.mark.parametrize("settings, match", [
+    ({"hidden": [65]}, "hidden"), ({"hidden": [8] * 5}, "hidden"), ({"hidden": "8,8"}, "hidden"),
+    ({"hidden": [True]}, "hidden"), ({"grid": 101}, "grid"), ({"grid": 2.5}, "grid"),
+    ({"n_samples": 10**9}, "n_samples"), ({"lr": "fast"}, "lr"), ({"lr": 0}, "lr"), ({"lr": True}, "lr"),
+    ({"noise": -1}, "noise"), ({"dataset": "mnist"}, "dataset"), ({"activation": "softmax"}, "activation"),
+    ({"optimizer": "magic"}, "optimizer"), ({"batch_size": 0}, "batch_size"), ({"seed": -1}, "seed"),
+    ({"layers": [8]}, "unknown setting"),
+])
+def test_bad_playground_settings_are_one_line_400s(client, settings, match):
+    assert_error(client.post("/api/playground", json=settings), match=match)
+
+
+def test_bad_step_requests_are_one_line_400s(client):
+    key = client.post("/api/playground", json={"dataset": "moons", "n_samples": 40}).get_json()["id"]
+    for epochs in (0, 101, "5", 2.0, None):
+        assert_error(client.post(f"/api/playground/{key}/step", json={"epochs": epochs}), match="epochs")
+    assert_error(client.post(f"/api/playground/{key}/step", data="nope"), match="JSON object")
+    assert_error(client.post("/api/playground/unknown/step", json={"epochs": 1}), match="Reset")
+
+
+def test_a_step_too_long_to_compute_is_refused(client):
+    key = client.post("/api/playground", json={"n_samples": 2000, "batch_size": 1}).get_json()["id"]
+    assert_error(client.post(f"/api/playground/{key}/step", json={"epochs": 11}), match="at most 20000")
+
+
+def test_numbers_json_cannot_hold_are_sent_as_null():
+    from neuronet.lab.digit import _rounded
+
+    assert _rounded(np.array([[0.123456, np.inf], [np.nan, -1.0]])) == [[0.1235, None], [None, -1.0]]
+
+
+def test_diverging_training_is_reported_not_crashed(client):
+    key = client.post("/api/playground", json={"dataset": "blobs", "optimizer": "sgd", "lr": 10,
+                                               "activation": "identity", "noise": 1}).get_json()["id"]
+    responses = [client.post(f"/api/playground/{key}/step", json={"epochs": 20}) for _ in range(5)]
+    failed = [r for r in responses if r.status_code != 200]
+    assert failed, "lr=10 with identity units on blobs should diverge"
+    assert_error(failed[0], match="diverged")
+
+
+def test_sessions_are_bounded():
+    sessions = playground.Sessions(limit=2)
+    settings = playground.parse_settings({"n_samples": 20})
+    keys = [sessions.new(settings)[0] for _ in range(3)]
+    assert len(sessions) == 2
+    with pytest.raises(ConfigError, match="expired"):
+        sessions.get(keys[0])
+    assert sessions.get(keys[2]).epoch == 0
+
+
+# --- the page ------------------------------------------------------------------------------------
+def test_page_and_its_files_are_served_and_need_no_internet(client):
+    page = client.get("/")
+    assert page.status_code == 200 and b"/static/lab.js" in page.data and b"<canvas" in page.data
+    for name, kind in (("lab.js", "javascript"), ("lab.css", "css")):
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200 and kind in response.content_type
+        assert response.data == (STATIC / name).read_bytes()
+    for path in STATIC.iterdir():   # offline machines: nothing may come from elsewhere
+        assert "http://" not in path.read_text() and "https://" not in path.read_text(), path.name
+
+
+def test_info_lists_the_playground_choices(client):
+    choices = client.get("/api/info").get_json()["playground"]
+    assert choices["datasets"] == list(playground.DATASETS)
+    assert choices["limits"]["units"] == 64 and choices["limits"]["grid"] == 100
+    assert playground.parse_settings(choices["defaults"]) == playground.Settings()
+
+
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+
+@needs_node
+def test_javascript_parses():
+    done = subprocess.run(["node", "--check", str(STATIC / "lab.js")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@needs_node
+def test_page_script_runs_against_a_live_server(tmp_path):
+    """lab.js in node with a stand-in DOM (tests/lab_page_check.js): no browser here, but every
+    handler the page has runs once against the real API."""
+    server = make_server(create_app(picture_model(784, hidden=(16, 12))), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        drawing = tmp_path / "drawing.txt"
+        drawing.write_text(data_url(seven()))
+        done = subprocess.run(["node", str(ROOT / "tests" / "lab_page_check.js"),
+                               f"http://127.0.0.1:{server.port}", str(drawing)],
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["problems"] == []
+    assert report["startError"] == "" and report["note"] == "Model: given in Python"
+    assert report["startStats"].startswith("epoch 0") and report["options"] == len(playground.DATASETS)
+    assert report["digitError"] == "" and report["bars"] == 10 and report["layers"] == 2
+    assert 0 <= report["topBar"] < 10
+    assert report["runError"] == "" and int(report["runStats"].split()[1]) > 0
+    assert "hidden" in report["badSettingsError"]
+
+
+def test_missing_flask_says_which_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "flask", None)   # makes `import flask` fail
+    with pytest.raises(ConfigError, match=r"neuronet\[lab\]"):
+        create_app(picture_model())
+
+
+# --- the command --------------------------------------------------------------------------------
+def test_lab_command_serves_the_page(tmp_path):
+    model = tmp_path / "m.npz"
+    picture_model(64).save(model)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "neuronet.cli", "lab", "--model", str(model),
+                             "--port", "0", "--no-browser"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    watchdog = threading.Timer(60, proc.kill)   # never let a stuck server hang the suite
+    watchdog.start()
+    try:
+        line = proc.stdout.readline()
+        assert "running at http://127.0.0.1:" in line, proc.stderr.read() if proc.poll() else line
+        url = line.split("running at ")[1].split()[0]
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200 and b"neuronet lab" in response.read()
+        request = urllib.request.Request(url + "api/digit", data=json.dumps(
+            {"image": data_url(seven())}).encode(), headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert len(json.load(response)["probabilities"]) == 10
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        watchdog.cancel()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_lab_command_errors_are_one_line(tmp_path, capsys):
+    model = tmp_path / "m.npz"
+    picture_model(64).save(model)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli.main(["lab", "--model", str(model), "--port", str(port), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert f"port {port} on 127.0.0.1 is already in use" in err and err.count("error") == 1
+    assert cli.main(["lab", "--model", str(tmp_path / "missing.npz"), "--no-browser"]) == 2
+    assert "missing.npz" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["lab", "--port", "70000"])
+    assert exit_info.value.code == 2
