@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: train test bench lint clean
+.PHONY: train test lab bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ train: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+# The browser lab on http://127.0.0.1:8000/ (uses models/mnist.npz from make train when there is one).
+lab: $(VENV)/.installed
+	$(VENV)/bin/neuronet lab
 
 # PyTorch is installed only for the side-by-side benchmark, never as a dependency.
 bench: $(VENV)/.installed
