@@ -32,6 +32,7 @@ Param = tuple[str, np.ndarray, np.ndarray]  # (name, parameter, gradient)
 
 class Optimizer:
     name = "optimizer"
+    slot_names: tuple[str, ...] = ()   # the state it keeps per parameter (saved in checkpoints)
 
     def __init__(self, lr=0.01, weight_decay: float = 0.0, clipnorm: float | None = None,
                  clipvalue: float | None = None):
@@ -48,7 +49,7 @@ class Optimizer:
         self.weight_decay = float(weight_decay)
         self.clipnorm, self.clipvalue = clipnorm, clipvalue
         self.iterations = 0
-        self.slots: dict[str, dict[str, np.ndarray]] = {}
+        self.slots: dict[str, dict[str, np.ndarray]] = {}   # {param name: {slot name: array}}
         self._buffers: dict[str, np.ndarray] = {}
 
     def set_epoch(self, epoch: int) -> None:
@@ -110,6 +111,9 @@ class Optimizer:
         self.slots = {}
         for key, arr in arrays.items():
             slot, name = key.split("/", 1)
+            if slot not in self.slot_names:
+                known = ", ".join(self.slot_names) or "none"
+                raise ConfigError(f"{self.name}: no optimizer state called {slot!r} (it keeps: {known})")
             self.slots.setdefault(name, {})[slot] = np.array(arr)
 
     def __repr__(self) -> str:
@@ -126,6 +130,7 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    slot_names = ("velocity",)
 
     def __init__(self, lr=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
         super().__init__(lr, **kwargs)
@@ -143,7 +148,7 @@ class SGD(Optimizer):
         if self.momentum == 0.0:
             p -= lr * g
             return
-        (v,) = self._slot(name, p, "velocity")
+        (v,) = self._slot(name, p, *self.slot_names)
         v *= p.dtype.type(self.momentum)
         v += g
         p -= lr * (g + p.dtype.type(self.momentum) * v if self.nesterov else v)
@@ -156,6 +161,7 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
+    slot_names = ("square_avg",)
 
     def __init__(self, lr=0.001, rho: float = 0.9, eps: float = 1e-8, **kwargs):
         super().__init__(lr, **kwargs)
@@ -167,7 +173,7 @@ class RMSprop(Optimizer):
         return {"rho": self.rho, "eps": self.eps}
 
     def _update(self, name, p, g):
-        (s,) = self._slot(name, p, "square_avg")
+        (s,) = self._slot(name, p, *self.slot_names)
         t = p.dtype.type
         s *= t(self.rho)
         s += t(1.0 - self.rho) * (g * g)
@@ -179,11 +185,16 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): momentum on the gradient and RMSprop's scaling, both bias-corrected.
 
-    m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
-    w ← w − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+        m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
+        w ← w − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+
+    The state kept is the weighted *sums* S₁ = m / (1 − β₁) and S₂ = v / (1 − β₂), which follow
+    S₁ ← β₁ S₁ + g and S₂ ← β₂ S₂ + g²: one pass over the parameters fewer for each, as the factors
+    (1 − β) move into the scalar of the final step. The step itself is unchanged.
     """
 
     name = "adam"
+    slot_names = ("grad_sum", "sq_grad_sum")
 
     def __init__(self, lr=0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
                  **kwargs):
@@ -197,23 +208,22 @@ class Adam(Optimizer):
         return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
     def _update(self, name, p, g):
-        m, v = self._slot(name, p, "m", "v")
+        s1, s2 = self._slot(name, p, *self.slot_names)
         scratch = self._work_buffer(name, p)   # every intermediate goes here: no allocation per step
         t = p.dtype.type
-        m *= t(self.beta1)
-        np.multiply(g, t(1.0 - self.beta1), out=scratch)
-        m += scratch
-        v *= t(self.beta2)
+        s1 *= t(self.beta1)
+        s1 += g
+        s2 *= t(self.beta2)
         np.multiply(g, g, out=scratch)
-        scratch *= t(1.0 - self.beta2)
-        v += scratch
-        bias1 = 1.0 - self.beta1 ** self.iterations
-        root_bias2 = math.sqrt(1.0 - self.beta2 ** self.iterations)
-        # η/bias1 · m / (√v/√bias2 + ε) = (η √bias2 / bias1) · m / (√v + ε √bias2): one pass fewer.
-        np.sqrt(v, out=scratch)
-        scratch += t(self.eps * root_bias2)
-        np.divide(m, scratch, out=scratch)
-        scratch *= t(self.lr * root_bias2 / bias1)
+        s2 += scratch
+        # With m = (1 − β₁) S₁ and v = (1 − β₂) S₂, the step η (m / b₁) / (√(v / b₂) + ε), where
+        # bᵢ = 1 − βᵢᵗ, is k · S₁ / (√S₂ + ε / c) with c = √((1 − β₂) / b₂) and k = η (1 − β₁) / (b₁ c).
+        c = math.sqrt((1.0 - self.beta2) / (1.0 - self.beta2 ** self.iterations))
+        k = self.lr * (1.0 - self.beta1) / ((1.0 - self.beta1 ** self.iterations) * c)
+        np.sqrt(s2, out=scratch)
+        scratch += t(self.eps / c)
+        np.divide(s1, scratch, out=scratch)
+        scratch *= t(k)
         p -= scratch
 
 

@@ -413,7 +413,26 @@ def test_adam_checkpoint_state_holds_only_the_moments():
     net = nn.Network([nn.Dense(3, 2, "softmax")], seed=0)
     opt = nn.Adam()
     net.fit(X, np.arange(16) % 2, epochs=1, batch_size=8, optimizer=opt)
-    assert {key.split("/")[0] for key in opt.state_arrays()} == {"m", "v"}
+    assert {key.split("/")[0] for key in opt.state_arrays()} == {"grad_sum", "sq_grad_sum"}
+
+
+def test_adam_keeps_weighted_sums_that_are_the_papers_moments_rescaled():
+    rng = np.random.default_rng(1)
+    p = np.zeros(4)
+    opt = nn.Adam(lr=0.01, beta1=0.8, beta2=0.95)
+    m = v = np.zeros(4)
+    for _ in range(3):
+        g = rng.normal(size=4)
+        opt.step([("p", p, g)])
+        m, v = 0.8 * m + 0.2 * g, 0.95 * v + 0.05 * g ** 2
+    state = opt.slots["p"]
+    np.testing.assert_allclose(0.2 * state["grad_sum"], m, rtol=1e-12)
+    np.testing.assert_allclose(0.05 * state["sq_grad_sum"], v, rtol=1e-12)
+
+
+def test_optimizer_state_under_an_unknown_name_is_refused():
+    with pytest.raises(nn.ConfigError, match="adam: no optimizer state called 'm'.*grad_sum"):
+        nn.Adam().load_state(1, {"m/0.W": np.zeros((2, 2))})
 
 
 def test_a_single_softmax_output_is_refused_with_a_hint():
