@@ -473,9 +473,9 @@ class _Reader:
                 or type(opt_doc.get("iterations")) is not int or opt_doc["iterations"] < 0:
             raise self.fail("optimizer must hold a config object and a non-negative iteration count")
         opt = optimizers.get(opt_doc["config"])
+        state_arrays = {k[len("optimizer/"):]: v for k, v in arrays.items() if k.startswith("optimizer/")}
         try:
-            opt.load_state(opt_doc["iterations"],
-                           {k[len("optimizer/"):]: v for k, v in arrays.items() if k.startswith("optimizer/")})
+            opt.load_state(opt_doc["iterations"], state_arrays)
         except ConfigError as exc:
             raise self.fail(str(exc)) from None
         if not isinstance(doc.get("train_state"), dict):
