@@ -310,6 +310,7 @@ def test_page_and_its_files_are_served_and_need_no_internet(client):
         assert response.data == (STATIC / name).read_bytes()
     for path in STATIC.iterdir():   # offline machines: nothing may come from elsewhere
         assert "http://" not in path.read_text() and "https://" not in path.read_text(), path.name
+    assert client.get("/favicon.ico").status_code == 204   # asked for by every browser: not a 404
 
 
 def test_info_lists_the_playground_choices(client):

@@ -112,6 +112,10 @@ def create_app(model: Network | str | Path | None = None):
     def index():
         return app.send_static_file("index.html")
 
+    @app.get("/favicon.ico")
+    def favicon():   # browsers ask for one; "no content" keeps a 404 out of the page's console
+        return "", 204
+
     @app.get("/api/info")
     def info():
         model_info = {"available": digit_error is None, "error": digit_error, "note": note}
