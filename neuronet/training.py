@@ -160,9 +160,11 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
 
     n = len(X)
     n_batches = math.ceil(n / batch_size)
-    # Shuffled copies are written into these buffers every epoch, so that each batch is a
-    # contiguous slice (fast to multiply) rather than a fancy-indexed gather.
-    X_epoch = np.empty_like(X) if shuffle else X
+    # Each shuffled batch of inputs is gathered into this one buffer, where it is contiguous (fast
+    # to multiply) and still in cache for the product; a shuffled copy of all of X would cost as
+    # much memory again as the data (188 MB for Fashion-MNIST) and its first filling is slow.
+    # Targets and labels are small: they get a shuffled copy per epoch.
+    X_batch = np.empty((min(batch_size, n), X.shape[1]), dtype=X.dtype) if shuffle else None
     T_epoch = np.empty_like(targets) if shuffle else targets
     L_epoch = (np.empty_like(labels) if shuffle else labels) if labels is not None else None
     params = network.parameters()
@@ -191,10 +193,9 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
             opt.set_epoch(epoch)
             if shuffle:
                 order = np.random.default_rng([seed, epoch]).permutation(n)
-                # mode="clip": with the default mode="raise", take() first gathers into a hidden
-                # temporary as large as X and then copies it into `out` (twice the time, and a
-                # transient 190 MB for Fashion-MNIST). A permutation never needs clipping.
-                np.take(X, order, axis=0, out=X_epoch, mode="clip")
+                # mode="clip" in every take(): with the default mode="raise", take() gathers into a
+                # hidden temporary first and then copies it into `out` (twice the work). The indices
+                # are a permutation, so nothing ever needs clipping.
                 np.take(targets, order, axis=0, out=T_epoch, mode="clip")
                 if labels is not None:
                     np.take(labels, order, axis=0, out=L_epoch, mode="clip")
@@ -210,7 +211,11 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
 
             for b in range(state.batch, n_batches):
                 lo, hi = b * batch_size, min((b + 1) * batch_size, n)
-                out = network.forward(X_epoch[lo:hi], training=True)
+                if shuffle:
+                    xb = np.take(X, order[lo:hi], axis=0, out=X_batch[:hi - lo], mode="clip")
+                else:
+                    xb = X[lo:hi]
+                out = network.forward(xb, training=True)
                 loss, grad = network.loss_and_gradient(out, T_epoch[lo:hi])
                 if not math.isfinite(loss):
                     raise diverged(f"at epoch {epoch + 1}, batch {b + 1}: the loss became {loss}")
