@@ -142,7 +142,7 @@ class Conv2D(_ImageLayer):
             init = "he_normal" if self.activation.name in _RELU_LIKE else "glorot_uniform"
         self.init = initializers.canonical(init)
         self.use_bias = bool(use_bias)
-        self._cols = self._z = self._a = None
+        self._x = self._cols = self._z = self._a = None
         self.initialize(np.random.default_rng(seed), dtype)
 
     def initialize(self, rng: np.random.Generator, dtype=np.float32) -> None:
@@ -179,13 +179,18 @@ class Conv2D(_ImageLayer):
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         batch = x.shape[0]
+        # Let go of the previous batch's arrays before making this batch's: otherwise both are alive
+        # at once, and in predict on many images that doubles the peak memory.
+        self._x = self._cols = self._z = self._a = None
         cols = self._patches(self._images(x))                 # (batch·H'·W', kh·kw·C)
         z = cols @ self.params["W"].reshape(-1, self.filters)  # (batch·H'·W', F)
         if self.use_bias:
             z += self.params["b"]
         z = z.reshape(batch, self.n_out)                      # rows were (example, i, j): a free reshape
         a = self.activation(z)
-        self._cols, self._z, self._a = cols, z, a
+        # The patch matrix is kh·kw times the size of x. Training needs it again in backward; outside
+        # training only x is kept (a reference, not a copy), and backward rebuilds the patches from it.
+        self._x, self._cols, self._z, self._a = x, (cols if training else None), z, a
         return a
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True,
@@ -194,12 +199,13 @@ class Conv2D(_ImageLayer):
 
         ``need_input_grad=False`` (the first layer) skips dL/dx: the col2im half of the work.
         """
-        if self._cols is None:
+        if self._x is None:
             raise ConfigError("Conv2D.backward called before forward")
         dz = grad if pre_activation else self.activation.backward(grad, self._z, self._a)
         batch = dz.shape[0]
         dz = dz.reshape(-1, self.filters)                     # (batch·H'·W', F)
-        np.matmul(self._cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
+        cols = self._cols if self._cols is not None else self._patches(self._images(self._x))
+        np.matmul(cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
         if self.use_bias:
             dz.sum(axis=0, out=self.grads["b"])
         if not need_input_grad:
@@ -260,6 +266,7 @@ class MaxPool2D(_ImageLayer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         p, s = self.pool_size, self.stride
         out_h, out_w, C = self.output_shape
+        self._argmax = None     # the previous batch's, freed before this batch allocates (see Conv2D)
         windows = sliding_window_view(self._images(x), (p, p), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
         windows = windows.reshape(x.shape[0], out_h, out_w, C, p * p)   # copies: p·p values per output
         # argmax returns the first maximum, which is where backward sends the gradient on ties.
