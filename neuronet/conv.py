@@ -17,6 +17,7 @@ stack with Dense layers without any reshaping layer in between. ``datasets.load(
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -58,13 +59,14 @@ class _ImageLayer(Layer):
     input_shape: tuple[int, int, int]
     output_shape: tuple[int, int, int]
 
+    # math.prod, not np.prod: exact for any size, where int64 would silently wrap around.
     @property
     def n_in(self) -> int:
-        return int(np.prod(self.input_shape))
+        return math.prod(self.input_shape)
 
     @property
     def n_out(self) -> int:
-        return int(np.prod(self.output_shape))
+        return math.prod(self.output_shape)
 
     def output_dim(self, input_dim: int) -> int:
         if input_dim != self.n_in:
@@ -92,6 +94,7 @@ class Conv2D(_ImageLayer):
     all channels-last. With ``padding="valid"`` the filter stays inside the image,
     H' = (H − kh) // s + 1; with ``"same"`` the image is padded with zeros so that H' = ⌈H / s⌉
     (the same size as the input for stride 1; any odd pixel of padding goes at the bottom/right).
+    Either way the kernel must fit inside the input: kh ≤ H and kw ≤ W.
 
     **Why im2col.** The sum above, for every example, output pixel and filter, is a loop of
     batch·H'·W'·F dot products of length kh·kw·C. Copying every kh×kw×C patch into one row of a matrix
@@ -125,10 +128,12 @@ class Conv2D(_ImageLayer):
         self.padding = padding
         H, W, _ = self.input_shape
         (kh, kw), s = self.kernel_size, self.stride
+        # Refused with 'same' padding too: most of such a kernel would only ever multiply the padding's
+        # zeros, and a mistyped kernel_size (300 for 3) would otherwise try to allocate its weights.
+        if kh > H or kw > W:
+            raise ShapeError(f"Conv2D: kernel {kh}×{kw} is larger than the {H}×{W} input; "
+                             f"use a kernel_size of at most {H}×{W}")
         if padding == "valid":
-            if kh > H or kw > W:
-                raise ShapeError(f"Conv2D: kernel {kh}×{kw} is larger than the {H}×{W} input; "
-                                 f"use a smaller kernel_size or padding='same'")
             out_h, out_w = (H - kh) // s + 1, (W - kw) // s + 1
             self._pad = ((0, 0), (0, 0))
         else:
