@@ -8,9 +8,12 @@ model file that was saved from Python.
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +21,8 @@ import pytest
 from test_conv import naive_conv, naive_maxpool
 
 import neuronet as nn
-from neuronet import cli
-from neuronet.errors import ConfigError, ShapeError
+from neuronet import cli, modelfile
+from neuronet.errors import ConfigError, ModelFileError, ShapeError
 from neuronet.gradcheck import gradcheck
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -338,3 +341,26 @@ def test_cli_plot_every_kind_with_a_conv_model(conv_model, tmp_path, capsys, kin
         assert code == 2 and not out_path.exists()
         assert err.startswith("neuronet: error: ") and err.count("\n") == 1, err
 
+
+
+def test_a_bad_setting_in_a_model_file_names_its_layer(tmp_path):
+    """Two Conv2D layers: the message says which one holds the bad stride."""
+    net = nn.Network([nn.Conv2D((6, 6, 1), 2, 3, padding="same"), nn.Conv2D((6, 6, 2), 2, 3),
+                      nn.Dense(32, 2, "softmax")], seed=0)
+    path = tmp_path / "two_convs.npz"
+    net.save(path)
+    with zipfile.ZipFile(path) as zf:
+        content = {i.filename: zf.read(i) for i in zf.infolist()}
+    doc = modelfile.info(path)
+    del doc["n_params"]
+    doc["network"]["layers"][1]["stride"] = 0
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, np.frombuffer(json.dumps(doc).encode(), np.uint8))
+    content[modelfile.DOC_ENTRY] = buf.getvalue()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in content.items():
+            zf.writestr(name, data)
+    with pytest.raises(ModelFileError) as exc:
+        nn.load(path)
+    assert str(exc.value) == (f"model file {path}: layers[1]: Conv2D: stride must be a positive integer, "
+                              f"got 0")
