@@ -202,7 +202,9 @@ class Conv2D(_ImageLayer):
                  pre_activation: bool = False) -> np.ndarray | None:
         """Gradients from dL/da (or dL/dz when ``pre_activation``, after a fused loss).
 
-        ``need_input_grad=False`` (the first layer) skips dL/dx: the col2im half of the work.
+        ``grad`` is (batch, H'*W'*F); fills ``grads["W"]`` (kh, kw, C, F) and ``grads["b"]`` (F,) and
+        returns dL/dx, (batch, H*W*C). ``need_input_grad=False`` (the first layer) skips dL/dx: the
+        col2im half of the work.
         """
         if self._x is None:
             raise ConfigError("Conv2D.backward called before forward")
@@ -280,6 +282,7 @@ class MaxPool2D(_ImageLayer):
         return out.reshape(x.shape[0], self.n_out)
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """dL/dx, (batch, H*W*C), from dL/dy, (batch, H'*W'*C)."""
         if not need_input_grad:
             return None
         if self._argmax is None:
