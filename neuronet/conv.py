@@ -17,6 +17,7 @@ stack with Dense layers without any reshaping layer in between. ``datasets.load(
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -58,13 +59,14 @@ class _ImageLayer(Layer):
     input_shape: tuple[int, int, int]
     output_shape: tuple[int, int, int]
 
+    # math.prod, not np.prod: exact for any size, where int64 would silently wrap around.
     @property
     def n_in(self) -> int:
-        return int(np.prod(self.input_shape))
+        return math.prod(self.input_shape)
 
     @property
     def n_out(self) -> int:
-        return int(np.prod(self.output_shape))
+        return math.prod(self.output_shape)
 
     def output_dim(self, input_dim: int) -> int:
         if input_dim != self.n_in:
@@ -92,6 +94,7 @@ class Conv2D(_ImageLayer):
     all channels-last. With ``padding="valid"`` the filter stays inside the image,
     H' = (H − kh) // s + 1; with ``"same"`` the image is padded with zeros so that H' = ⌈H / s⌉
     (the same size as the input for stride 1; any odd pixel of padding goes at the bottom/right).
+    Either way the kernel must fit inside the input: kh ≤ H and kw ≤ W.
 
     **Why im2col.** The sum above, for every example, output pixel and filter, is a loop of
     batch·H'·W'·F dot products of length kh·kw·C. Copying every kh×kw×C patch into one row of a matrix
@@ -125,10 +128,12 @@ class Conv2D(_ImageLayer):
         self.padding = padding
         H, W, _ = self.input_shape
         (kh, kw), s = self.kernel_size, self.stride
+        # Refused with 'same' padding too: most of such a kernel would only ever multiply the padding's
+        # zeros, and a mistyped kernel_size (300 for 3) would otherwise try to allocate its weights.
+        if kh > H or kw > W:
+            raise ShapeError(f"Conv2D: kernel {kh}×{kw} is larger than the {H}×{W} input; "
+                             f"use a kernel_size of at most {H}×{W}")
         if padding == "valid":
-            if kh > H or kw > W:
-                raise ShapeError(f"Conv2D: kernel {kh}×{kw} is larger than the {H}×{W} input; "
-                                 f"use a smaller kernel_size or padding='same'")
             out_h, out_w = (H - kh) // s + 1, (W - kw) // s + 1
             self._pad = ((0, 0), (0, 0))
         else:
@@ -142,7 +147,7 @@ class Conv2D(_ImageLayer):
             init = "he_normal" if self.activation.name in _RELU_LIKE else "glorot_uniform"
         self.init = initializers.canonical(init)
         self.use_bias = bool(use_bias)
-        self._cols = self._z = self._a = None
+        self._x = self._cols = self._z = self._a = None
         self.initialize(np.random.default_rng(seed), dtype)
 
     def initialize(self, rng: np.random.Generator, dtype=np.float32) -> None:
@@ -179,27 +184,35 @@ class Conv2D(_ImageLayer):
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         batch = x.shape[0]
+        # Let go of the previous batch's arrays before making this batch's: otherwise both are alive
+        # at once, and in predict on many images that doubles the peak memory.
+        self._x = self._cols = self._z = self._a = None
         cols = self._patches(self._images(x))                 # (batch·H'·W', kh·kw·C)
         z = cols @ self.params["W"].reshape(-1, self.filters)  # (batch·H'·W', F)
         if self.use_bias:
             z += self.params["b"]
         z = z.reshape(batch, self.n_out)                      # rows were (example, i, j): a free reshape
         a = self.activation(z)
-        self._cols, self._z, self._a = cols, z, a
+        # The patch matrix is kh·kw times the size of x. Training needs it again in backward; outside
+        # training only x is kept (a reference, not a copy), and backward rebuilds the patches from it.
+        self._x, self._cols, self._z, self._a = x, (cols if training else None), z, a
         return a
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True,
                  pre_activation: bool = False) -> np.ndarray | None:
         """Gradients from dL/da (or dL/dz when ``pre_activation``, after a fused loss).
 
-        ``need_input_grad=False`` (the first layer) skips dL/dx: the col2im half of the work.
+        ``grad`` is (batch, H'*W'*F); fills ``grads["W"]`` (kh, kw, C, F) and ``grads["b"]`` (F,) and
+        returns dL/dx, (batch, H*W*C). ``need_input_grad=False`` (the first layer) skips dL/dx: the
+        col2im half of the work.
         """
-        if self._cols is None:
+        if self._x is None:
             raise ConfigError("Conv2D.backward called before forward")
         dz = grad if pre_activation else self.activation.backward(grad, self._z, self._a)
         batch = dz.shape[0]
         dz = dz.reshape(-1, self.filters)                     # (batch·H'·W', F)
-        np.matmul(self._cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
+        cols = self._cols if self._cols is not None else self._patches(self._images(self._x))
+        np.matmul(cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
         if self.use_bias:
             dz.sum(axis=0, out=self.grads["b"])
         if not need_input_grad:
@@ -260,6 +273,7 @@ class MaxPool2D(_ImageLayer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         p, s = self.pool_size, self.stride
         out_h, out_w, C = self.output_shape
+        self._argmax = None     # the previous batch's, freed before this batch allocates (see Conv2D)
         windows = sliding_window_view(self._images(x), (p, p), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
         windows = windows.reshape(x.shape[0], out_h, out_w, C, p * p)   # copies: p·p values per output
         # argmax returns the first maximum, which is where backward sends the gradient on ties.
@@ -268,6 +282,7 @@ class MaxPool2D(_ImageLayer):
         return out.reshape(x.shape[0], self.n_out)
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """dL/dx, (batch, H*W*C), from dL/dy, (batch, H'*W'*C)."""
         if not need_input_grad:
             return None
         if self._argmax is None:

@@ -277,7 +277,13 @@ class Network:
     def from_config(cls, config: dict) -> Network:
         """A freshly initialised network with the architecture described by ``config``."""
         try:
-            built = [layers_mod.from_config(c) for c in config["layers"]]
+            built = []
+            for i, layer_config in enumerate(config["layers"]):
+                try:
+                    built.append(layers_mod.from_config(layer_config))
+                except (ConfigError, ShapeError) as exc:
+                    # Say which layer: a network often has several of one type (two Conv2D, say).
+                    raise type(exc)(f"layers[{i}]: {exc}") from None
             net = cls(built, loss=config["loss"], dtype=config.get("dtype", "float32"),
                       class_names=config.get("class_names"))
         except (KeyError, TypeError) as exc:

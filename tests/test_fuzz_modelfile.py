@@ -6,6 +6,7 @@ import io
 import json
 import os
 import time
+import tracemalloc
 import zipfile
 
 import fuzzcount
@@ -39,8 +40,10 @@ def valid(workdir) -> bytes:
     return path.read_bytes()
 
 
-def check_outcome(workdir, data: bytes, counter: str) -> str:
-    """Load ``data``; return "loaded" or "refused", failing the test on anything else."""
+def check_outcome(workdir, data: bytes, counter: str, original: dict | None = None) -> str:
+    """Load ``data``; return "loaded" or "refused", failing the test on anything else. A load must
+    give back exactly the ``original`` weights (NET's by default)."""
+    original = ORIGINAL if original is None else original
     path = workdir / "case.npz"
     path.write_bytes(data)
     fuzzcount.record(counter)
@@ -53,8 +56,8 @@ def check_outcome(workdir, data: bytes, counter: str) -> str:
     else:
         outcome = "loaded"
         got = net.get_weights()
-        assert got.keys() == ORIGINAL.keys()
-        assert all(np.array_equal(got[k], ORIGINAL[k]) and got[k].dtype == ORIGINAL[k].dtype for k in got)
+        assert got.keys() == original.keys()
+        assert all(np.array_equal(got[k], original[k]) and got[k].dtype == original[k].dtype for k in got)
     assert time.perf_counter() - start < TIME_LIMIT
     return outcome
 
@@ -165,3 +168,59 @@ def test_wrong_values_in_description(workdir, valid, field, value):
         doc[field] = value
     content[modelfile.DOC_ENTRY] = _npy_text(json.dumps(doc))
     check_outcome(workdir, rezip(content), "model file descriptions")
+
+
+# --- a conv network's settings -------------------------------------------------------------------------
+CONV_NET = nn.Network([nn.Conv2D((6, 6, 2), 3, 3, padding="same", activation="relu"),
+                       nn.MaxPool2D((6, 6, 3), pool_size=2),
+                       nn.Conv2D((3, 3, 3), 2, 2, stride=1, use_bias=False),
+                       nn.Dense(8, 2, "softmax")], seed=6)
+CONV_ORIGINAL = CONV_NET.get_weights()
+CONV_FIELDS = [(0, "input_shape"), (0, "filters"), (0, "kernel_size"), (0, "stride"), (0, "padding"),
+               (1, "input_shape"), (1, "pool_size"), (1, "stride"),
+               (2, "input_shape"), (2, "filters"), (2, "kernel_size"), (2, "stride"), (2, "padding")]
+HUGE = [10**12, 2**31, 2**32, 2**63, 2**64, 10**30]
+setting = st.one_of(
+    st.integers(-3, 8), st.sampled_from(HUGE), st.booleans(), st.none(),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e13, max_value=1e13),
+    st.sampled_from([3.0, 2.5, "3", "same", "valid", "", "full", "SAME"]),
+    st.lists(st.one_of(st.integers(-1, 8), st.sampled_from(HUGE), st.booleans(), st.none(),
+                       st.just(3.0), st.just("3")), max_size=4),
+    st.dictionaries(st.just("h"), st.integers(1, 3), max_size=1),
+)
+
+
+@pytest.fixture(scope="module")
+def conv_valid(workdir) -> bytes:
+    path = workdir / "conv.npz"
+    CONV_NET.save(path)
+    return path.read_bytes()
+
+
+@settings(max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.lists(st.tuples(st.sampled_from(CONV_FIELDS), setting), min_size=1, max_size=3),
+       also_arrays=st.booleans())
+def test_wrong_conv_settings_in_description(workdir, conv_valid, changes, also_arrays):
+    """kernel_size, filters, stride, padding, input_shape, pool_size set to 0, negatives, 10**12,
+    bools, floats, strings, lists of the wrong length, null: a one-line refusal (or, where the value
+    still describes the stored arrays, the same weights), quickly, and without allocating for the
+    sizes the description merely claims."""
+    content = entries(conv_valid)
+    doc = json.loads(np.load(io.BytesIO(content[modelfile.DOC_ENTRY])).tobytes())
+    for (layer, field), value in changes:
+        doc["network"]["layers"][layer][field] = value
+    if also_arrays:   # make the array list agree with a claimed kernel, so only the .npy header remains
+        spec = doc["arrays"]["weights/0.W"]
+        kernel, image, filters = (doc["network"]["layers"][0].get(k) for k in
+                                  ("kernel_size", "input_shape", "filters"))
+        kernel = [kernel, kernel] if not isinstance(kernel, list) else kernel
+        channels = image[2] if isinstance(image, list) and len(image) == 3 else None
+        spec["shape"] = [*kernel[:2], channels, filters]
+    content[modelfile.DOC_ENTRY] = _npy_text(json.dumps(doc))
+    tracemalloc.start()
+    try:
+        check_outcome(workdir, rezip(content), "conv model file settings", CONV_ORIGINAL)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 << 20, f"loading allocated {peak / 2**20:.0f} MiB"

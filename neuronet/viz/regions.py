@@ -56,8 +56,8 @@ def plot_decision_regions(net, X, y, resolution: int = 200, path=None):
         raise ConfigError("plot_decision_regions needs a neuronet Network or Perceptron, "
                           f"not a {type(net).__name__}")
     X, y = points_2d(X, y, "plot_decision_regions")
-    _check_two_inputs(dense_layers(net)[0].n_in if isinstance(net, Network) else net.weights.size,
-                      "plot_decision_regions")
+    # Only predictions are drawn, so any Network will do (a conv net too): its own n_in, not a layer's.
+    _check_two_inputs(net.n_in if isinstance(net, Network) else net.weights.size, "plot_decision_regions")
     grid, gx, gy = _plane(X, resolution)
     if isinstance(net, Network):
         proba = class_probabilities(net, grid)
@@ -95,7 +95,9 @@ def plot_hidden_units(net, X, layer: int = 0, y=None, resolution: int = 80, max_
     layers combine those lines into curves.
     """
     X, y = points_2d(X, y, "plot_hidden_units")
-    dense = dense_layers(net, "plot_hidden_units")
+    # Each map is a Dense unit over the input plane: with a Conv2D in between, "layer k" and
+    # "the input plane" would no longer mean what the figure says.
+    dense = dense_layers(net, "plot_hidden_units", dense_only=True)
     _check_two_inputs(dense[0].n_in, "plot_hidden_units")
     if not 0 <= layer < len(dense):
         raise ConfigError(f"layer must be between 0 and {len(dense) - 1}, got {layer}")
