@@ -405,3 +405,81 @@ def test_lab_command_errors_are_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["lab", "--port", "70000"])
     assert exit_info.value.code == 2
+
+
+# --- hardening: one regression test per bug found by review and fuzzing ---------------------------
+def strict_json(response):
+    """The body as JSON, refusing the NaN and Infinity that Python writes but no browser reads."""
+    def refuse(word):
+        raise ValueError(f"not strict JSON: {word}")
+
+    assert response.mimetype == "application/json", response.data[:200]
+    return json.loads(response.data, parse_constant=refuse)
+
+
+def test_data_url_without_a_comma_is_a_400_not_a_500(client):
+    assert_error(client.post("/api/digit", json={"image": "data:image/png"}), match="without data")
+
+
+@pytest.mark.parametrize("name", ["lr", "noise"])
+def test_integers_too_large_for_a_float_are_a_400_not_a_500(client, name):
+    response = client.post("/api/playground", data=f'{{"{name}": {"9" * 400}}}',
+                           content_type="application/json")
+    assert_error(response, match=name)
+    assert len(response.get_json()["error"]) < 200
+
+
+@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step"])
+def test_json_nested_too_deep_for_python_is_a_400_not_a_500(client, route):
+    for nested in (b"[" * 100_000, b'{"a":' * 50_000):
+        assert_error(client.post(route, data=nested, content_type="application/json"), match="JSON")
+
+
+def test_bad_values_are_echoed_short_and_on_one_line(client):
+    deep = []
+    for _ in range(900):   # deep enough for plain repr to fail below the request's stack frames
+        deep = [deep]
+    for body, match in (({"a\nb": 1}, "unknown"), ({"dataset": "x" * 100_000}, "dataset"),
+                        ({"hidden": deep}, "hidden"), ({"noise": "\n" * 1000}, "noise")):
+        response = client.post("/api/playground", json=body)
+        assert_error(response, match=match)
+        assert len(response.get_json()["error"]) < 200
+
+
+def test_the_api_never_sends_nan(client):
+    assert client.application.json.dumps({"a": 1.5}) == '{"a": 1.5}'
+    with pytest.raises(ValueError):
+        client.application.json.dumps({"a": float("nan")})
+    # A network gone non-finite answers null (the page paints it as "unsure"), not NaN.
+    session = playground.Session(playground.parse_settings({"dataset": "xor", "n_samples": 20, "grid": 4}))
+    session.net.layers[0].W[...] = np.nan
+    state = session.state()
+    assert state["loss"] is None and state["confidence"] == [None] * 16
+    json.dumps(state, allow_nan=False)
+
+
+def test_divergence_says_where_the_session_stands_and_keeps_its_state():
+    """lr=1e6 with sgd: the step is refused with one line naming the session's epoch, the
+    session keeps its last good weights, and every answer on the way is strict JSON."""
+    app = create_app(picture_model())
+    client = app.test_client()
+    start = client.post("/api/playground", json={"dataset": "blobs", "optimizer": "sgd", "lr": 0.01,
+                                                 "activation": "identity", "n_samples": 100})
+    key = strict_json(start)["id"]
+    good = strict_json(client.post(f"/api/playground/{key}/step", json={"epochs": 3}))
+    assert good["epoch"] == 3
+    assert_error(client.post("/api/playground", json={"lr": 1e6}), match="lr")   # out of bounds
+    # The page cannot ask for it, so raise the live session's learning rate behind its back.
+    live = app.extensions["neuronet_lab"]["sessions"].get(key)
+    live.optimizer.lr = 1e6
+    weights = {k: v.copy() for k, v in live.net.get_weights().items()}
+    failed = client.post(f"/api/playground/{key}/step", json={"epochs": 20})
+    assert_error(failed, match="diverged in epoch 4")
+    message = strict_json(failed)["error"]
+    assert "stays at epoch 3" in message and "1e+06" in message and "Reset" in message
+    assert live.epoch == 3
+    for name, value in live.net.get_weights().items():
+        np.testing.assert_array_equal(value, weights[name])
+    # Once the learning rate is sane again, the session trains on from where it stood.
+    live.optimizer.lr = 0.01
+    assert strict_json(client.post(f"/api/playground/{key}/step", json={"epochs": 1}))["epoch"] == 4
