@@ -101,6 +101,9 @@ def create_app(model: Network | str | Path | None = None):
     sessions = playground.Sessions()
     app = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    # Routing redirects skip the error handlers and answer an HTML page: "//" in a path (an empty
+    # or slash-bearing session id) is a 404 like any other unknown path instead.
+    app.url_map.merge_slashes = False
     app.extensions["neuronet_lab"] = {"sessions": sessions}   # for tests and embedding code
     app.json = _strict_json_provider()(app)
     # For the command line to print: which model the digit tab uses, or why it is off.

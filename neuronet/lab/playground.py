@@ -64,7 +64,8 @@ _REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 3, 6, 4
 def shown(value) -> str:
     """``repr(value)`` cut short: a request's bad value goes back in a one-line error, and it may be
     megabytes long or nested a thousand deep (where plain ``repr`` would run out of stack)."""
-    return _REPR.repr(value)
+    text = _REPR.repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _field(body: dict, name: str, kind: type, ok, expected: str):
