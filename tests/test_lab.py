@@ -411,13 +411,15 @@ def test_lab_command_errors_are_one_line(tmp_path, capsys):
 
 
 # --- hardening: one regression test per bug found by review and fuzzing ---------------------------
+def refuse_constant(word: str):
+    """For ``json.loads(parse_constant=...)``: NaN and Infinity are Python's, not JSON's."""
+    raise ValueError(f"not strict JSON: {word}")
+
+
 def strict_json(response):
     """The body as JSON, refusing the NaN and Infinity that Python writes but no browser reads."""
-    def refuse(word):
-        raise ValueError(f"not strict JSON: {word}")
-
     assert response.mimetype == "application/json", response.data[:200]
-    return json.loads(response.data, parse_constant=refuse)
+    return json.loads(response.data, parse_constant=refuse_constant)
 
 
 def test_data_url_without_a_comma_is_a_400_not_a_500(client):
@@ -667,3 +669,118 @@ def test_oversized_bodies_are_413_on_every_route(fuzz_client, route):
     client = fuzz_client
     body = json.dumps({"image": "data:image/png;base64," + "A" * (3 * 1024 * 1024)})
     assert_answer(client.post(route, data=body, content_type="application/json"), ok=(413,))
+
+
+# --- concurrency: the development server is threaded --------------------------------------------
+@pytest.fixture()
+def live_server():
+    """A real lab server on 127.0.0.1 (a free port), and a function to POST JSON to it."""
+    app = create_app(picture_model(64))
+    server = make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def post(path: str, body: dict) -> tuple[int, dict]:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.port}{path}",
+                                         data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read(), parse_constant=refuse_constant)
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read(), parse_constant=refuse_constant)
+
+    try:
+        yield app, post
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_threads(*jobs) -> None:
+    """Run each job in its own thread at once; re-raise the first failure here."""
+    failures = []
+
+    def guarded(job):
+        try:
+            job()
+        except BaseException as exc:   # noqa: BLE001 - reported to the test thread below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a request hung"
+    if failures:
+        raise failures[0]
+
+
+SMALL = {"dataset": "moons", "n_samples": 60, "hidden": [6], "batch_size": 16, "grid": 8}
+
+
+def test_concurrent_steps_on_one_session_and_others_are_consistent(live_server):
+    app, post = live_server
+    status, first = post("/api/playground", SMALL)
+    assert status == 200
+    others = [post("/api/playground", {**SMALL, "dataset": d})[1]["id"] for d in ("xor", "spiral")]
+    answers, epochs = [], {key: [] for key in (first["id"], *others)}
+
+    def stepper(key, n):
+        def job():
+            for _ in range(n):
+                status, answer = post(f"/api/playground/{key}/step", {"epochs": 1})
+                answers.append((status, answer))
+                epochs[key].append(answer.get("epoch"))
+        return job
+
+    drawing = data_url(seven())
+    run_threads(stepper(first["id"], 8), stepper(first["id"], 8), stepper(others[0], 8),
+                stepper(others[1], 8),
+                lambda: answers.extend(post("/api/digit", {"image": drawing}) for _ in range(8)))
+    assert [status for status, _ in answers] == [200] * 40, [a for s, a in answers if s != 200]
+    # The 16 steps on the shared session ran one at a time: each saw a different epoch.
+    assert sorted(epochs[first["id"]]) == list(range(1, 17))
+    assert sorted(epochs[others[0]]) == sorted(epochs[others[1]]) == list(range(1, 9))
+    # ... and left the same network as 17 steps in a row would have.
+    status, last = post(f"/api/playground/{first['id']}/step", {"epochs": 1})
+    serial = playground.Session(playground.parse_settings(SMALL))
+    for _ in range(17):
+        expected = serial.step(1)
+    assert last["epoch"] == 17 and last["classes"] == expected["classes"]
+    assert last["loss"] == pytest.approx(expected["loss"], rel=1e-6)
+
+
+def test_concurrent_new_sessions_keep_only_the_newest_sixteen(live_server):
+    app, post = live_server
+    keys = []
+
+    def creator():
+        for _ in range(6):
+            status, answer = post("/api/playground", SMALL)
+            assert status == 200
+            keys.append(answer["id"])
+
+    run_threads(*[creator] * 4)
+    sessions = app.extensions["neuronet_lab"]["sessions"]
+    assert len(keys) == 24 and len(set(keys)) == 24 and len(sessions) == playground.LIMITS["sessions"]
+    alive = [key for key in keys if post(f"/api/playground/{key}/step", {"epochs": 1})[0] == 200]
+    assert len(alive) == 16
+    status, answer = post(f"/api/playground/{(set(keys) - set(alive)).pop()}/step", {"epochs": 1})
+    assert status == 400 and "expired" in answer["error"]
+
+
+def test_a_session_dropped_while_training_finishes_its_step():
+    sessions = playground.Sessions(limit=1)
+    key, session = sessions.new(playground.parse_settings({**SMALL, "n_samples": 400, "batch_size": 1}))
+    results = []
+
+    def train():
+        with session.lock:   # as the app does
+            results.append(session.step(5)["epoch"])
+
+    run_threads(train, lambda: sessions.new(playground.parse_settings(SMALL)))
+    assert results == [5] and len(sessions) == 1
+    with pytest.raises(ConfigError, match="expired"):
+        sessions.get(key)
