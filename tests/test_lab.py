@@ -356,6 +356,7 @@ def test_page_script_runs_against_a_live_server(tmp_path):
     assert report["digitError"] == "" and report["bars"] == 10 and report["layers"] == 2
     assert 0 <= report["topBar"] < 10
     assert report["runError"] == "" and int(report["runStats"].split()[1]) > 0
+    assert report["maxStepsInFlight"] == 1 and report["secondFingerRequests"] == 0
     assert "hidden" in report["badSettingsError"]
 
 
