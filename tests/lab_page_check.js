@@ -59,7 +59,14 @@ global.document = {
 global.document.getElementById("digit");
 global.document.getElementById("playground");
 const realFetch = fetch;
-global.fetch = (url, options) => realFetch(base + url, options);
+// Counted on the way: drawings sent, and how many training steps were ever on their way at once.
+const sent = {digit: 0, steps: 0, maxSteps: 0};
+global.fetch = async (url, options) => {
+  const isStep = url.endsWith("/step");
+  if (url === "/api/digit") sent.digit++;
+  if (isStep) sent.maxSteps = Math.max(sent.maxSteps, ++sent.steps);
+  try { return await realFetch(base + url, options); } finally { if (isStep) sent.steps--; }
+};
 global.requestAnimationFrame = (callback) => setTimeout(callback, 0);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,21 +85,31 @@ async function main() {
                   startStats: $("stats").textContent, options: field("dataset").children.length};
 
   // Draw a stroke: down, a move, up. The page sends the drawing and shows the answer.
-  $("pad").fire("pointerdown", {clientX: 100, clientY: 60, pointerId: 1});
-  $("pad").fire("pointermove", {clientX: 200, clientY: 60, pointerId: 1});
-  $("pad").fire("pointerup", {pointerId: 1});
+  $("pad").fire("pointerdown", {clientX: 100, clientY: 60, pointerId: 1, isPrimary: true});
+  $("pad").fire("pointermove", {clientX: 200, clientY: 60, pointerId: 1, isPrimary: true});
+  $("pad").fire("pointerup", {pointerId: 1, isPrimary: true});
   await until(() => $("bars").children.length || $("error").textContent);
   await sleep(200);   // the stroke's last request may still be on its way
   report.digitError = $("error").textContent;
   report.bars = $("bars").children.length;
   report.layers = $("layers").children.length;
   report.topBar = $("bars").children.findIndex((row) => row.className === "bar top");
+  // A second finger on the pad is not a pen: it sends nothing.
+  const before = sent.digit;
+  $("pad").fire("pointerdown", {clientX: 50, clientY: 50, pointerId: 2, isPrimary: false});
+  $("pad").fire("pointermove", {clientX: 60, clientY: 60, pointerId: 2, isPrimary: false});
+  await sleep(100);
+  report.secondFingerRequests = sent.digit - before;
 
   // Playground: run for a while, pause, then ask for something the server refuses.
+  // Start, Pause and Start again at once, before the first step has returned: still one loop.
+  $("run").fire("click");
+  $("run").fire("click");
   $("run").fire("click");
   await sleep(600);
   $("run").fire("click");
   await sleep(200);
+  report.maxStepsInFlight = sent.maxSteps;
   report.runStats = $("stats").textContent;
   report.runError = $("error").textContent;
   field("hidden").value = "8,999";

@@ -14,8 +14,11 @@ import threading
 import urllib.request
 from pathlib import Path
 
+import fuzzcount
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("flask")
 Image = pytest.importorskip("PIL.Image")
@@ -353,6 +356,7 @@ def test_page_script_runs_against_a_live_server(tmp_path):
     assert report["digitError"] == "" and report["bars"] == 10 and report["layers"] == 2
     assert 0 <= report["topBar"] < 10
     assert report["runError"] == "" and int(report["runStats"].split()[1]) > 0
+    assert report["maxStepsInFlight"] == 1 and report["secondFingerRequests"] == 0
     assert "hidden" in report["badSettingsError"]
 
 
@@ -405,3 +409,379 @@ def test_lab_command_errors_are_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["lab", "--port", "70000"])
     assert exit_info.value.code == 2
+
+
+# --- hardening: one regression test per bug found by review and fuzzing ---------------------------
+def refuse_constant(word: str):
+    """For ``json.loads(parse_constant=...)``: NaN and Infinity are Python's, not JSON's."""
+    raise ValueError(f"not strict JSON: {word}")
+
+
+def strict_json(response):
+    """The body as JSON, refusing the NaN and Infinity that Python writes but no browser reads."""
+    assert response.mimetype == "application/json", response.data[:200]
+    return json.loads(response.data, parse_constant=refuse_constant)
+
+
+def test_data_url_without_a_comma_is_a_400_not_a_500(client):
+    assert_error(client.post("/api/digit", json={"image": "data:image/png"}), match="without data")
+
+
+@pytest.mark.parametrize("name", ["lr", "noise"])
+def test_integers_too_large_for_a_float_are_a_400_not_a_500(client, name):
+    response = client.post("/api/playground", data=f'{{"{name}": {"9" * 400}}}',
+                           content_type="application/json")
+    assert_error(response, match=name)
+    assert len(response.get_json()["error"]) < 200
+
+
+@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step"])
+def test_json_nested_too_deep_for_python_is_a_400_not_a_500(client, route):
+    for nested in (b"[" * 100_000, b'{"a":' * 50_000):
+        assert_error(client.post(route, data=nested, content_type="application/json"), match="JSON")
+
+
+def test_bad_values_are_echoed_short_and_on_one_line(client):
+    deep = []
+    for _ in range(900):   # deep enough for plain repr to fail below the request's stack frames
+        deep = [deep]
+    for body, match in (({"a\nb": 1}, "unknown"), ({"dataset": "x" * 100_000}, "dataset"),
+                        ({"hidden": deep}, "hidden"), ({"noise": "\n" * 1000}, "noise")):
+        response = client.post("/api/playground", json=body)
+        assert_error(response, match=match)
+        assert len(response.get_json()["error"]) < 200
+
+
+@pytest.mark.parametrize("path", ["/api/playground//step", "/api/playground/0//step", "//api/info"])
+def test_double_slashes_are_json_404s_not_html_redirects(client, path):
+    assert_error(client.post(path, json={"epochs": 1}) if "step" in path else client.get(path), status=404)
+
+
+def test_the_api_never_sends_nan(client):
+    assert client.application.json.dumps({"a": 1.5}) == '{"a": 1.5}'
+    with pytest.raises(ValueError):
+        client.application.json.dumps({"a": float("nan")})
+    # A network gone non-finite answers null (the page paints it as "unsure"), not NaN.
+    session = playground.Session(playground.parse_settings({"dataset": "xor", "n_samples": 20, "grid": 4}))
+    session.net.layers[0].W[...] = np.nan
+    state = session.state()
+    assert state["loss"] is None and state["confidence"] == [None] * 16
+    json.dumps(state, allow_nan=False)
+
+
+def test_divergence_says_where_the_session_stands_and_keeps_its_state():
+    """lr=1e6 with sgd: the step is refused with one line naming the session's epoch, the
+    session keeps its last good weights, and every answer on the way is strict JSON."""
+    app = create_app(picture_model())
+    client = app.test_client()
+    start = client.post("/api/playground", json={"dataset": "blobs", "optimizer": "sgd", "lr": 0.01,
+                                                 "activation": "identity", "n_samples": 100})
+    key = strict_json(start)["id"]
+    good = strict_json(client.post(f"/api/playground/{key}/step", json={"epochs": 3}))
+    assert good["epoch"] == 3
+    assert_error(client.post("/api/playground", json={"lr": 1e6}), match="lr")   # out of bounds
+    # The page cannot ask for it, so raise the live session's learning rate behind its back.
+    live = app.extensions["neuronet_lab"]["sessions"].get(key)
+    live.optimizer.lr = 1e6
+    weights = {k: v.copy() for k, v in live.net.get_weights().items()}
+    failed = client.post(f"/api/playground/{key}/step", json={"epochs": 20})
+    assert_error(failed, match="diverged in epoch 4")
+    message = strict_json(failed)["error"]
+    assert "stays at epoch 3" in message and "1e+06" in message and "Reset" in message
+    assert live.epoch == 3
+    for name, value in live.net.get_weights().items():
+        np.testing.assert_array_equal(value, weights[name])
+    # Once the learning rate is sane again, the session trains on from where it stood.
+    live.optimizer.lr = 0.01
+    assert strict_json(client.post(f"/api/playground/{key}/step", json={"epochs": 1}))["epoch"] == 4
+
+
+# --- fuzzing the JSON API --------------------------------------------------------------------------
+# Whatever a request holds, the answer is JSON (strict: no NaN) with 200 for a valid request or
+# 400/404/413 and one short line saying what was wrong; never a 500, a traceback or an HTML page.
+FUZZ = settings(max_examples=100, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(min_value=10**300, max_value=10**400),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+    st.sampled_from(["", "1", "0.1", "xor", "RELU", "sgd", "1e999", "NaN", "\n", "\u2192", "\x00"]))
+json_values = st.recursive(json_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=10), inner, max_size=5)), max_leaves=20)
+# Values a form could send for each setting: mostly near the valid range, some far outside it.
+setting_values = {
+    "dataset": st.sampled_from([*playground.DATASETS, "Moons", "mnist"]),
+    "noise": st.one_of(st.floats(-0.5, 1.5), st.integers(-2, 2)),
+    "n_samples": st.integers(0, 150),
+    "hidden": st.lists(st.one_of(st.integers(-1, 70), st.floats(0, 10)), max_size=5),
+    "activation": st.sampled_from([*playground.ACTIVATIONS, "softmax"]),
+    "optimizer": st.sampled_from([*playground.OPTIMIZERS, "lbfgs"]),
+    "lr": st.one_of(st.floats(-1, 12), st.sampled_from([1e-300, 5e-324, 10, 10.000001])),
+    "batch_size": st.integers(-1, 1001), "grid": st.integers(0, 30), "seed": st.integers(-5, 2**33),
+}
+setting_bodies = st.fixed_dictionaries({}, optional={
+    name: st.one_of(values, values, json_values) for name, values in setting_values.items()})
+
+
+def assert_answer(response, ok=(200, 400)) -> dict:
+    """The response is strict JSON with an allowed status; an error is one short line."""
+    fuzzcount.record("lab API requests")
+    assert response.status_code in ok, (response.status_code, response.data[:300])
+    data = strict_json(response)
+    if response.status_code != 200:
+        assert isinstance(data, dict) and set(data) == {"error"}, data
+        message = data["error"]
+        assert isinstance(message, str) and message and "\n" not in message, message
+        assert "Traceback" not in message and len(message) < 300, message
+    return data
+
+
+@pytest.fixture(scope="module")
+def fuzz_client():
+    """A small digit model (8x8) keeps each request fast."""
+    return create_app(picture_model(64)).test_client()
+
+
+def small_session(client) -> str:
+    """The id of a new, small playground session (the fuzzing makes many and so expires old ones)."""
+    sessions = client.application.extensions["neuronet_lab"]["sessions"]
+    return sessions.new(playground.parse_settings({"dataset": "xor", "n_samples": 20, "hidden": [4],
+                                                   "batch_size": 10, "grid": 5}))[0]
+
+
+@FUZZ
+@given(body=setting_bodies)
+def test_fuzz_playground_settings(fuzz_client, body):
+    client = fuzz_client
+    # Sent as Python's json writes it (NaN and Infinity included): Flask reads those back.
+    data = assert_answer(client.post("/api/playground", data=json.dumps(body),
+                                     content_type="application/json"))
+    if "id" in data:   # accepted: exactly when the settings are valid
+        settings_ = playground.parse_settings(body)
+        assert len(data["data"]["x"]) == settings_.n_samples
+        assert len(data["classes"]) == len(data["confidence"]) == settings_.grid ** 2
+    else:
+        with pytest.raises(ConfigError):
+            playground.parse_settings(body)
+
+
+@FUZZ
+@given(body=json_values, route=st.sampled_from(["/api/digit", "/api/playground", "/api/playground/KEY/step"]))
+def test_fuzz_any_json_body(fuzz_client, body, route):
+    client, key = fuzz_client, small_session(fuzz_client)
+    # Python's json writes NaN and Infinity, and Flask reads them back: a page could send them.
+    response = client.post(route.replace("KEY", key), data=json.dumps(body), content_type="application/json")
+    assert_answer(response)
+
+
+@FUZZ
+@given(epochs=st.one_of(st.integers(-3, 104), json_values), extra=st.booleans())
+def test_fuzz_step_requests(fuzz_client, epochs, extra):
+    client = fuzz_client
+    sessions = client.application.extensions["neuronet_lab"]["sessions"]
+    key = small_session(client)
+    body = {"epochs": epochs, **({"x": 1} if extra else {})}
+    before = sessions.get(key).epoch
+    data = assert_answer(client.post(f"/api/playground/{key}/step", data=json.dumps(body),
+                                     content_type="application/json"))
+    after = sessions.get(key).epoch
+    if "error" in data:
+        assert after == before   # a refused request changes nothing
+    else:
+        assert data["epoch"] == after == before + epochs and len(data["losses"]) == epochs
+
+
+@FUZZ
+@given(key=st.text(min_size=1, max_size=40), body=st.one_of(st.just({"epochs": 1}), json_values))
+def test_fuzz_unknown_session_ids(fuzz_client, key, body):
+    client = fuzz_client
+    from urllib.parse import quote
+
+    response = client.post(f"/api/playground/{quote(key, safe='')}/step", data=json.dumps(body),
+                           content_type="application/json")
+    assert_answer(response, ok=(400, 404))
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+       content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded",
+                                     "multipart/form-data; boundary=x", "image/png",
+                                     "application/json; charset=latin-1", ""]),
+       route=st.sampled_from(["/api/digit", "/api/playground", "/api/playground/KEY/step"]))
+def test_fuzz_raw_bodies_and_content_types(fuzz_client, data, content_type, route):
+    client, key = fuzz_client, small_session(fuzz_client)
+    response = client.post(route.replace("KEY", key), data=data, content_type=content_type or None)
+    assert_answer(response)
+
+
+MODES = {"L": 255, "LA": (255, 255), "RGB": (255, 255, 255), "RGBA": (255, 255, 255, 255), "P": 200,
+         "1": 1, "I;16": 65535, "I": 70000}
+
+
+@st.composite
+def png_urls(draw):
+    """A data URL of a PNG with ink in some mode and size, sometimes damaged on the way."""
+    mode = draw(st.sampled_from(sorted(MODES)))
+    width, height = draw(st.sampled_from([(1, 1), (2, 1), (1, 2), (3, 3), (28, 28), (8, 8), (40, 17)]) |
+                         st.tuples(st.integers(1, 1030), st.integers(1, 3)))
+    img = Image.new(mode, (width, height), 0)
+    if mode == "P":
+        img.putpalette([v for i in range(256) for v in (i, 255 - i, i // 2)])
+    draw_ = ImageDraw.Draw(img)
+    for _ in range(draw(st.integers(0, 3))):
+        x0, x1 = sorted(draw(st.integers(0, width - 1)) for _ in range(2))
+        y0, y1 = sorted(draw(st.integers(0, height - 1)) for _ in range(2))
+        draw_.rectangle([x0, y0, x1, y1], fill=MODES[mode])
+    buffer = io.BytesIO()
+    # Pillow writes mode "I" PNGs only as 16-bit: save it as such.
+    (img.convert("I;16") if mode == "I" else img).save(
+        buffer, format="PNG", **({"transparency": 0} if draw(st.booleans()) and mode in ("L", "P") else {}))
+    raw = bytearray(buffer.getvalue())
+    damage = draw(st.sampled_from(["none", "none", "truncate", "flip", "garbage"]))
+    if damage == "truncate":
+        raw = raw[:draw(st.integers(0, len(raw)))]
+    elif damage == "flip":
+        raw[draw(st.integers(0, len(raw) - 1))] ^= 1 << draw(st.integers(0, 7))
+    elif damage == "garbage":
+        raw += draw(st.binary(min_size=1, max_size=50))
+    text = base64.b64encode(bytes(raw)).decode()
+    prefix = draw(st.sampled_from(["data:image/png;base64,", "", "data:", "data:image/png,",
+                                   "data:image/png;base64,="]))
+    text = prefix + text
+    if draw(st.integers(0, 9)) == 0:   # damaged in transit
+        i = draw(st.integers(0, len(text)))
+        text = text[:i] + draw(st.text(max_size=3)) + text[i:]
+    return text
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(url=png_urls())
+def test_fuzz_digit_images(fuzz_client, url):
+    client = fuzz_client
+    data = assert_answer(client.post("/api/digit", json={"image": url}))
+    if "error" not in data:
+        assert len(data["input"]) == 8 and len(data["probabilities"]) == 10
+        assert 0 <= data["predicted"] < 10 and abs(sum(data["probabilities"]) - 1) < 1e-3
+
+
+@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step"])
+def test_oversized_bodies_are_413_on_every_route(fuzz_client, route):
+    client = fuzz_client
+    body = json.dumps({"image": "data:image/png;base64," + "A" * (3 * 1024 * 1024)})
+    assert_answer(client.post(route, data=body, content_type="application/json"), ok=(413,))
+
+
+# --- concurrency: the development server is threaded --------------------------------------------
+@pytest.fixture()
+def live_server():
+    """A real lab server on 127.0.0.1 (a free port), and a function to POST JSON to it."""
+    app = create_app(picture_model(64))
+    server = make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def post(path: str, body: dict) -> tuple[int, dict]:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.port}{path}",
+                                         data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read(), parse_constant=refuse_constant)
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read(), parse_constant=refuse_constant)
+
+    try:
+        yield app, post
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_threads(*jobs) -> None:
+    """Run each job in its own thread at once; re-raise the first failure here."""
+    failures = []
+
+    def guarded(job):
+        try:
+            job()
+        except BaseException as exc:   # noqa: BLE001 - reported to the test thread below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a request hung"
+    if failures:
+        raise failures[0]
+
+
+SMALL = {"dataset": "moons", "n_samples": 60, "hidden": [6], "batch_size": 16, "grid": 8}
+
+
+def test_concurrent_steps_on_one_session_and_others_are_consistent(live_server):
+    app, post = live_server
+    status, first = post("/api/playground", SMALL)
+    assert status == 200
+    others = [post("/api/playground", {**SMALL, "dataset": d})[1]["id"] for d in ("xor", "spiral")]
+    answers, epochs = [], {key: [] for key in (first["id"], *others)}
+
+    def stepper(key, n):
+        def job():
+            for _ in range(n):
+                status, answer = post(f"/api/playground/{key}/step", {"epochs": 1})
+                answers.append((status, answer))
+                epochs[key].append(answer.get("epoch"))
+        return job
+
+    drawing = data_url(seven())
+    run_threads(stepper(first["id"], 8), stepper(first["id"], 8), stepper(others[0], 8),
+                stepper(others[1], 8),
+                lambda: answers.extend(post("/api/digit", {"image": drawing}) for _ in range(8)))
+    assert [status for status, _ in answers] == [200] * 40, [a for s, a in answers if s != 200]
+    # The 16 steps on the shared session ran one at a time: each saw a different epoch.
+    assert sorted(epochs[first["id"]]) == list(range(1, 17))
+    assert sorted(epochs[others[0]]) == sorted(epochs[others[1]]) == list(range(1, 9))
+    # ... and left the same network as 17 steps in a row would have.
+    status, last = post(f"/api/playground/{first['id']}/step", {"epochs": 1})
+    serial = playground.Session(playground.parse_settings(SMALL))
+    for _ in range(17):
+        expected = serial.step(1)
+    assert last["epoch"] == 17 and last["classes"] == expected["classes"]
+    assert last["loss"] == pytest.approx(expected["loss"], rel=1e-6)
+
+
+def test_concurrent_new_sessions_keep_only_the_newest_sixteen(live_server):
+    app, post = live_server
+    keys = []
+
+    def creator():
+        for _ in range(6):
+            status, answer = post("/api/playground", SMALL)
+            assert status == 200
+            keys.append(answer["id"])
+
+    run_threads(*[creator] * 4)
+    sessions = app.extensions["neuronet_lab"]["sessions"]
+    assert len(keys) == 24 and len(set(keys)) == 24 and len(sessions) == playground.LIMITS["sessions"]
+    alive = [key for key in keys if post(f"/api/playground/{key}/step", {"epochs": 1})[0] == 200]
+    assert len(alive) == 16
+    status, answer = post(f"/api/playground/{(set(keys) - set(alive)).pop()}/step", {"epochs": 1})
+    assert status == 400 and "expired" in answer["error"]
+
+
+def test_a_session_dropped_while_training_finishes_its_step():
+    sessions = playground.Sessions(limit=1)
+    key, session = sessions.new(playground.parse_settings({**SMALL, "n_samples": 400, "batch_size": 1}))
+    results = []
+
+    def train():
+        with session.lock:   # as the app does
+            results.append(session.step(5)["epoch"])
+
+    run_threads(train, lambda: sessions.new(playground.parse_settings(SMALL)))
+    assert results == [5] and len(sessions) == 1
+    with pytest.raises(ConfigError, match="expired"):
+        sessions.get(key)

@@ -65,6 +65,23 @@ def _digit_model(model) -> tuple[Network | None, str, str | None]:
     return net, note, None
 
 
+def _strict_json_provider():
+    """Flask's JSON provider, but refusing NaN and infinities (which ``json.dumps`` writes as bare
+    ``NaN``, a word no browser's ``JSON.parse`` accepts) and keeping keys in the order built."""
+    from flask.json.provider import DefaultJSONProvider
+
+    class StrictJSON(DefaultJSONProvider):
+        sort_keys = False
+
+        def dumps(self, obj, **kwargs) -> str:
+            # The API sends null for what is not finite; a NaN reaching here is a bug in the lab,
+            # better a logged 500 with a JSON line than a body the page cannot read.
+            kwargs.setdefault("allow_nan", False)
+            return super().dumps(obj, **kwargs)
+
+    return StrictJSON
+
+
 def create_app(model: Network | str | Path | None = None):
     """The lab as a Flask app.
 
@@ -84,12 +101,19 @@ def create_app(model: Network | str | Path | None = None):
     sessions = playground.Sessions()
     app = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    app.json.sort_keys = False
+    # Routing redirects skip the error handlers and answer an HTML page: "//" in a path (an empty
+    # or slash-bearing session id) is a 404 like any other unknown path instead.
+    app.url_map.merge_slashes = False
+    app.extensions["neuronet_lab"] = {"sessions": sessions}   # for tests and embedding code
+    app.json = _strict_json_provider()(app)
     # For the command line to print: which model the digit tab uses, or why it is off.
     app.config["NEURONET_MODEL_NOTE"] = note if digit_error is None else f"digit tab off: {digit_error}"
 
     def body() -> dict:
-        data = flask.request.get_json(silent=True)
+        try:
+            data = flask.request.get_json(silent=True)
+        except RecursionError:   # JSON nested too deep for Python's parser; not a ValueError
+            data = None
         if not isinstance(data, dict):
             raise ConfigError("the request body must be a JSON object")
         return data

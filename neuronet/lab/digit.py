@@ -61,7 +61,12 @@ def decode_png(data_url: str) -> np.ndarray:
     image_mod, _ = _pillow()
     if not isinstance(data_url, str):
         raise DataError("image must be a PNG data URL string")
-    payload = data_url.split(",", 1)[1] if data_url.startswith("data:") else data_url
+    if data_url.startswith("data:"):
+        if "," not in data_url:
+            raise DataError("image is a data URL without data; expected data:image/png;base64,...")
+        payload = data_url.split(",", 1)[1]
+    else:
+        payload = data_url
     try:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import math
+import reprlib
 import threading
 import uuid
 from collections import OrderedDict
@@ -25,8 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..callbacks import Callback
 from ..datasets.synthetic import GENERATORS
-from ..errors import ConfigError
+from ..errors import ConfigError, DivergenceError
 from ..network import Network, mlp
 
 DATASETS = ("xor", "circles", "moons", "spiral", "blobs")
@@ -54,22 +56,38 @@ class Settings:
     seed: int = 0
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 40
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 3, 6, 4
+
+
+def shown(value) -> str:
+    """``repr(value)`` cut short: a request's bad value goes back in a one-line error, and it may be
+    megabytes long or nested a thousand deep (where plain ``repr`` would run out of stack)."""
+    text = _REPR.repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _field(body: dict, name: str, kind: type, ok, expected: str):
     """``body[name]`` (or the default) as ``kind`` when ``ok`` accepts it, else a ConfigError."""
     default = getattr(Settings, name)
     value = body.get(name, default)
     # JSON has no separate int type; bools are ints in Python, but never what a user meant.
     if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind):
-        raise ConfigError(f"{name} must be {expected}, got {value!r}")
-    if not ok(kind(value)):
-        raise ConfigError(f"{name} must be {expected}, got {value!r}")
-    return kind(value)
+        raise ConfigError(f"{name} must be {expected}, got {shown(value)}")
+    try:
+        converted = kind(value)
+    except OverflowError:   # an integer of hundreds of digits has no float
+        raise ConfigError(f"{name} must be {expected}, got {shown(value)}") from None
+    if not ok(converted):
+        raise ConfigError(f"{name} must be {expected}, got {shown(value)}")
+    return converted
 
 
 def _choice(body: dict, name: str, choices: tuple[str, ...]) -> str:
     value = body.get(name, getattr(Settings, name))
     if not isinstance(value, str) or value.lower() not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {shown(value)}")
     return value.lower()
 
 
@@ -79,13 +97,13 @@ def parse_settings(body) -> Settings:
         raise ConfigError("the request body must be a JSON object")
     unknown = set(body) - set(Settings.__dataclass_fields__)
     if unknown:
-        raise ConfigError(f"unknown setting(s): {', '.join(sorted(map(str, unknown)))}")
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(map(shown, unknown)))}")
     hidden = body.get("hidden", list(Settings.hidden))
     if (not isinstance(hidden, list) or len(hidden) > LIMITS["layers"]
             or not all(isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= LIMITS["units"]
                        for h in hidden)):
         raise ConfigError(f"hidden must be a list of at most {LIMITS['layers']} layer sizes, each "
-                          f"1 to {LIMITS['units']}; got {hidden!r}")
+                          f"1 to {LIMITS['units']}; got {shown(hidden)}")
     return Settings(
         dataset=_choice(body, "dataset", DATASETS),
         noise=_field(body, "noise", float, lambda v: 0 <= v <= 1, "a number from 0 to 1"),
@@ -109,7 +127,7 @@ def parse_epochs(body) -> int:
         raise ConfigError("the request body must be a JSON object")
     epochs = body.get("epochs", 5)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= LIMITS["epochs"]:
-        raise ConfigError(f"epochs must be a whole number from 1 to {LIMITS['epochs']}, got {epochs!r}")
+        raise ConfigError(f"epochs must be a whole number from 1 to {LIMITS['epochs']}, got {shown(epochs)}")
     return epochs
 
 
@@ -183,28 +201,49 @@ class Session:
         return {"epoch": self.epoch, "loss": _finite(loss), "accuracy": float(accuracy),
                 "losses": list(losses),
                 "classes": probs.argmax(axis=1).tolist(),
-                "confidence": np.round(probs.max(axis=1).astype(np.float64), 3).tolist()}
+                "confidence": [_finite(c) for c in np.round(probs.max(axis=1).astype(np.float64), 3)]}
 
     def step(self, epochs: int) -> dict:
         """Train ``epochs`` more epochs and return :meth:`state` with the training loss of each.
 
-        A diverging run raises :class:`~neuronet.errors.DivergenceError` and keeps its last good
-        weights (as ``fit`` does). A step of more than ``LIMITS["batches"]`` mini-batches is refused.
+        A diverging run raises :class:`~neuronet.errors.DivergenceError` saying at which epoch of
+        the session; the network keeps its weights from the start of that epoch (as ``fit`` does).
+        A step of more than ``LIMITS["batches"]`` mini-batches is refused before any training.
         """
         batches = epochs * math.ceil(len(self.x) / self.settings.batch_size)
         if batches > LIMITS["batches"]:
             raise ConfigError(f"{epochs} epochs of {len(self.x)} points in batches of "
                               f"{self.settings.batch_size} are {batches} steps; at most "
                               f"{LIMITS['batches']} at a time: fewer epochs per update or larger batches")
+        finished = _Finished()
         # A new shuffling seed each step, or every step would repeat the first step's batch orders.
         # Overflow on the way to a divergence is reported as a DivergenceError, not as warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
-            history = self.net.fit(self.x, self.y, epochs=epochs, batch_size=self.settings.batch_size,
-                                   optimizer=self.optimizer, seed=self.settings.seed + self.epoch,
-                                   catch_interrupt=False)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                history = self.net.fit(self.x, self.y, epochs=epochs, batch_size=self.settings.batch_size,
+                                       optimizer=self.optimizer, seed=self.settings.seed + self.epoch,
+                                       catch_interrupt=False, callbacks=[finished])
+        except DivergenceError:
+            # fit's own message counts epochs from the start of this step and suggests gradient
+            # clipping, which the page does not offer: say it in the session's terms instead.
+            self.epoch += finished.epochs
+            raise DivergenceError(
+                f"training diverged in epoch {self.epoch + 1} (the loss or a weight stopped being "
+                f"finite) and stays at epoch {self.epoch}: lower the learning rate (now "
+                f"{self.optimizer.lr:g}) and press Reset") from None
         self.epoch += epochs
         losses = [_finite(v) for v in history["loss"]]
         return self.state(losses)
+
+
+class _Finished(Callback):
+    """Counts the epochs a ``fit`` call completed (all of them, unless it diverges part way)."""
+
+    def __init__(self):
+        self.epochs = 0
+
+    def on_epoch_end(self, network, epoch: int, logs: dict) -> None:
+        self.epochs += 1
 
 
 class Sessions:
@@ -227,7 +266,7 @@ class Sessions:
     def get(self, key: str) -> Session:
         with self._lock:
             if key not in self._items:
-                raise ConfigError(f"no playground session {key!r} (it may have expired); press Reset")
+                raise ConfigError(f"no playground session {shown(key)} (it may have expired); press Reset")
             self._items.move_to_end(key)
             return self._items[key]
 

@@ -98,7 +98,9 @@ function stroke(from, to) {
 }
 
 // Pointer events cover mouse, pen and touch alike.
+// A second finger on a touch screen is not a second pen: only the primary pointer draws.
 pad.addEventListener("pointerdown", (event) => {
+  if (!event.isPrimary) return;
   drawing = true;
   pad.setPointerCapture(event.pointerId);
   last = position(event);
@@ -106,7 +108,7 @@ pad.addEventListener("pointerdown", (event) => {
   requestPrediction();
 });
 pad.addEventListener("pointermove", (event) => {
-  if (!drawing) return;
+  if (!drawing || !event.isPrimary) return;
   const p = position(event);
   stroke(last, p);
   last = p;
@@ -196,6 +198,7 @@ function showBars(probabilities, classes, predicted) {
 const form = $("settings");
 const field = (name) => form.elements.namedItem(name);  // not form[name]: form.hidden is an attribute
 let session = null, losses = [], running = false;
+let resets = 0, loops = 0;  // which reset and which run loop are the latest; older ones give way
 
 function fillSelect(select, options) {
   select.replaceChildren(...options.map((o) => { const e = element("option", "", o); e.value = o; return e; }));
@@ -211,26 +214,54 @@ function settings() {
           activation: field("activation").value, optimizer: field("optimizer").value, lr: number("lr"), batch_size: number("batch_size")};
 }
 
-async function reset() {
-  setRunning(false);
+// A new session from the form's settings. Only the latest request's answer is used: a change
+// made while an earlier one is on its way must not be overwritten by that one's late answer.
+async function newSession() {
+  const mine = ++resets;
   try {
     const result = await api("/api/playground", settings());
+    if (mine !== resets) return;
     session = result;
     losses = [result.loss];  // epoch 0: the untrained network (null if not finite)
     showState(result);
     showError("");
   } catch (error) {
+    if (mine !== resets) return;
     session = null;
     showError(error.message);
   }
 }
 
-async function step() {
-  if (!session) await reset();
+// Reset button and changed settings: stop, and start again from an untrained network.
+function reset() {
+  setRunning(false);
+  return newSession();
+}
+
+// One training step at a time, in order (Step pressed while the run loop's step is on its way
+// waits for it), so that answers never arrive out of order.
+let queue = Promise.resolve();
+function step() {
+  const next = queue.then(stepNow);
+  queue = next.catch(() => {});  // a failed step does not block the ones after it
+  return next;
+}
+
+async function stepNow() {
+  if (!session) await newSession();
   if (!session) return;
-  const result = await api(`/api/playground/${session.id}/step`, {epochs: Number($("speed").value)});
+  const mine = session;
+  let result;
+  try {
+    result = await api(`/api/playground/${mine.id}/step`, {epochs: Number($("speed").value)});
+  } catch (error) {
+    if (session === mine) throw error;
+    return;
+  }
+  if (session !== mine) return;  // reset meanwhile: this answer (or error) is the old network's
   losses.push(...result.losses);
   showState(result);
+  showError("");
 }
 
 function setRunning(on) {
@@ -241,7 +272,8 @@ function setRunning(on) {
 // Steps run one after another, each waiting for the last answer and a repaint, never piling up;
 // at most about 20 a second, so that the boundaries move slowly enough to watch.
 async function runLoop() {
-  while (running) {
+  const mine = ++loops;  // Pause then Start before the last step returned: the old loop ends
+  while (running && mine === loops) {
     const started = Date.now();
     try {
       await step();
@@ -288,7 +320,9 @@ function drawCurve() {
   const logs = losses.map((v) => (v > 0 ? Math.log10(v) : null));
   const finite = logs.filter((v) => v !== null);
   if (finite.length === 0) return;
-  const top = Math.max(...finite), bottom = Math.min(...finite), span = Math.max(top - bottom, 1e-6);
+  // Not Math.max(...finite): a long run has more epochs than a call may have arguments.
+  const top = finite.reduce((a, b) => Math.max(a, b)), bottom = finite.reduce((a, b) => Math.min(a, b));
+  const span = Math.max(top - bottom, 1e-6);
   context.strokeStyle = "#1f77b4";
   context.beginPath();
   logs.forEach((v, i) => {
@@ -333,7 +367,7 @@ async function start() {
     const d = choices.defaults;
     for (const name of ["dataset", "noise", "activation", "optimizer", "lr", "batch_size"]) field(name).value = d[name];
     field("hidden").value = d.hidden.join(",");
-    await reset();
+    await newSession();
   } catch (error) {
     showError(`cannot reach the lab's server: ${error.message}`);
   }
