@@ -547,7 +547,7 @@ def cmd_plot(args) -> int:
 def cmd_lab(args) -> int:
     import errno
 
-    from .lab.app import create_app, make_server, serve
+    from .lab.app import LOOPBACK, create_app, make_server, serve
 
     app = create_app(args.model)   # Flask missing or a bad model file: one line, status 2
     try:
@@ -559,7 +559,7 @@ def cmd_lab(args) -> int:
         raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{server.port}/"
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    if args.host not in LOOPBACK:
         print(f"neuronet: warning: the lab has no password; listening on {args.host}, it can be used "
               f"by anyone who can reach this computer on port {server.port}", file=sys.stderr)
     print(app.config["NEURONET_MODEL_NOTE"], file=sys.stderr)

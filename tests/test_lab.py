@@ -785,3 +785,32 @@ def test_a_session_dropped_while_training_finishes_its_step():
     assert results == [5] and len(sessions) == 1
     with pytest.raises(ConfigError, match="expired"):
         sessions.get(key)
+
+
+
+def test_on_loopback_the_lab_answers_only_requests_addressed_to_this_computer():
+    import http.client
+
+    app = create_app(picture_model(64))
+    server = make_server(app, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def get(host: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        try:
+            connection.request("GET", "/api/info", headers={"Host": host})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    try:
+        assert get(f"127.0.0.1:{server.port}")[0] == 200
+        assert get(f"localhost:{server.port}")[0] == 200
+        # A page whose own name was rebound to 127.0.0.1 ("DNS rebinding") still sends that name.
+        status, body = get(f"attacker.example:{server.port}")
+        assert status == 400 and "error" in json.loads(body)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not create_app(picture_model(64)).config.get("TRUSTED_HOSTS")   # embedding code decides

@@ -32,6 +32,8 @@ from ..viz._base import CLASS_COLOURS
 from . import digit, playground
 
 STATIC = Path(__file__).with_name("static")
+#: Addresses that only this computer can reach; bound to one of them, the lab trusts no other Host.
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 #: The largest request body accepted: a PNG of the canvas is a few kB, settings far less.
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
@@ -182,15 +184,21 @@ def create_app(model: Network | str | Path | None = None):
 def make_server(app, host: str = "127.0.0.1", port: int = 8000):
     """A threaded WSGI server for ``app``, already listening (``port=0`` picks a free port).
 
-    Returns the werkzeug server: ``server.serve_forever()`` runs it, ``server.shutdown()`` (from
-    another thread) stops it, ``server.port`` is the port it got. Raises OSError if the port is
-    taken or the address cannot be used.
+    Bound to a loopback address, the app then answers only requests addressed to one (see
+    ``LOOPBACK``). Returns the werkzeug server: ``server.serve_forever()`` runs it,
+    ``server.shutdown()`` (from another thread) stops it, ``server.port`` is the port it got.
+    Raises OSError if the port is taken or the address cannot be used.
     """
     import socket
 
     from werkzeug.serving import make_server as werkzeug_server
     from werkzeug.serving import select_address_family
 
+    if host in LOOPBACK:
+        # Only pages from this computer may drive the lab. A web page elsewhere cannot send it JSON
+        # (that needs a CORS preflight, which is never answered), but after "DNS rebinding" its own
+        # name may point at 127.0.0.1; the Host header then still carries that name, so refuse it.
+        app.config["TRUSTED_HOSTS"] = sorted(LOOPBACK | {"[::1]"})
     # We bind the socket ourselves: werkzeug, binding it, would print and sys.exit on a busy port
     # instead of raising, and the command line could not say it in its own one line.
     family = select_address_family(host, port)
