@@ -42,6 +42,12 @@ def main() -> None:
                                               optimizer=nn.Adam(3e-3), validation_data=(X_test, y_test))
     viz.plot_history(runs, path=OUT / "digits_history.png")
     viz.plot_confusion(y_test, net.predict(X_test), n_classes=10, path=OUT / "digits_confusion.png")
+
+    conv = nn.Network([nn.Conv2D((8, 8, 1), filters=8, kernel_size=3, padding="same", activation="relu"),
+                       nn.MaxPool2D((8, 8, 8), pool_size=2),
+                       nn.Dense(4 * 4 * 8, 10, activation="softmax")], seed=0)
+    conv.fit(X_train, y_train, epochs=20, batch_size=32, optimizer=nn.Adam(3e-3))
+    viz.plot_filters(conv, X_test[0], path=OUT / "digits_filters.png")
     for p in sorted(OUT.glob("*.png")):
         print(f"{p}  {p.stat().st_size / 1024:.0f} KB")
 

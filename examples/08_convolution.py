@@ -32,26 +32,6 @@ def shifted(X: np.ndarray, dy: int, dx: int) -> np.ndarray:
     return out.reshape(-1, 64)
 
 
-def plot_filters(conv: nn.Conv2D, image: np.ndarray, path: Path) -> None:
-    """Top row: each 3×3 filter. Bottom row: what it makes of one test digit (its 8×8 feature map)."""
-    from neuronet.viz._base import finish, new_figure
-
-    F = conv.filters
-    maps = conv.forward(image[None, :]).reshape(8, 8, F)              # (8, 8, F): relu(x ⋆ W + b)
-    fig = new_figure(0.9 * F, 2.4)
-    axes = fig.subplots(2, F, squeeze=False)
-    for f in range(F):
-        kernel = conv.W[:, :, 0, f]                                   # (3, 3): one input channel
-        lim = float(np.abs(kernel).max()) or 1.0
-        axes[0, f].imshow(kernel, cmap="RdBu", vmin=-lim, vmax=lim)
-        axes[1, f].imshow(maps[:, :, f], cmap="gray_r")
-        axes[0, f].set_title(f"filter {f}", fontsize=7)
-    for ax in axes.flat:
-        ax.set_axis_off()
-    fig.suptitle("Learned 3×3 filters (blue +, red −) and their responses to a test digit", fontsize=10)
-    finish(fig, path)
-
-
 def main(out: Path, epochs: int = 20) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (X_train, y_train), (X_test, y_test) = datasets.load("digits")    # (n, 64): 8×8×1 images, row by row
@@ -78,7 +58,7 @@ def main(out: Path, epochs: int = 20) -> None:
               f"{accuracy:.1%}, on test digits moved by one pixel {moved:.1%}")
     print(nets["conv 16×3×3"].summary())
     viz.plot_history(runs, path=out / "08_history.png")
-    plot_filters(nets["conv 16×3×3"].layers[0], X_test[0], out / "08_filters.png")
+    viz.plot_filters(nets["conv 16×3×3"], X_test[0], path=out / "08_filters.png")
     print(f"figures in {out}: 08_history.png, 08_filters.png")
 
 

@@ -24,6 +24,11 @@ def _net(sizes, seed, activation="tanh"):
     return nn.mlp(sizes, activation=activation, seed=seed)
 
 
+def _conv_net(seed, channels=1):
+    conv = nn.Conv2D((4, 4, channels), filters=3, kernel_size=3, padding="same", activation="relu")
+    return nn.Network([conv, nn.Dense(4 * 4 * 3, 3, activation="softmax")], seed=seed)
+
+
 def _images(seed, n=40, side=4, k=3):
     rng = np.random.default_rng(seed)
     return rng.random((n, side * side)).astype(np.float32), rng.integers(0, k, n)
@@ -55,6 +60,8 @@ CASES = {
     "history": lambda v, p: viz.plot_history(_history(v), path=p),
     "histories": lambda v, p: viz.plot_history({"a": _history(0), "b": _history(1 + v)}, path=p),
     "weights": lambda v, p: viz.plot_weights(_net([16, 6, 3], v), path=p),
+    "filters": lambda v, p: viz.plot_filters(_conv_net(v), path=p),
+    "filters_and_maps": lambda v, p: viz.plot_filters(_conv_net(0), X_IMG0[v], path=p),
     "activation_histograms": lambda v, p: viz.plot_activation_histograms(_net([16, 8, 3], v, "relu"), X_IMG0,
                                                                          path=p),
     "confusion": lambda v, p: viz.plot_confusion([0, 1, 2, 2], [[0, 1, 2, 1], [2, 1, 0, 2]][v], path=p),
@@ -184,6 +191,20 @@ def test_wrong_kinds_of_object_name_the_figure_and_the_type():
         viz.plot_gradient_norms([])
     with pytest.raises(ConfigError, match="plot_history needs a History"):
         viz.plot_history([0.5, 0.4])
+
+
+def test_filters_figure_needs_a_conv_layer_and_an_image_that_fits():
+    with pytest.raises(ConfigError, match="plot_filters needs a Conv2D layer or a network with one"):
+        viz.plot_filters(_net([16, 6, 3], 0))
+    with pytest.raises(ConfigError, match=r"layer must be between 0 and 0 \(the network's Conv2D"):
+        viz.plot_filters(_conv_net(0), layer=1)
+    with pytest.raises(ConfigError, match="channel must be between 0 and 1, got 2"):
+        viz.plot_filters(_conv_net(0, channels=2), channel=2)
+    with pytest.raises(ShapeError, match=r"the image has 15 values; this Conv2D takes 16 \(4×4×1\)"):
+        viz.plot_filters(_conv_net(0), np.zeros(15))
+    # The layer itself will do, and each filter gets a picture (one row without an image).
+    fig = viz.plot_filters(_conv_net(0).layers[0])
+    assert len([ax for ax in fig.axes if ax.images]) == 3
 
 
 def test_points_and_labels_that_do_not_fit_are_shape_errors():

@@ -12,6 +12,7 @@ global changes and no display is needed.
 from ._base import pixels
 from .activations import plot_activation, plot_activations
 from .classification import plot_confusion, plot_mistakes
+from .conv import plot_filters
 from .network import plot_network
 from .neuron import plot_neuron
 from .perceptron import animate_perceptron, plot_perceptron_steps
@@ -22,6 +23,6 @@ from .weights import dead_fraction, plot_activation_histograms, plot_weights
 __all__ = [
     "GradientNormRecorder", "animate_perceptron", "dead_fraction", "pixels", "plot_activation",
     "plot_activation_histograms", "plot_activations", "plot_confusion", "plot_decision_regions",
-    "plot_gradient_norms", "plot_hidden_units", "plot_history", "plot_mistakes", "plot_network",
-    "plot_neuron", "plot_perceptron_steps", "plot_weights",
+    "plot_filters", "plot_gradient_norms", "plot_hidden_units", "plot_history", "plot_mistakes",
+    "plot_network", "plot_neuron", "plot_perceptron_steps", "plot_weights",
 ]
