@@ -21,7 +21,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from . import activations, initializers
 from .errors import ConfigError, ShapeError
@@ -173,14 +172,20 @@ class Conv2D(_ImageLayer):
         Row order is (example, i, j) and column order (u, v, c), matching ``W.reshape(-1, F)``.
         """
         if self.padding == "same":
+            # A copy of the input, kh·kw times smaller than the patch matrix: cheap next to it.
             images = np.pad(images, ((0, 0), *self._pad, (0, 0)))
         kh, kw = self.kernel_size
         s = self.stride
-        out_h, out_w, _ = self.output_shape
-        # A read-only view (batch, H'', W'', C, kh, kw) of every window; striding by s picks the ones
-        # the convolution uses. Only the final reshape copies, once, into the patch matrix.
-        windows = sliding_window_view(images, (kh, kw), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
-        return windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * self.input_shape[2])
+        out_h, out_w, C = self.output_shape[0], self.output_shape[1], self.input_shape[2]
+        # One strided slice per kernel offset (u, v): slice (u, v) holds, for every output pixel
+        # (i, j), the input pixel (i·s + u, j·s + v), which is column block (u, v) of that pixel's
+        # row. Copying kh·kw whole slices is about 3× faster than copying a transposed
+        # sliding-window view, whose innermost run is only C values long.
+        cols = np.empty((images.shape[0], out_h, out_w, kh, kw, C), dtype=images.dtype)
+        for u in range(kh):
+            for v in range(kw):
+                cols[:, :, :, u, v, :] = images[:, u:u + s * out_h:s, v:v + s * out_w:s, :]
+        return cols.reshape(-1, kh * kw * C)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         batch = x.shape[0]
@@ -189,9 +194,11 @@ class Conv2D(_ImageLayer):
         self._x = self._cols = self._z = self._a = None
         cols = self._patches(self._images(x))                 # (batch·H'·W', kh·kw·C)
         z = cols @ self.params["W"].reshape(-1, self.filters)  # (batch·H'·W', F)
-        if self.use_bias:
-            z += self.params["b"]
         z = z.reshape(batch, self.n_out)                      # rows were (example, i, j): a free reshape
+        if self.use_bias:
+            # Added along whole rows of H'·W'·F values (b repeated per pixel): adding the F-long b to
+            # each of the batch·H'·W' rows of F is ~5× slower, NumPy's inner loop being only F long.
+            z += np.tile(self.params["b"], self.output_shape[0] * self.output_shape[1])
         a = self.activation(z)
         # The patch matrix is kh·kw times the size of x. Training needs it again in backward; outside
         # training only x is kept (a reference, not a copy), and backward rebuilds the patches from it.
@@ -214,7 +221,9 @@ class Conv2D(_ImageLayer):
         cols = self._cols if self._cols is not None else self._patches(self._images(self._x))
         np.matmul(cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
         if self.use_bias:
-            dz.sum(axis=0, out=self.grads["b"])
+            # Σ over examples first (long rows), then over pixels: summing the (batch·H'·W', F) matrix
+            # down its columns in one go is ~10× slower, for the same short-inner-loop reason.
+            dz.reshape(batch, -1).sum(axis=0).reshape(-1, self.filters).sum(axis=0, out=self.grads["b"])
         if not need_input_grad:
             return None
         kh, kw = self.kernel_size
@@ -270,15 +279,29 @@ class MaxPool2D(_ImageLayer):
         self.output_shape = ((H - p) // s + 1, (W - p) // s + 1, C)
         self._argmax = None
 
+    def _offset(self, image: np.ndarray, k: int) -> np.ndarray:
+        """The pixel at window offset k = u·p + v of every window: a strided view (batch, H', W', C)."""
+        (u, v), s = divmod(k, self.pool_size), self.stride
+        out_h, out_w, _ = self.output_shape
+        return image[:, u:u + s * out_h:s, v:v + s * out_w:s, :]
+
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        p, s = self.pool_size, self.stride
-        out_h, out_w, C = self.output_shape
+        images = self._images(x)
         self._argmax = None     # the previous batch's, freed before this batch allocates (see Conv2D)
-        windows = sliding_window_view(self._images(x), (p, p), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
-        windows = windows.reshape(x.shape[0], out_h, out_w, C, p * p)   # copies: p·p values per output
-        # argmax returns the first maximum, which is where backward sends the gradient on ties.
-        self._argmax = windows.argmax(axis=-1)
-        out = np.take_along_axis(windows, self._argmax[..., None], axis=-1)
+        # A running maximum over the p·p window offsets, each a strided view of the input: p·p passes
+        # over an output-sized array, where copying every window out first costs ~5× more.
+        out = self._offset(images, 0).copy()                                   # (batch, H', W', C)
+        # Where each maximum came from, as an offset k < p·p, in the smallest integer type that holds it.
+        argmax = np.zeros(out.shape, dtype=np.min_scalar_type(self.pool_size ** 2 - 1))
+        for k in range(1, self.pool_size ** 2):
+            view = self._offset(images, k)
+            # Strictly greater: on ties the earlier offset keeps it, so the gradient goes to the first
+            # maximum in row-major window order. Since k only grows, max(argmax, k·better) records k
+            # exactly where this offset wins: branch-free, far faster than a masked assignment.
+            better = view > out
+            np.maximum(argmax, better * argmax.dtype.type(k), out=argmax)
+            np.maximum(out, view, out=out)      # (a NaN in a window makes its output NaN)
+        self._argmax = argmax
         return out.reshape(x.shape[0], self.n_out)
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
@@ -287,16 +310,15 @@ class MaxPool2D(_ImageLayer):
             return None
         if self._argmax is None:
             raise ConfigError("MaxPool2D.backward called before forward")
-        p, s = self.pool_size, self.stride
         out_h, out_w, C = self.output_shape
         batch = grad.shape[0]
         g = grad.reshape(batch, out_h, out_w, C)
         dx = np.zeros((batch, *self.input_shape), dtype=grad.dtype)
         # One pass per window offset: send g where that offset held the max. Overlapping windows
-        # (stride < pool_size) may pick the same pixel, so the passes add.
-        for k in range(p * p):
-            u, v = divmod(k, p)
-            dx[:, u:u + s * out_h:s, v:v + s * out_w:s, :] += np.where(self._argmax == k, g, 0)
+        # (stride < pool_size) may pick the same pixel, so the passes add. (g · mask, not a masked
+        # np.where or np.add(..., where=): those branch per element and are several times slower.)
+        for k in range(self.pool_size ** 2):
+            self._offset(dx, k)[...] += g * (self._argmax == k)
         return dx.reshape(batch, self.n_in)
 
     def get_config(self) -> dict:
