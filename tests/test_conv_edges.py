@@ -91,6 +91,35 @@ def test_maxpool_edge_sizes_match_the_loop_reference(case):
     assert np.all(dx[:, (out_h - 1) * step + p:] == 0) and np.all(dx[:, :, (out_w - 1) * step + p:] == 0)
 
 
+@pytest.mark.parametrize("case", [(4, 4, 2, 2, None), (7, 7, 1, 3, 2), (8, 7, 2, 2, 3), (6, 6, 1, 3, 1)])
+def test_maxpool_ties_send_the_gradient_to_the_first_maximum(case):
+    """Pixels drawn from {0, 1, 2}: most windows hold several equal maxima, and each window's gradient
+    must go to the first of them in row-major order, also where overlapping windows share pixels."""
+    H, W, C, p, s = case
+    rng = np.random.default_rng(22)
+    layer = nn.MaxPool2D((H, W, C), pool_size=p, stride=s)
+    x = rng.integers(0, 3, size=(3, H, W, C)).astype(np.float32)
+    out = layer.forward(x.reshape(3, -1))
+    g = rng.normal(size=out.shape).astype(np.float32)
+    expected, expected_dx = naive_maxpool(x, p, s or p, g.reshape(3, *layer.output_shape))
+    np.testing.assert_array_equal(out, expected.reshape(3, -1))
+    np.testing.assert_allclose(layer.backward(g), expected_dx.reshape(3, -1), rtol=1e-6)
+
+
+def test_maxpool_with_more_window_offsets_than_a_byte_can_count():
+    """A 17×17 pool has 289 offsets: the recorded offset of each maximum needs more than 8 bits."""
+    rng = np.random.default_rng(23)
+    layer = nn.MaxPool2D((17, 18, 2), pool_size=17)
+    x = rng.normal(size=(2, 17, 18, 2))
+    x[0, 16, 16, 0] = 10.0              # offset 16·17 + 16 = 288, the last of the first window
+    out = layer.forward(x.reshape(2, -1))
+    g = rng.normal(size=out.shape)
+    expected, expected_dx = naive_maxpool(x, 17, 17, g.reshape(2, *layer.output_shape))
+    np.testing.assert_array_equal(out, expected.reshape(2, -1))
+    np.testing.assert_array_equal(layer.backward(g), expected_dx.reshape(2, -1))
+    assert layer.backward(g).reshape(x.shape)[0, 16, 16, 0] == g[0, 0]
+
+
 def test_a_kernel_larger_than_the_input_is_refused_with_either_padding():
     for padding in ("valid", "same"):
         with pytest.raises(ShapeError, match=r"^Conv2D: kernel 4×4 is larger than the 3×3 input; use a "
