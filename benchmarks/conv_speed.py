@@ -18,7 +18,9 @@ Reported:
 * milliseconds per 64-image batch for each layer's forward (``training=True``) and backward, timed by
   calling the layers directly on one batch: the median of ``--repeats`` calls. Conv2D's backward is
   shown twice: as the first layer (no dL/dx, which is how this network runs it) and with dL/dx (the
-  col2im half, which a second convolution would need);
+  col2im half, which a second convolution would need); the last two rows time such a second
+  convolution (14×14×8 → 16 filters), which is not part of the network but shows the costs that a
+  one-channel first layer hides;
 * test accuracy after the last epoch.
 
 The thread count is fixed through ``OMP/OPENBLAS/MKL_NUM_THREADS`` before NumPy loads, as in
@@ -70,12 +72,21 @@ def layer_times(net, xb, repeats: int) -> dict[str, float]:
     rng = np.random.default_rng(0)
     g2 = rng.standard_normal(a2.shape).astype(a2.dtype)     # stands in for dL/d(pool output)
     g1 = rng.standard_normal(a1.shape).astype(a1.dtype)     # ... and for dL/d(conv output)
+    # Not in this network: a second convolution, 14×14×8 → 16 filters, whose input has channels and
+    # whose backward must give dL/dx (the first layer, with one channel, shows neither cost).
+    from neuronet import Conv2D
+
+    conv2 = Conv2D((14, 14, 8), filters=16, kernel_size=3, padding="same", activation="relu", seed=0)
+    a2c = np.ascontiguousarray(a2)
+    g3 = rng.standard_normal(conv2.forward(a2c, training=True).shape).astype(a2.dtype)
     return {
         "conv forward": _median_ms(lambda: conv.forward(xb, training=True), repeats),
         "conv backward (first layer)": _median_ms(lambda: conv.backward(g1, need_input_grad=False), repeats),
         "conv backward (with dL/dx)": _median_ms(lambda: conv.backward(g1), repeats),
         "maxpool forward": _median_ms(lambda: pool.forward(a1, training=True), repeats),
         "maxpool backward": _median_ms(lambda: pool.backward(g2), repeats),
+        "(2nd conv 14×14×8→16 forward)": _median_ms(lambda: conv2.forward(a2c, training=True), repeats),
+        "(2nd conv backward with dL/dx)": _median_ms(lambda: conv2.backward(g3), repeats),
     }
 
 
