@@ -53,3 +53,20 @@ def test_speed_benchmark_runs_end_to_end_and_writes_its_json(tmp_path):
     assert entry["roofline"]["gflop"] == pytest.approx(24.5, abs=0.1)
     assert entry["ratio_neuronet_over_roofline"] == pytest.approx(
         run["median_epoch_s"] / entry["roofline"]["seconds"])
+
+
+@needs_fashion
+def test_conv_speed_benchmark_runs_and_reports_every_layer():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "conv_speed.py"), "--batches", "3",
+                           "--repeats", "1", "--no-torch"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for row in ("s/epoch", "conv forward", "conv backward (first layer)", "conv backward (with dL/dx)",
+                "maxpool forward", "maxpool backward", "2nd conv backward with dL/dx"):
+        assert row in proc.stdout
+    assert "3 batches" in proc.stdout
+
+
+def test_conv_speed_refuses_a_batch_count_below_one():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "conv_speed.py"), "--batches", "0"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "--batches must be at least 1" in proc.stderr
