@@ -320,8 +320,9 @@ class MaxPool2D(_ImageLayer):
         g = grad.reshape(batch, out_h, out_w, C)
         dx = np.zeros((batch, *self.input_shape), dtype=grad.dtype)
         # One pass per window offset: send g where that offset held the max. Overlapping windows
-        # (stride < pool_size) may pick the same pixel, so the passes add. (g · mask, not a masked
-        # np.where or np.add(..., where=): those branch per element and are several times slower.)
+        # (stride < pool_size) may pick the same pixel, so the passes add. g · mask, not a masked
+        # np.where or np.add(..., where=): those branch per element and are ~10× slower. The one
+        # difference: an infinite dL/dy gives its whole window NaN (∞·0), when training has diverged.
         for k in range(self.pool_size ** 2):
             self._offset(dx, k)[...] += g * (self._argmax == k)
         return dx.reshape(batch, self.n_in)
