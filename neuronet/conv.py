@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from . import activations, initializers
 from .errors import ConfigError, ShapeError
@@ -98,9 +99,9 @@ class Conv2D(_ImageLayer):
     **Why im2col.** The sum above, for every example, output pixel and filter, is a loop of
     batch·H'·W'·F dot products of length kh·kw·C. Copying every kh×kw×C patch into one row of a matrix
     (``im2col``: (batch·H'·W', kh·kw·C)) turns all of them into ONE matrix product with the kernel
-    reshaped to (kh·kw·C, F), which NumPy hands to an optimised BLAS. The patches are copied one
-    kernel offset at a time (a loop of kh·kw whole-batch slice copies, never over pixels), at the
-    cost of memory: each pixel appears in up to kh·kw rows.
+    reshaped to (kh·kw·C, F), which NumPy hands to an optimised BLAS. The patches are read through a
+    strided view of the input (no loop over pixels), at the cost of memory: each pixel appears in up
+    to kh·kw rows.
 
     Backward, given g = dL/da reshaped to dz of shape (batch·H'·W', F):
         dL/dW = patchesᵀ dz                 (one matrix product, reshaped to (kh, kw, C, F))
@@ -177,10 +178,15 @@ class Conv2D(_ImageLayer):
         kh, kw = self.kernel_size
         s = self.stride
         out_h, out_w, C = self.output_shape[0], self.output_shape[1], self.input_shape[2]
-        # One strided slice per kernel offset (u, v): slice (u, v) holds, for every output pixel
-        # (i, j), the input pixel (i·s + u, j·s + v), which is column block (u, v) of that pixel's
-        # row. Copying kh·kw whole slices is about 3× faster than copying a transposed
-        # sliding-window view, whose innermost run is only C values long.
+        # A read-only view (batch, H'', W'', C, kh, kw) of every window; striding by s picks the ones
+        # the convolution uses. Copying it in (u, v, c) order moves runs of kw·C values that lie side by
+        # side in both the input and the patch row.
+        windows = sliding_window_view(images, (kh, kw), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
+        if C > 1:
+            return windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * C)
+        # With one channel (a grayscale first layer) those runs are only kw values long and the copy
+        # is ~3× slower; copying one kernel offset (u, v) at a time, a whole (batch, H', W') slice of
+        # pixels (i·s + u, j·s + v) into column u·kw + v, is faster there (and ~3× slower for C > 1).
         cols = np.empty((images.shape[0], out_h, out_w, kh, kw, C), dtype=images.dtype)
         for u in range(kh):
             for v in range(kw):
