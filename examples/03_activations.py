@@ -26,9 +26,10 @@ def main(out: Path) -> None:
               "   f'(0) = " + f"{f.derivative(np.zeros(1))[0]:.3f}")
     print("softmax of", z.tolist(), "=", np.round(activations.get("softmax")(z[None])[0], 3).tolist())
     viz.plot_activations(path=out / "03_activations.png")
-    for name in ("sigmoid", "relu", "tanh", "softmax"):
+    singles = ("sigmoid", "relu", "tanh", "softmax")
+    for name in singles:
         viz.plot_activation(name, path=out / f"03_{name}.svg")
-    print(f"figures in {out}: 03_activations.png (all), 03_<name>.svg (one each)")
+    print(f"figures in {out}: 03_activations.png (all), 03_<name>.svg ({', '.join(singles)})")
 
 
 if __name__ == "__main__":

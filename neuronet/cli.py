@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -125,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=_seed, default=0, help="seed for initial weights, shuffling, dropout")
     t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     t.add_argument("--output", "-o", help="model file to write (default models/<dataset>.npz)")
-    t.add_argument("--checkpoint", help="checkpoint file written every epoch (default <output>.ckpt)")
+    t.add_argument("--checkpoint", help="checkpoint file written every epoch, removed when the run ends "
+                        "(default: the model file's name with .ckpt.npz)")
     t.add_argument("--resume", metavar="CHECKPOINT", help="continue an interrupted run")
     t.add_argument("--history", help="also write the per-epoch history as JSON here")
     t.add_argument("--report", metavar="DIR", help="write an HTML report of the run into DIR")
@@ -260,7 +262,7 @@ def cmd_train(args) -> int:
     net.preprocessing = prep
     optimizer = _make_optimizer(args, lr, epochs)
 
-    output = Path(args.output or f"models/{name.replace('/', '_')}.npz")
+    output = Path(args.output) if args.output else _default_output(name)
     for option, target in (("--output", output), ("--checkpoint", args.checkpoint),
                            ("--history", args.history)):
         if target and Path(target).is_dir():   # found now, not after the whole run
@@ -311,6 +313,16 @@ def cmd_train(args) -> int:
     print(f"test accuracy: {accuracy:.4f}  (loss {loss:.4f}, {len(x_test)} test examples)")
     print(f"model saved to {output}")
     return 0
+
+
+def _default_output(name: str) -> Path:
+    """``models/<name>.npz``; for the user's own CSV file or image folder, its name without extension.
+
+    ``"fashion-mnist"`` -> ``models/fashion-mnist.npz``, ``"data/points.csv"`` -> ``models/points.npz``,
+    ``"photos/"`` -> ``models/photos.npz``.
+    """
+    # abspath rather than resolve: "." or ".." name the folder itself, and symlinks keep their own name
+    return Path("models") / f"{Path(os.path.abspath(name)).stem or 'data'}.npz"
 
 
 def _resume_args(args, checkpoint) -> list[str]:

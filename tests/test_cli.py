@@ -138,6 +138,23 @@ def test_train_on_a_csv_file(tmp_path, capsys):
     assert accuracy > 0.85
 
 
+@pytest.mark.parametrize("dataset, expected", [("fashion-mnist", "fashion-mnist.npz"),
+                                               ("data/points.csv", "points.npz"),
+                                               ("photos/", "photos.npz"), ("photos", "photos.npz")])
+def test_default_model_file_is_named_after_the_dataset(dataset, expected):
+    assert cli._default_output(dataset) == Path("models") / expected
+
+
+def test_train_on_a_csv_file_without_output_writes_models_stem(tmp_path, monkeypatch, capsys):
+    """`neuronet train --dataset my_data.csv` writes models/my_data.npz (not models/my_data.csv.npz)."""
+    rows = ["a,b,label"] + [f"{i % 7 / 7:.3f},{i % 5 / 5:.3f},{i % 2}" for i in range(40)]
+    (tmp_path / "my_data.csv").write_text("\n".join(rows) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["train", "--dataset", "my_data.csv", "--epochs", "1", "--no-progress"]) == 0
+    assert "model saved to models/my_data.npz" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["my_data.npz"]  # no checkpoint left
+
+
 def test_evaluate_a_csv_model_on_the_split_it_was_trained_with(tmp_path, capsys):
     """The model records its CSV file and seed, so evaluate holds out exactly train's test rows."""
     rng = np.random.default_rng(1)
