@@ -4,6 +4,11 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Datasets beside the checkout (../shared/datasets, as CI has them) are found without setting
+# NEURONET_DATA by hand; a NEURONET_DATA already set wins.
+ifneq ($(wildcard ../shared/datasets),)
+export NEURONET_DATA ?= $(abspath ../shared/datasets)
+endif
 
 .PHONY: train test lab bench lint clean
 
