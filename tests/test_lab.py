@@ -159,6 +159,79 @@ def test_only_dense_layers_are_shown_but_every_layer_runs():
     np.testing.assert_allclose(result["probabilities"], net.predict_proba(x)[0], atol=1e-4)
 
 
+def conv_model(side: int = 8, filters: int = 4, dense_activation: str = "softmax") -> nn.Network:
+    """An untrained convolutional picture model: Conv2D (same padding, relu), MaxPool2D, Dense."""
+    half = side // 2
+    net = nn.Network([nn.Conv2D((side, side, 1), filters, 3, padding="same", activation="relu"),
+                      nn.MaxPool2D((side, side, filters), 2),
+                      nn.Dense(half * half * filters, 10, dense_activation)], seed=4)
+    net.preprocessing = {"image_shape": [side, side], "framing": "digit"}
+    return net
+
+
+@pytest.mark.parametrize("side, filters", [(8, 4), (28, 3)])
+def test_conv_layers_are_shown_as_the_networks_feature_maps(side, filters):
+    net = conv_model(side, filters)
+    # Biases away from zero, so that a map in the wrong order or of the wrong layer cannot pass.
+    net.layers[0].params["b"][:] = np.linspace(-0.2, 0.3, filters)
+    response = create_app(net).test_client().post("/api/digit", json={"image": data_url(seven())})
+    assert response.status_code == 200, response.data
+    result = response.get_json()
+    conv, pool, dense = result["layers"]
+    half = side // 2
+    assert [layer["kind"] for layer in result["layers"]] == ["maps", "maps", "units"]
+    assert conv["name"] == f"Conv2D {filters}\u00d73\u00d73" and conv["activation"] == "relu"
+    assert pool["name"] == "MaxPool2D 2\u00d72" and pool["activation"] is None
+    assert (conv["height"], conv["width"], conv["channels"]) == (side, side, filters)
+    assert (pool["height"], pool["width"], pool["channels"]) == (half, half, filters)
+    # Recomputed here without the layers' code: a 3x3 cross-correlation over the zero-padded picture,
+    # relu, then the largest of each 2x2 block.
+    x = np.asarray(result["input"], dtype=np.float32)
+    padded = np.pad(x, 1)
+    W, b = net.layers[0].W, net.layers[0].b
+    z = np.zeros((side, side, filters))
+    for u in range(3):
+        for v in range(3):
+            z += padded[u:u + side, v:v + side, None] * W[u, v, 0]
+    maps = np.maximum(z + b, 0)                                              # (side, side, F)
+    pooled = maps.reshape(half, 2, half, 2, filters).max(axis=(1, 3))        # (half, half, F)
+    np.testing.assert_allclose(conv["values"], maps.transpose(2, 0, 1), atol=2e-3)
+    np.testing.assert_allclose(pool["values"], pooled.transpose(2, 0, 1), atol=2e-3)
+    assert np.abs(np.asarray(conv["values"])).max() > 0.05       # the drawing lit something up
+    np.testing.assert_allclose(result["probabilities"], net.predict_proba(x.reshape(1, -1))[0], atol=1e-4)
+    np.testing.assert_allclose(dense["values"], result["probabilities"], atol=1e-4)
+
+
+def test_feature_maps_are_capped_at_sixteen_channels_and_three_decimals():
+    from neuronet.lab import digit
+
+    net = conv_model(28, 40)
+    result = digit.describe(net, np.asarray(seven()))
+    conv, pool = result["layers"][:2]
+    assert conv["channels"] == pool["channels"] == 40
+    assert np.shape(conv["values"]) == (digit.MAX_CHANNELS, 28, 28) == (16, 28, 28)
+    assert np.shape(pool["values"]) == (16, 14, 14)
+    # The channels sent are the first sixteen, as the layer computed them.
+    x = np.asarray(result["input"], dtype=np.float32).reshape(1, -1)
+    full = net.layers[0].forward(x).reshape(28, 28, 40)
+    np.testing.assert_allclose(conv["values"], full[:, :, :16].transpose(2, 0, 1), atol=2e-3)
+    values = np.asarray(conv["values"])
+    assert np.array_equal(values, np.round(values, 3))
+    # The whole answer stays small: the 40-channel model's JSON is well under half a megabyte.
+    assert len(json.dumps(result)) < 200_000
+
+
+def test_feature_maps_hold_null_not_nan():
+    net = conv_model(8, 4)
+    net.layers[0].params["b"][1] = np.nan
+    client = create_app(net).test_client()
+    response = client.post("/api/digit", json={"image": data_url(seven())})
+    assert response.status_code == 200, response.data
+    conv = strict_json(response)["layers"][0]
+    assert all(v is None for row in conv["values"][1] for v in row)
+    assert all(v is not None for row in conv["values"][0] for v in row)
+
+
 def test_model_that_takes_no_pictures_turns_the_digit_tab_off_but_not_the_playground():
     client = create_app(nn.mlp([2, 4, 2], seed=0)).test_client()
     model = client.get("/api/info").get_json()["model"]

@@ -8,8 +8,9 @@ Routes (every answer is JSON except the page and its files; every error is
 ``GET  /api/info``                          the digit model (summary, input side, classes, note)
                                             and the playground's choices and limits
 ``POST /api/digit``                         ``{"image": "data:image/png;base64,..."}`` -> the
-                                            prepared input, each Dense layer's activations and
-                                            the class probabilities (:func:`.digit.describe`)
+                                            prepared input, each Dense layer's activations,
+                                            each Conv2D/MaxPool2D layer's feature maps and the
+                                            class probabilities (:func:`.digit.describe`)
 ``POST /api/playground``                    settings (:func:`.playground.parse_settings`) -> a new
                                             session: ``id``, the data points and the first state
 ``POST /api/playground/<id>/step``          ``{"epochs": 5}`` -> trains that much more and returns

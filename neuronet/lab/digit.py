@@ -5,7 +5,8 @@ The page sends the drawing as a PNG (a ``data:`` URL of its canvas). It is prepa
 rule), or filling the whole square, box centred, for 8x8 digits; models of objects (``framing``
 other than ``"digit"``, e.g. Fashion-MNIST) get the drawing's box centred and filling the frame.
 Then the model's own layers run one after another, and each Dense layer's output is kept for the
-page to draw.
+page to draw as a grid of units, each Conv2D or MaxPool2D layer's as feature maps: one small picture
+per channel (at most :data:`MAX_CHANNELS` of them, so that the answer stays small).
 
 >>> net, note = train_digits_model(epochs=2)     # doctest: +SKIP
 >>> describe(net, pixels)["predicted"]           # doctest: +SKIP
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..conv import Conv2D, MaxPool2D
 from ..errors import ConfigError, DataError
 from ..layers import Dense
 from ..network import Network, mlp
@@ -30,6 +32,9 @@ from ..network import Network, mlp
 DEFAULT_MODELS = ("models/mnist.npz", "models/digits.npz")
 #: The canvas is a few hundred pixels a side; anything far larger is not a drawing from the page.
 MAX_SIDE = 1024
+#: Channels of a convolutional layer sent to the page: the first ones. A 28x28x32 layer is 25k numbers;
+#: sixteen 28x28 maps are half that, and already more pictures than fit across a screen.
+MAX_CHANNELS = 16
 
 
 def input_geometry(net: Network) -> tuple[int, str]:
@@ -97,20 +102,50 @@ def prepare(pixels: np.ndarray, side: int, framing: str = "digit") -> np.ndarray
     return preprocess_digit(pixels, size=side, box=side, centre="box")
 
 
+def _layer_view(index: int, layer, a: np.ndarray) -> dict | None:
+    """What the page shows of one layer's output ``a`` (1, n_out), or None for a layer it does not show.
+
+    Dense: ``{"kind": "units", "index", "name", "activation", "values"}``, values (n_out,).
+    Conv2D, MaxPool2D: ``{"kind": "maps", "index", "name", "activation", "height", "width",
+    "channels", "values"}``, values (shown, height, width): the layer's channels-last output
+    (height, width, channels) with the channel axis first, one picture per channel, only the first
+    ``shown = min(channels, MAX_CHANNELS)``.
+    """
+    if isinstance(layer, Dense):
+        return {"kind": "units", "index": index, "name": f"Dense {layer.n_in}\u2192{layer.n_out}",
+                "activation": layer.activation.name, "values": a[0]}
+    if isinstance(layer, (Conv2D, MaxPool2D)):
+        h, w, c = layer.output_shape
+        if isinstance(layer, Conv2D):
+            kh, kw = layer.kernel_size
+            name, activation = f"Conv2D {layer.filters}\u00d7{kh}\u00d7{kw}", layer.activation.name
+            if layer.stride != 1:
+                name += f", stride {layer.stride}"
+        else:
+            p = layer.pool_size
+            name, activation = f"MaxPool2D {p}\u00d7{p}", None
+            if layer.stride != p:
+                name += f", stride {layer.stride}"
+        maps = a[0].reshape(h, w, c)[:, :, :MAX_CHANNELS].transpose(2, 0, 1)   # (shown, H', W')
+        return {"kind": "maps", "index": index, "name": name, "activation": activation,
+                "height": h, "width": w, "channels": c, "values": maps}
+    return None
+
+
 def layer_outputs(net: Network, x: np.ndarray) -> tuple[list[dict], np.ndarray]:
     """Run ``x`` (1, n_in) through ``net`` layer by layer.
 
-    Returns ``(layers, output)``: one dict per Dense layer (``index``, ``name``, ``activation``,
-    ``values`` of shape (n_out,)) and the network's output row. Layers of other kinds (Dropout,
-    which is the identity here, or types the lab does not know) still run but are not shown.
+    Returns ``(layers, output)``: one dict per Dense, Conv2D or MaxPool2D layer (see
+    :func:`_layer_view`) and the network's output row. Layers of other kinds (Dropout, which is the
+    identity here, or types the lab does not know) still run but are not shown.
     """
     shown = []
     a = net.check_inputs(x)
     for i, layer in enumerate(net.layers):
         a = layer.forward(a, training=False)
-        if isinstance(layer, Dense):
-            shown.append({"index": i, "name": f"Dense {layer.n_in}\u2192{layer.n_out}",
-                          "activation": layer.activation.name, "values": a[0]})
+        view = _layer_view(i, layer, a)
+        if view is not None:
+            shown.append(view)
     return shown, a[0]
 
 
@@ -128,10 +163,10 @@ def probabilities(net: Network, output: np.ndarray) -> np.ndarray:
     return output
 
 
-def _rounded(a: np.ndarray) -> list:
+def _rounded(a: np.ndarray, decimals: int = 4) -> list:
     """``a`` as nested lists to four decimals (more than a colour or a bar can show, and the JSON
     stays small), NaN and infinities as None: JSON cannot hold them."""
-    a = np.round(np.asarray(a, dtype=np.float64), 4)
+    a = np.round(np.asarray(a, dtype=np.float64), decimals)
     out = a.astype(object)
     out[~np.isfinite(a)] = None
     return out.tolist()
@@ -140,16 +175,18 @@ def _rounded(a: np.ndarray) -> list:
 def describe(net: Network, pixels: np.ndarray) -> dict:
     """Everything the digit tab draws for one drawing, as JSON-ready data.
 
-    ``{"input": side x side nested list, "layers": [{"name", "activation", "values"}, ...],
-    "probabilities": [...], "classes": [...], "predicted": k}``; the last Dense layer is the
-    output layer, so its values are the probabilities of a softmax model.
+    ``{"input": side x side nested list, "layers": [{"kind", "name", "activation", "values", ...},
+    ...], "probabilities": [...], "classes": [...], "predicted": k}`` (layers as
+    :func:`_layer_view` gives them); the last Dense layer is the output layer, so its values are the
+    probabilities of a softmax model. Feature maps go to three decimals (a 28x28 map is 784
+    numbers: still finer than a grey level), units to four.
     """
     side, framing = input_geometry(net)
     picture = prepare(pixels, side, framing)
     layers, output = layer_outputs(net, picture.reshape(1, -1))
     probs = probabilities(net, output)
     for layer in layers:
-        layer["values"] = _rounded(layer["values"])
+        layer["values"] = _rounded(layer["values"], 3 if layer["kind"] == "maps" else 4)
     return {"input": _rounded(picture), "layers": layers, "probabilities": _rounded(probs),
             "classes": class_names(net), "predicted": int(np.argmax(probs))}
 
