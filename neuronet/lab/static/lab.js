@@ -146,12 +146,15 @@ function showDigit(result) {
   const side = result.input.length;
   const pixels = result.input.flat();
   paintCells($("seen"), side, side, (i) => Array(3).fill(Math.round(255 * pixels[i])), false);
-  // The last Dense layer is the output, drawn as bars; the others as grids of units.
-  const hidden = result.layers.slice(0, -1);
+  // The last Dense layer is the output, drawn as bars; the others as grids of units, and
+  // convolution and pooling layers as feature maps.
+  const layers = result.layers;
+  const hidden = layers.length && layers[layers.length - 1].kind === "units" ? layers.slice(0, -1) : layers;
   const container = $("layers");
   container.replaceChildren();
   if (hidden.length === 0) container.append(element("p", "hint", "This model has no hidden layer."));
-  hidden.forEach((layer, k) => container.append(layerView(layer, k + 1)));
+  hidden.forEach((layer, k) => container.append(
+    layer.kind === "maps" ? mapsView(layer, k + 1) : layerView(layer, k + 1)));
   showBars(result.probabilities, result.classes, result.predicted);
 }
 
@@ -175,6 +178,35 @@ function layerView(layer, number) {
   box.append(element("small", "",
     `layer ${number}: ${layer.name}, ${layer.activation} (${active} of ${n} units > 0, max ${scale.toFixed(2)})`),
     canvas);
+  return box;
+}
+
+// A convolution or pooling layer: one small greyscale picture per channel (the server sends at
+// most 16), all on one scale, the layer's largest |value|, so that channels can be compared.
+// Brighter is larger; negative values (a conv layer without ReLU) are shown in blue.
+function mapsView(layer, number) {
+  const {height, width, channels} = layer, maps = layer.values;
+  let scale = 1e-9;
+  for (const map of maps) for (const row of map) for (const v of row) scale = Math.max(scale, Math.abs(v));
+  const cell = Math.max(1, Math.min(4, Math.floor(56 / Math.max(height, width))));
+  const row = element("div", "maps");
+  for (const map of maps) {
+    const flat = map.flat();
+    const canvas = element("canvas");
+    canvas.width = width * cell;
+    canvas.height = height * cell;
+    paintCells(canvas, height, width, (i) => {
+      const t = flat[i] / scale;
+      return t >= 0 ? Array(3).fill(255 * t) : [0, 0, 255 * -t];
+    }, false);
+    row.append(canvas);
+  }
+  const activation = layer.activation ? `, ${layer.activation}` : "";
+  const shown = maps.length < channels ? ` (first ${maps.length} of ${channels} channels)` : "";
+  const box = element("div", "layer");
+  box.append(element("small", "",
+    `layer ${number}: ${layer.name}${activation} \u2192 ${height}\u00d7${width}\u00d7${channels}${shown}, ` +
+    `max ${scale.toFixed(2)}`), row);
   return box;
 }
 
