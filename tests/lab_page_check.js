@@ -93,6 +93,12 @@ async function main() {
   report.digitError = $("error").textContent;
   report.bars = $("bars").children.length;
   report.layers = $("layers").children.length;
+  // Each shown layer: its caption, and how many pictures it drew (one per channel of feature maps;
+  // a Dense layer's single canvas has none inside it).
+  report.layerTitles = $("layers").children.map((box) => (box.children[0] || {}).textContent);
+  report.mapPictures = $("layers").children.map((box) => ((box.children[1] || {}).children || []).length);
+  report.mapSizes = $("layers").children.map((box) =>
+    ((box.children[1] || {}).children || []).map((canvas) => `${canvas.width}x${canvas.height}`)[0] || null);
   report.topBar = $("bars").children.findIndex((row) => row.className === "bar top");
   // A second finger on the pad is not a pen: it sends nothing.
   const before = sent.digit;

@@ -405,11 +405,9 @@ def test_javascript_parses():
     assert done.returncode == 0, done.stderr
 
 
-@needs_node
-def test_page_script_runs_against_a_live_server(tmp_path):
-    """lab.js in node with a stand-in DOM (tests/lab_page_check.js): no browser here, but every
-    handler the page has runs once against the real API."""
-    server = make_server(create_app(picture_model(784, hidden=(16, 12))), "127.0.0.1", 0)
+def run_page_check(net, tmp_path) -> dict:
+    """lab.js in node (tests/lab_page_check.js) against a live lab serving ``net``: its report."""
+    server = make_server(create_app(net), "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -422,7 +420,14 @@ def test_page_script_runs_against_a_live_server(tmp_path):
         server.shutdown()
         server.server_close()
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@needs_node
+def test_page_script_runs_against_a_live_server(tmp_path):
+    """lab.js in node with a stand-in DOM (tests/lab_page_check.js): no browser here, but every
+    handler the page has runs once against the real API."""
+    report = run_page_check(picture_model(784, hidden=(16, 12)), tmp_path)
     assert report["problems"] == []
     assert report["startError"] == "" and report["note"] == "Model: given in Python"
     assert report["startStats"].startswith("epoch 0") and report["options"] == len(playground.DATASETS)
@@ -431,6 +436,25 @@ def test_page_script_runs_against_a_live_server(tmp_path):
     assert report["runError"] == "" and int(report["runStats"].split()[1]) > 0
     assert report["maxStepsInFlight"] == 1 and report["secondFingerRequests"] == 0
     assert "hidden" in report["badSettingsError"]
+
+
+@needs_node
+def test_page_draws_feature_maps_of_a_conv_model(tmp_path):
+    net = nn.Network([nn.Conv2D((28, 28, 1), 20, 3, padding="same", activation="relu"),
+                      nn.MaxPool2D((28, 28, 20), 2),
+                      nn.Conv2D((14, 14, 20), 6, 3, activation="relu"),
+                      nn.Dense(12 * 12 * 6, 10, "softmax")], seed=5)
+    net.preprocessing = {"image_shape": [28, 28]}
+    report = run_page_check(net, tmp_path)
+    assert report["problems"] == [] and report["digitError"] == "" and report["bars"] == 10
+    # Captions without their last part, "max 1.23", which depends on the weights.
+    assert [title.rsplit(", max ", 1)[0] for title in report["layerTitles"]] == [
+        "layer 1: Conv2D 20\u00d73\u00d73, relu \u2192 28\u00d728\u00d720 (first 16 of 20 channels)",
+        "layer 2: MaxPool2D 2\u00d72 \u2192 14\u00d714\u00d720 (first 16 of 20 channels)",
+        "layer 3: Conv2D 6\u00d73\u00d73, relu \u2192 12\u00d712\u00d76"]
+    assert all(float(title.rsplit(", max ", 1)[1]) > 0 for title in report["layerTitles"])
+    assert report["mapPictures"] == [16, 16, 6]
+    assert report["mapSizes"] == ["56x56", "56x56", "48x48"]
 
 
 def test_missing_flask_says_which_extra(monkeypatch):
