@@ -2,7 +2,8 @@
 
 * **Draw a digit**: every stroke goes to the server, which prepares it like an MNIST digit
   (:func:`neuronet.imaging.preprocess_digit`), runs the model's forward pass and sends back each
-  Dense layer's activations and the class probabilities for the page to draw.
+  Dense layer's activations, each Conv2D/MaxPool2D layer's feature maps and the class
+  probabilities for the page to draw.
 * **Playground**: train a small network on a generated 2-D set and watch its decision regions move.
 
 The network always runs in Python; the page (``static/``) only draws. Flask is an optional extra::
