@@ -227,7 +227,7 @@ def _conv_blocks(filters: list[int], image_shape, n_in: int, name: str, activati
     ``image_shape`` is the dataset's (height, width); the channels follow from the input width
     (1 for grayscale). Each block keeps the size through the convolution and halves it (floor)
     in the pooling: 28×28 -> 14×14 -> 7×7. Refuses data that is not images, and more blocks than
-    the image has pixels for.
+    the image has room for (every block's input at least 3×3: 4 blocks on 28×28, 2 on 8×8).
     """
     from .conv import Conv2D, MaxPool2D
 
@@ -238,16 +238,19 @@ def _conv_blocks(filters: list[int], image_shape, n_in: int, name: str, activati
     if n_in % (height * width):
         raise ConfigError(f"--conv: {name} has {n_in} inputs per example, not a whole number of "
                           f"{height}x{width} images")
-    sizes = [(height, width)]
+    sizes = [(height, width)]       # the image entering each block, then the last block's output
     for _ in filters:
         h, w = sizes[-1]
         sizes.append((h // 2, w // 2))
-    if min(sizes[-1]) < 1:
-        most = min(height, width).bit_length() - 1   # the halvings that leave at least 1 pixel
+    # Each block's 3x3 kernel must fit in the image it gets (Conv2D refuses a larger one).
+    if min(min(size) for size in sizes[:-1]) < 3:
+        most, side = 0, min(height, width)
+        while side >= 3:
+            most, side = most + 1, side // 2
         path = " -> ".join(f"{h}x{w}" for h, w in sizes)
-        raise ConfigError(f"--conv {','.join(map(str, filters))}: {len(filters)} blocks would shrink "
-                          f"the {height}x{width} images of {name} below 1 pixel ({path}); "
-                          f"use at most {most}")
+        raise ConfigError(f"--conv {','.join(map(str, filters))}: {len(filters)} blocks are too many for "
+                          f"the {height}x{width} images of {name} (each halves them: {path}; a 3x3 "
+                          f"convolution needs at least 3x3); use at most {most}")
     shape = (height, width, n_in // (height * width))
     blocks = []
     for f in filters:
