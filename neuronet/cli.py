@@ -2,6 +2,7 @@
 
     neuronet train                      # the default digit recogniser (MNIST, or the 8×8 digits offline)
     neuronet train --dataset fashion-mnist --layers 256,128 --activation relu --epochs 20
+    neuronet train --dataset fashion-mnist --conv 16,32 --layers 128   # a small convolutional network
     neuronet evaluate MODEL             # loss, accuracy, per-class accuracy
     neuronet predict MODEL IMAGE...     # classify photos or scans of handwritten digits
     neuronet info MODEL                 # architecture and training settings
@@ -94,6 +95,17 @@ def _layer_sizes(text: str) -> list[int]:
     return sizes
 
 
+def _conv_filters(text: str) -> list[int]:
+    try:
+        filters = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated filter counts like 16,32, got {text!r}") from None
+    if any(f < 1 for f in filters):
+        raise argparse.ArgumentTypeError(f"filter counts must be positive, got {text!r}")
+    return filters
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="neuronet", description="Neural networks from one neuron to digits.")
     parser.add_argument("--version", action="version", version=f"neuronet {_version()}")
@@ -105,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "blobs, or a CSV file / image folder")
     t.add_argument("--data-dir", help="folder with the dataset files (before $NEURONET_DATA and caches)")
     t.add_argument("--layers", type=_layer_sizes, help="hidden layer sizes, e.g. 256,128")
+    t.add_argument("--conv", type=_conv_filters, metavar="FILTERS",
+                   help="convolutional blocks before the hidden layers, e.g. 16,32: each is a 3x3 "
+                        "convolution with that many filters ('same' padding) and a 2x2 max-pool; "
+                        "needs image data")
     t.add_argument("--activation", default="relu", help="hidden activation (relu, sigmoid, tanh, ...)")
     t.add_argument("--loss", default="cross_entropy",
                    help="cross_entropy (default, softmax outputs) or mse (the quadratic cost, sigmoid "
@@ -117,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="L2 weight decay (decoupled for adamw; default 0, adamw 0.01)")
     t.add_argument("--schedule", choices=["constant", "step", "exponential", "cosine"],
                    default="constant", help="learning-rate schedule over the epochs")
-    t.add_argument("--dropout", type=_fraction, default=0.0, help="dropout rate after hidden layers")
+    t.add_argument("--dropout", type=_fraction, default=0.0,
+                   help="dropout rate after the hidden (dense) layers")
     t.add_argument("--epochs", type=_positive_int)
     t.add_argument("--batch-size", type=_positive_int)
     t.add_argument("--val-split", type=_fraction, default=0.1,
@@ -204,6 +221,58 @@ def _load_data(name: str, data_dir, seed: int):
     return (x_tr, y_tr), (x_te, y_te), meta.class_names, prep
 
 
+def _conv_blocks(filters: list[int], image_shape, n_in: int, name: str, activation: str) -> list:
+    """One Conv2D(f, 3×3, "same", activation) + MaxPool2D(2) per entry of ``filters``.
+
+    ``image_shape`` is the dataset's (height, width); the channels follow from the input width
+    (1 for grayscale). Each block keeps the size through the convolution and halves it (floor)
+    in the pooling: 28×28 -> 14×14 -> 7×7. Refuses data that is not images, and more blocks than
+    the image has room for (every block's input at least 3×3: 4 blocks on 28×28, 2 on 8×8).
+    """
+    from .conv import Conv2D, MaxPool2D
+
+    if not image_shape:
+        raise ConfigError(f"--conv needs image data (a dataset of pictures such as digits, mnist, "
+                          f"fashion-mnist or an image folder), but {name} has no image shape")
+    height, width = (int(s) for s in image_shape)
+    if n_in % (height * width):
+        raise ConfigError(f"--conv: {name} has {n_in} inputs per example, not a whole number of "
+                          f"{height}x{width} images")
+    sizes = [(height, width)]       # the image entering each block, then the last block's output
+    for _ in filters:
+        h, w = sizes[-1]
+        sizes.append((h // 2, w // 2))
+    # Each block's 3x3 kernel must fit in the image it gets (Conv2D refuses a larger one).
+    if min(min(size) for size in sizes[:-1]) < 3:
+        most, side = 0, min(height, width)
+        while side >= 3:
+            most, side = most + 1, side // 2
+        path = " -> ".join(f"{h}x{w}" for h, w in sizes)
+        raise ConfigError(f"--conv {','.join(map(str, filters))}: {len(filters)} blocks are too many for "
+                          f"the {height}x{width} images of {name} (each halves them: {path}; a 3x3 "
+                          f"convolution needs at least 3x3); use at most {most}")
+    shape = (height, width, n_in // (height * width))
+    blocks = []
+    for f in filters:
+        conv = Conv2D(shape, filters=f, kernel_size=3, padding="same", activation=activation)
+        pool = MaxPool2D(conv.output_shape, pool_size=2)
+        blocks += [conv, pool]
+        shape = pool.output_shape
+    return blocks
+
+
+def _describe(blocks: list, dense_sizes: list[int]) -> str:
+    """The network as one short line: ``784-256-128-10``, or with convolutional blocks
+    ``28x28x1-conv16-pool-conv32-pool(7x7x32=1568)-128-10``."""
+    if not blocks:
+        return "-".join(map(str, dense_sizes))
+    parts = ["x".join(map(str, blocks[0].input_shape))]
+    for conv in blocks[::2]:
+        parts += [f"conv{conv.filters}", "pool"]
+    parts[-1] = f"pool({'x'.join(map(str, blocks[-1].output_shape))}={dense_sizes[0]})"
+    return "-".join(parts + [str(n) for n in dense_sizes[1:]])
+
+
 def _make_optimizer(args, lr: float, epochs: int):
     from . import optimizers, schedules
 
@@ -228,7 +297,7 @@ def cmd_train(args) -> int:
     from . import datasets
     from .callbacks import EarlyStopping, ProgressBar
     from .errors import DatasetNotFoundError
-    from .network import mlp
+    from .network import Network, mlp
     from .training import TrainingInterrupted
 
     name = args.dataset or "mnist"
@@ -249,15 +318,20 @@ def cmd_train(args) -> int:
     lr = args.lr or defaults["lr"]
     x_train = x_train.reshape(len(x_train), -1)
     x_test = x_test.reshape(len(x_test), -1)
+    blocks = (_conv_blocks(args.conv, prep.get("image_shape"), x_train.shape[1], name, args.activation)
+              if args.conv else [])
+    dense_in = blocks[-1].n_out if blocks else x_train.shape[1]
     n_classes = int(max(y_train.max(), y_test.max())) + 1
     validation = None
     if args.val_split > 0:
         (x_train, y_train), validation = datasets.train_val_split(
             x_train, y_train, val_fraction=args.val_split, seed=args.seed)
 
-    net = mlp([x_train.shape[1], *hidden, n_classes], activation=args.activation, loss=args.loss,
+    net = mlp([dense_in, *hidden, n_classes], activation=args.activation, loss=args.loss,
               output_activation=args.output_activation,
               dropout=args.dropout, seed=args.seed, dtype=args.dtype)
+    if blocks:   # the same dense layers, fed by the convolutional blocks; initialised again, in order
+        net = Network([*blocks, *net.layers], loss=net.loss, seed=args.seed, dtype=args.dtype)
     net.class_names = list(class_names) if class_names else None
     net.preprocessing = prep
     optimizer = _make_optimizer(args, lr, epochs)
@@ -279,11 +353,16 @@ def cmd_train(args) -> int:
         if validation is None:
             raise ConfigError("--patience needs a validation split (--val-split > 0)")
         callbacks.append(EarlyStopping("val_loss", patience=args.patience))
-    settings = {"dataset": name, "layers": [x_train.shape[1], *hidden, n_classes],
+    settings = {"dataset": name, "layers": [dense_in, *hidden, n_classes],
                 "activation": args.activation, "loss": net.loss.name, "optimizer": repr(optimizer),
                 "epochs": epochs, "batch_size": batch_size, "seed": args.seed,
                 "dropout": args.dropout, "val_split": args.val_split, "dtype": args.dtype}
-    print(f"training {name}: {len(x_train)} examples, network {'-'.join(map(str, settings['layers']))}"
+    if blocks:   # "layers" is then the dense part, from the last block's flattened output
+        settings["conv"] = {"filters": list(args.conv), "kernel_size": 3, "padding": "same",
+                            "activation": args.activation, "pool_size": 2,
+                            "input_shape": list(blocks[0].input_shape),
+                            "output_shape": list(blocks[-1].output_shape)}
+    print(f"training {name}: {len(x_train)} examples, network {_describe(blocks, settings['layers'])}"
           f", {optimizer!r}, {epochs} epochs of batch {batch_size}", file=sys.stderr)
     try:
         history = net.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
