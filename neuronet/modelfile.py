@@ -70,9 +70,13 @@ def save(network: Network, path: str | os.PathLike, **metadata) -> None:
 
 
 def save_checkpoint(path: str | os.PathLike, network: Network, optimizer: Optimizer,
-                    state: TrainState) -> None:
-    """Write everything needed to resume training exactly: weights, optimiser state, ``TrainState``."""
+                    state: TrainState, metadata: dict | None = None) -> None:
+    """Write everything needed to resume training exactly: weights, optimiser state, ``TrainState``.
+
+    ``metadata`` (JSON data, as for :func:`save`) is kept beside them, e.g. the settings of the run.
+    """
     doc = _document("checkpoint", network)
+    doc["metadata"] = _jsonable(dict(metadata or {}), "metadata")
     doc["optimizer"] = {"config": _jsonable(optimizer.get_config(), "optimizer config"),
                         "iterations": int(optimizer.iterations)}
     doc["train_state"] = _jsonable(state.to_dict(), "training state")

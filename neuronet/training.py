@@ -111,7 +111,8 @@ def _all_finite(network) -> bool:
 
 def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
         validation_data=None, shuffle: bool = True, seed: int | None = None, callbacks=(),
-        checkpoint=None, resume=None, catch_interrupt: bool = True, verbose: int = 0):
+        checkpoint=None, resume=None, catch_interrupt: bool = True, verbose: int = 0,
+        checkpoint_metadata: dict | None = None):
     """Train ``network`` on ``(X, y)``.
 
     Parameters
@@ -126,6 +127,8 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
         ``on_train_end``); see :mod:`neuronet.callbacks`.
     checkpoint : a path; a checkpoint is written there atomically after every epoch and on Ctrl-C.
     resume : a checkpoint path (or a loaded ``(optimizer, TrainState)`` pair) to continue from.
+    checkpoint_metadata : JSON data written into every checkpoint (``neuronet train`` keeps the run's
+        settings there, so that ``--resume`` alone can continue it).
     catch_interrupt : make Ctrl-C stop after the current batch (raising :class:`TrainingInterrupted`).
     verbose : 1 prints one line per epoch.
 
@@ -236,7 +239,7 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
                         state.correct += count_correct(counted_from, hi)
                     state.seconds += time.perf_counter() - started
                     state.dropout_rng = [layer.rng.bit_generator.state for layer in dropouts]
-                    _interrupt(network, opt, state, checkpoint)
+                    _interrupt(network, opt, state, checkpoint, checkpoint_metadata)
 
             if P_epoch is not None:
                 state.correct += count_correct(counted_from, n)
@@ -255,7 +258,7 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
             if checkpoint is not None:
                 from .modelfile import save_checkpoint
 
-                save_checkpoint(checkpoint, network, opt, state)
+                save_checkpoint(checkpoint, network, opt, state, checkpoint_metadata)
             stop_now = False
             for cb in callbacks:
                 if cb.on_epoch_end(network, epoch, logs):
@@ -263,7 +266,7 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
             if stop_now:
                 break
             if stop.requested:
-                _interrupt(network, opt, state, checkpoint)
+                _interrupt(network, opt, state, checkpoint, checkpoint_metadata)
     for cb in callbacks:
         if hasattr(cb, "on_train_end"):
             cb.on_train_end(network)
@@ -285,12 +288,12 @@ def format_logs(epoch: int, epochs: int, logs: dict) -> str:
     return "  ".join(parts)
 
 
-def _interrupt(network, opt, state, checkpoint):
+def _interrupt(network, opt, state, checkpoint, metadata=None):
     where = f"epoch {state.epoch + 1}, after batch {state.batch}"
     if checkpoint is not None:
         from .modelfile import save_checkpoint
 
-        save_checkpoint(checkpoint, network, opt, state)
+        save_checkpoint(checkpoint, network, opt, state, metadata)
         message = f"training interrupted at {where}; checkpoint saved to {checkpoint}"
     else:
         message = f"training interrupted at {where}; no checkpoint path was given, so nothing was saved"
