@@ -20,6 +20,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -38,6 +39,13 @@ DEFAULTS = {
     "digits": {"layers": "64", "epochs": 60, "batch_size": 32, "lr": 1e-3},
 }
 GENERIC = {"layers": "32,32", "epochs": 200, "batch_size": 32, "lr": 1e-2}
+
+# The other defaults of `neuronet train`. The parser leaves these options at None, so that
+# cmd_train can tell an option the user typed from one left out (which --resume takes from the
+# checkpoint); cmd_train fills in the rest from here.
+TRAIN_DEFAULTS = {"activation": "relu", "loss": "cross_entropy", "optimizer": "adam", "momentum": 0.0,
+                  "schedule": "constant", "dropout": 0.0, "val_split": 0.1, "seed": 0,
+                  "dtype": "float32"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -121,31 +129,33 @@ def build_parser() -> argparse.ArgumentParser:
                    help="convolutional blocks before the hidden layers, e.g. 16,32: each is a 3x3 "
                         "convolution with that many filters ('same' padding) and a 2x2 max-pool; "
                         "needs image data")
-    t.add_argument("--activation", default="relu", help="hidden activation (relu, sigmoid, tanh, ...)")
-    t.add_argument("--loss", default="cross_entropy",
+    t.add_argument("--activation", help="hidden activation (relu (default), sigmoid, tanh, ...)")
+    t.add_argument("--loss",
                    help="cross_entropy (default, softmax outputs) or mse (the quadratic cost, sigmoid "
                         "outputs as in the classic 784-30-10 network)")
     t.add_argument("--output-activation", help="override the output activation (e.g. softmax)")
-    t.add_argument("--optimizer", default="adam", help="sgd, rmsprop, adam (default) or adamw")
+    t.add_argument("--optimizer", help="sgd, rmsprop, adam (default) or adamw")
     t.add_argument("--lr", type=_positive_float, help="learning rate")
-    t.add_argument("--momentum", type=_fraction, default=0.0, help="SGD momentum")
+    t.add_argument("--momentum", type=_fraction, help="SGD momentum (default 0)")
     t.add_argument("--weight-decay", type=_non_negative_float,
                    help="L2 weight decay (decoupled for adamw; default 0, adamw 0.01)")
     t.add_argument("--schedule", choices=["constant", "step", "exponential", "cosine"],
-                   default="constant", help="learning-rate schedule over the epochs")
-    t.add_argument("--dropout", type=_fraction, default=0.0,
-                   help="dropout rate after the hidden (dense) layers")
+                   help="learning-rate schedule over the epochs (default constant)")
+    t.add_argument("--dropout", type=_fraction,
+                   help="dropout rate after the hidden (dense) layers (default 0)")
     t.add_argument("--epochs", type=_positive_int)
     t.add_argument("--batch-size", type=_positive_int)
-    t.add_argument("--val-split", type=_fraction, default=0.1,
+    t.add_argument("--val-split", type=_fraction,
                    help="fraction of the training set held out for validation (default 0.1)")
     t.add_argument("--patience", type=_positive_int, help="early stopping patience (epochs)")
-    t.add_argument("--seed", type=_seed, default=0, help="seed for initial weights, shuffling, dropout")
-    t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    t.add_argument("--seed", type=_seed, help="seed for initial weights, shuffling, dropout (default 0)")
+    t.add_argument("--dtype", choices=["float32", "float64"], help="default float32")
     t.add_argument("--output", "-o", help="model file to write (default models/<dataset>.npz)")
     t.add_argument("--checkpoint", help="checkpoint file written every epoch, removed when the run ends "
                         "(default: the model file's name with .ckpt.npz)")
-    t.add_argument("--resume", metavar="CHECKPOINT", help="continue an interrupted run")
+    t.add_argument("--resume", metavar="CHECKPOINT",
+                   help="continue an interrupted run with the settings saved in its checkpoint "
+                        "(--epochs and the output options may still be given)")
     t.add_argument("--history", help="also write the per-epoch history as JSON here")
     t.add_argument("--report", metavar="DIR", help="write an HTML report of the run into DIR")
     t.add_argument("--no-progress", action="store_true", help="no live progress bar")
@@ -293,6 +303,70 @@ def _make_optimizer(args, lr: float, epochs: int):
     return optimizers.get(args.optimizer, **kwargs)
 
 
+# What `neuronet train` records in its checkpoints, so that `--resume CHECKPOINT` alone continues
+# the run. Given again with another value, the first group would change the network, its data or
+# the optimiser state the checkpoint holds, and is refused; the second may differ.
+_RESUME_FIXED = {
+    "dataset": (str,), "layers": (list,), "conv": (list, type(None)), "activation": (str,),
+    "loss": (str,), "output_activation": (str, type(None)), "dropout": (float, int), "dtype": (str,),
+    "seed": (int,), "val_split": (float, int), "batch_size": (int,), "optimizer": (str,),
+    "lr": (float, int), "momentum": (float, int), "weight_decay": (float, int, type(None)),
+    "schedule": (str,),
+}
+_RESUME_FREE = {
+    "epochs": (int,), "patience": (int, type(None)), "data_dir": (str, type(None)),
+    "output": (str,), "checkpoint": (str,), "history": (str, type(None)), "report": (str, type(None)),
+}
+
+
+def _option_text(value) -> str:
+    """An option's value as typed: ``[256, 128]`` -> ``256,128``."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+def _settings_from_checkpoint(args) -> None:
+    """Fill the options not given on the command line from the checkpoint ``args.resume``.
+
+    Refuses (ConfigError) an option given with another value than the run had, where that value
+    would change the network, the data or the optimiser. A checkpoint from before neuronet recorded
+    its settings leaves ``args`` as typed, with a note.
+    """
+    from .errors import ModelFileError
+    from .modelfile import info
+
+    doc = info(args.resume)
+    if doc["kind"] != "checkpoint":
+        raise ModelFileError(f"{args.resume}: this is a model file, not a training checkpoint")
+    recorded = doc["metadata"].get("options")
+    if recorded is None:
+        print(f"neuronet: checkpoint {args.resume} does not record its run's settings (written by an "
+              f"older neuronet); using the options on this command line", file=sys.stderr)
+        return
+    if not isinstance(recorded, dict):
+        raise ModelFileError(f"{args.resume}: metadata.options must be an object")
+    for key, kinds in {**_RESUME_FIXED, **_RESUME_FREE}.items():
+        saved = recorded.get(key)
+        # bool is an int to Python, but never a valid value here
+        if key not in recorded or isinstance(saved, bool) or not isinstance(saved, kinds) or (
+                isinstance(saved, list) and not all(type(n) is int and n > 0 for n in saved)):
+            expected = " or ".join(k.__name__ for k in kinds)
+            if list in kinds:
+                expected += " (of positive integers)"
+            raise ModelFileError(f"{args.resume}: metadata.options.{key} is missing or not {expected}")
+        given = getattr(args, key)
+        if given is None:
+            setattr(args, key, saved)
+        elif key in _RESUME_FIXED and given != saved:
+            option = "--" + key.replace("_", "-")
+            raise ConfigError(f"{option} {_option_text(given)} differs from {_option_text(saved)} in "
+                              f"checkpoint {args.resume}; a resumed run keeps its network, data and "
+                              f"optimiser (leave {option} out)")
+
+
 def cmd_train(args) -> int:
     from . import datasets
     from .callbacks import EarlyStopping, ProgressBar
@@ -300,6 +374,12 @@ def cmd_train(args) -> int:
     from .network import Network, mlp
     from .training import TrainingInterrupted
 
+    typed = {"epochs": args.epochs, "no_progress": args.no_progress}   # for the resume command
+    if args.resume:
+        _settings_from_checkpoint(args)
+    for key, value in TRAIN_DEFAULTS.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
     name = args.dataset or "mnist"
     try:
         (x_train, y_train), (x_test, y_test), class_names, prep = _load_data(name, args.data_dir, args.seed)
@@ -353,6 +433,15 @@ def cmd_train(args) -> int:
         if validation is None:
             raise ConfigError("--patience needs a validation split (--val-split > 0)")
         callbacks.append(EarlyStopping("val_loss", patience=args.patience))
+    options = {"dataset": name, "data_dir": args.data_dir, "layers": list(hidden), "conv": args.conv,
+               "activation": args.activation, "loss": args.loss,
+               "output_activation": args.output_activation, "dropout": args.dropout,
+               "dtype": args.dtype, "seed": args.seed, "val_split": args.val_split,
+               "batch_size": batch_size, "optimizer": args.optimizer, "lr": lr,
+               "momentum": args.momentum, "weight_decay": args.weight_decay,
+               "schedule": args.schedule, "epochs": epochs, "patience": args.patience,
+               "output": str(output), "checkpoint": str(checkpoint), "history": args.history,
+               "report": args.report}
     settings = {"dataset": name, "layers": [dense_in, *hidden, n_classes],
                 "activation": args.activation, "loss": net.loss.name, "optimizer": repr(optimizer),
                 "epochs": epochs, "batch_size": batch_size, "seed": args.seed,
@@ -368,11 +457,12 @@ def cmd_train(args) -> int:
         history = net.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
                           validation_data=validation, seed=args.seed, callbacks=callbacks,
                           checkpoint=checkpoint, resume=args.resume,
+                          checkpoint_metadata={"training": settings, "options": options},
                           verbose=0 if any(isinstance(c, ProgressBar) for c in callbacks) else 1)
     except TrainingInterrupted as exc:
         print(f"neuronet: {exc}", file=sys.stderr)
         if exc.checkpoint:
-            print(f"resume with: neuronet train {' '.join(_resume_args(args, exc.checkpoint))}",
+            print(f"resume with: {shlex.join(['neuronet', 'train', *_resume_args(exc.checkpoint, **typed)])}",
                   file=sys.stderr)
         return EXIT_INTERRUPTED
 
@@ -404,12 +494,13 @@ def _default_output(name: str) -> Path:
     return Path("models") / f"{Path(os.path.abspath(name)).stem or 'data'}.npz"
 
 
-def _resume_args(args, checkpoint) -> list[str]:
-    """The command line that continues an interrupted run: the same options plus --resume."""
-    argv = [a for a in sys.argv[2:] if a != "--resume"]
-    if args.resume:  # drop the old --resume value
-        argv = [a for a in argv if a != args.resume]
-    return [*argv, "--resume", str(checkpoint)]
+def _resume_args(checkpoint, epochs: int | None = None, no_progress: bool = False) -> list[str]:
+    """The options that continue an interrupted run: the checkpoint holds its settings, so only
+    ``--resume`` and what the user chose for this session (``--epochs``, ``--no-progress``)."""
+    argv = ["--resume", str(checkpoint)]
+    if epochs is not None:
+        argv += ["--epochs", str(epochs)]
+    return [*argv, "--no-progress"] if no_progress else argv
 
 
 # --- the other commands ---------------------------------------------------------------------------

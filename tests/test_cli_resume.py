@@ -1,0 +1,142 @@
+"""`neuronet train --resume CHECKPOINT` alone continues a run with the settings saved in the checkpoint."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+
+import numpy as np
+import pytest
+
+import neuronet.callbacks
+from neuronet import cli, modelfile
+
+pytest.importorskip("sklearn")
+
+# Non-default settings throughout, so that a resume which fell back to the defaults would show.
+RUN = ["--dataset", "digits", "--layers", "16", "--dropout", "0.2", "--batch-size", "64",
+       "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.05", "--seed", "3", "--val-split", "0.2"]
+
+
+class _CtrlC:
+    """Stands in for the progress bar and sends this process a real SIGINT after epoch 2, batch 5."""
+
+    at = (1, 4)   # 0-based (epoch, batch)
+
+    def __init__(self, epochs, file=None):
+        pass
+
+    def on_batch_end(self, network, epoch, batch, n_batches, loss):
+        if (epoch, batch) == self.at:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    def on_epoch_end(self, network, epoch, logs):
+        pass
+
+
+def _weights(path) -> dict:
+    return modelfile.load(path).get_weights()
+
+
+def _same_weights(a, b) -> bool:
+    wa, wb = _weights(a), _weights(b)
+    return wa.keys() == wb.keys() and all(np.array_equal(wa[k], wb[k]) for k in wa)
+
+
+def _history(path) -> dict:
+    history = modelfile.info(path)["metadata"]["history"]
+    return {k: v for k, v in history.items() if k != "seconds"}
+
+
+@pytest.fixture
+def interrupted(tmp_path, monkeypatch, capsys):
+    """(checkpoint, printed resume line): a 4-epoch run stopped by Ctrl-C in epoch 2."""
+    monkeypatch.chdir(tmp_path)
+    with monkeypatch.context() as m:
+        m.setattr(neuronet.callbacks, "ProgressBar", _CtrlC)
+        assert cli.main(["train", *RUN, "--epochs", "4"]) == cli.EXIT_INTERRUPTED
+    err = capsys.readouterr().err
+    line = next(x for x in err.splitlines() if x.startswith("resume with: "))
+    checkpoint = tmp_path / "models" / "digits.ckpt.npz"
+    assert checkpoint.exists() and not (tmp_path / "models" / "digits.npz").exists()
+    return checkpoint, line[len("resume with: "):]
+
+
+def _reference(tmp_path, epochs: int):
+    out = tmp_path / f"reference{epochs}.npz"
+    assert cli.main(["train", *RUN, "--epochs", str(epochs), "--no-progress", "-o", str(out)]) == 0
+    return out
+
+
+def test_printed_short_command_resumes_bit_identically(interrupted, tmp_path, capsys):
+    checkpoint, command = interrupted
+    assert command == "neuronet train --resume models/digits.ckpt.npz --epochs 4"   # only what was typed
+    argv = shlex.split(command)
+    assert cli.main(argv[1:] + ["--no-progress"]) == 0
+    assert "model saved to models/digits.npz" in capsys.readouterr().out
+    assert not checkpoint.exists()   # the finished run removes it, as an uninterrupted one would
+    reference = _reference(tmp_path, 4)
+    resumed = tmp_path / "models" / "digits.npz"
+    assert _same_weights(resumed, reference)
+    assert _history(resumed) == _history(reference)
+    settings = [modelfile.info(path)["metadata"]["training"] for path in (resumed, reference)]
+    assert settings[0] == settings[1]
+
+
+def test_longer_epochs_continue_the_run(interrupted, tmp_path):
+    checkpoint, _ = interrupted
+    assert cli.main(["train", "--resume", str(checkpoint), "--epochs", "6", "--no-progress"]) == 0
+    resumed = tmp_path / "models" / "digits.npz"
+    assert len(_history(resumed)["loss"]) == 6
+    assert modelfile.info(resumed)["metadata"]["training"]["epochs"] == 6
+    assert _same_weights(resumed, _reference(tmp_path, 6))
+
+
+@pytest.mark.parametrize("option, value, saved", [("--layers", "32", "16"), ("--seed", "0", "3"),
+                                                  ("--dataset", "moons", "digits"),
+                                                  ("--batch-size", "32", "64")])
+def test_conflicting_option_is_refused_in_one_line(interrupted, capsys, option, value, saved):
+    checkpoint, _ = interrupted
+    assert cli.main(["train", "--resume", str(checkpoint), option, value, "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert f"{option} {value} differs from {saved}" in err and str(checkpoint) in err
+    assert checkpoint.exists()
+
+
+def test_repeating_the_original_options_still_works(interrupted, tmp_path):
+    checkpoint, _ = interrupted
+    assert cli.main(["train", *RUN, "--epochs", "4", "--no-progress", "--resume", str(checkpoint)]) == 0
+    assert _same_weights(tmp_path / "models" / "digits.npz", _reference(tmp_path, 4))
+
+
+def test_interrupted_resume_prints_its_epochs(interrupted, monkeypatch, capsys):
+    checkpoint, _ = interrupted
+    class Later(_CtrlC):
+        at = (2, 4)
+
+    monkeypatch.setattr(neuronet.callbacks, "ProgressBar", Later)
+    assert cli.main(["train", "--resume", str(checkpoint), "--epochs", "5"]) == cli.EXIT_INTERRUPTED
+    err = capsys.readouterr().err
+    # the checkpoint goes where the run recorded it, and the command names it so
+    assert "resume with: neuronet train --resume models/digits.ckpt.npz --epochs 5\n" in err
+
+
+def test_older_checkpoint_without_settings_uses_the_command_line(interrupted, tmp_path, capsys):
+    checkpoint, _ = interrupted
+    net, opt, state = modelfile.load_checkpoint(checkpoint)
+    modelfile.save_checkpoint(checkpoint, net, opt, state)   # as neuronet wrote them before: no settings
+    assert cli.main(["train", "--resume", str(checkpoint), "--no-progress"]) == 2   # defaults: 64 hidden
+    err = capsys.readouterr().err
+    assert "does not record its run's settings" in err and "different architecture" in err
+    assert cli.main(["train", *RUN, "--epochs", "4", "--no-progress", "--resume", str(checkpoint)]) == 0
+    assert _same_weights(tmp_path / "models" / "digits.npz", _reference(tmp_path, 4))
+
+
+def test_resume_from_a_model_file_is_refused(tmp_path, capsys):
+    out = tmp_path / "m.npz"
+    assert cli.main(["train", "--dataset", "xor", "--epochs", "1", "--no-progress", "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert cli.main(["train", "--resume", str(out)]) == 2
+    assert "model file, not a training checkpoint" in capsys.readouterr().err
