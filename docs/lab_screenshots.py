@@ -1,0 +1,85 @@
+"""Screenshots of the lab for the README: a drawn digit going through a small convolutional network,
+and the playground after a few seconds of training on the spiral.
+
+    python docs/lab_screenshots.py         # writes docs/figures/lab_digit.png and lab_playground.png
+
+Needs what the lab needs (``neuronet[lab]``, scikit-learn for the 8×8 digits) plus Playwright's
+Python package (``pip install playwright``) and a Chromium: ``/usr/bin/chromium`` (Debian's
+``chromium`` package) or the path in ``$NEURONET_CHROMIUM``. Neither is a dependency of neuronet.
+The lab runs in this process on 127.0.0.1; the browser is started headless with no network.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from pathlib import Path
+
+import neuronet as nn
+from neuronet import datasets
+from neuronet.lab import create_app, make_server
+
+OUT = Path(__file__).parent / "figures"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def digit_model() -> nn.Network:
+    """A small conv net on the 8×8 digits (a few seconds), so the page shows feature maps too."""
+    (X, y), (X_test, y_test) = datasets.load("digits")
+    net = nn.Network([nn.Conv2D((8, 8, 1), filters=8, kernel_size=3, padding="same", activation="relu"),
+                      nn.MaxPool2D((8, 8, 8), pool_size=2),
+                      nn.Dense(4 * 4 * 8, 32, activation="relu"),
+                      nn.Dense(32, 10, activation="softmax")], seed=0,
+                     class_names=[str(d) for d in range(10)])
+    net.fit(X, y, epochs=30, batch_size=32, optimizer=nn.Adam(3e-3))
+    print(f"digit model: test accuracy {net.evaluate(X_test, y_test)[1]:.1%}")
+    return net
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    server = make_server(create_app(digit_model()), "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.port}/"
+    chromium = os.environ.get("NEURONET_CHROMIUM", "/usr/bin/chromium")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+            page = browser.new_page(viewport={"width": 1500, "height": 560})
+            page.goto(url)
+            # The page has its /api/info answer once it names the model.
+            page.wait_for_function("document.getElementById('model-note').textContent.length > 0")
+            pad = page.locator("#pad").bounding_box()
+            # A "0": an upright ellipse in one stroke.
+            points = [(140 + 60 * math.sin(t / 20 * math.tau), 140 - 95 * math.cos(t / 20 * math.tau))
+                      for t in range(21)]
+            page.mouse.move(pad["x"] + points[0][0], pad["y"] + points[0][1])
+            page.mouse.down()
+            for x, y in points[1:]:
+                page.mouse.move(pad["x"] + x, pad["y"] + y, steps=4)
+            page.mouse.up()
+            page.wait_for_timeout(1500)                    # the answer comes back and is drawn
+            page.screenshot(path=OUT / "lab_digit.png")
+            page.click("button[data-tab=playground]")
+            page.wait_for_timeout(500)
+            page.click("#run")
+            page.wait_for_timeout(6000)                    # a few hundred epochs on the spiral
+            page.click("#run")
+            page.wait_for_timeout(500)
+            page.screenshot(path=OUT / "lab_playground.png", clip={"x": 0, "y": 0, "width": 900,
+                                                                    "height": 600})
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    for name in ("lab_digit.png", "lab_playground.png"):
+        path = OUT / name
+        print(f"{path}  {path.stat().st_size / 1024:.0f} KB")
+
+
+if __name__ == "__main__":
+    main()
