@@ -144,14 +144,21 @@ class SGD(Optimizer):
         return {"momentum": self.momentum, "nesterov": self.nesterov}
 
     def _update(self, name, p, g):
-        lr = p.dtype.type(self.lr)
+        t = p.dtype.type
+        step = self._work_buffer(name, p)   # η × the direction, built here: no allocation per step
         if self.momentum == 0.0:
-            p -= lr * g
-            return
-        (v,) = self._slot(name, p, *self.slot_names)
-        v *= p.dtype.type(self.momentum)
-        v += g
-        p -= lr * (g + p.dtype.type(self.momentum) * v if self.nesterov else v)
+            np.multiply(g, t(self.lr), out=step)
+        else:
+            (v,) = self._slot(name, p, *self.slot_names)
+            v *= t(self.momentum)
+            v += g
+            if self.nesterov:
+                np.multiply(v, t(self.momentum), out=step)
+                step += g
+                step *= t(self.lr)
+            else:
+                np.multiply(v, t(self.lr), out=step)
+        p -= step
 
 
 class RMSprop(Optimizer):
@@ -174,12 +181,17 @@ class RMSprop(Optimizer):
 
     def _update(self, name, p, g):
         (s,) = self._slot(name, p, *self.slot_names)
+        scratch = self._work_buffer(name, p)
         t = p.dtype.type
         s *= t(self.rho)
-        s += t(1.0 - self.rho) * (g * g)
-        denom = np.sqrt(s)
-        denom += t(self.eps)
-        p -= t(self.lr) * g / denom
+        np.multiply(g, g, out=scratch)
+        scratch *= t(1.0 - self.rho)
+        s += scratch
+        np.sqrt(s, out=scratch)
+        scratch += t(self.eps)
+        np.divide(g, scratch, out=scratch)
+        scratch *= t(self.lr)
+        p -= scratch
 
 
 class Adam(Optimizer):
