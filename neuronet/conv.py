@@ -23,9 +23,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from . import activations, initializers
 from .errors import ConfigError, ShapeError
-from .layers import _LAYER_TYPES, _RELU_LIKE, Layer
+from .layers import _LAYER_TYPES, Layer, WeightedLayer
 
 
 def _positive_int(value, what: str) -> int:
@@ -82,7 +81,7 @@ class _ImageLayer(Layer):
         return x.reshape(x.shape[0], *self.input_shape)
 
 
-class Conv2D(_ImageLayer):
+class Conv2D(WeightedLayer, _ImageLayer):
     """A 2-D convolution (strictly, a cross-correlation, as in every deep-learning library).
 
     Each of the ``F`` filters is a small (kh, kw, C) block of weights; output pixel (i, j) of filter f is
@@ -113,8 +112,6 @@ class Conv2D(_ImageLayer):
     (2, 144)
     """
 
-    trainable = True
-
     def __init__(self, input_shape: Sequence[int], filters: int, kernel_size: int | Sequence[int] = 3,
                  stride: int = 1, padding: str = "valid", activation=None, init: str | None = None,
                  use_bias: bool = True, seed: int | None = None, dtype=np.float32) -> None:
@@ -142,30 +139,10 @@ class Conv2D(_ImageLayer):
             ph, pw = max((out_h - 1) * s + kh - H, 0), max((out_w - 1) * s + kw - W, 0)
             self._pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
         self.output_shape = (out_h, out_w, self.filters)
-        self.activation = activations.get(activation)
-        if init is None:
-            init = "he_normal" if self.activation.name in _RELU_LIKE else "glorot_uniform"
-        self.init = initializers.canonical(init)
-        self.use_bias = bool(use_bias)
-        self._x = self._cols = self._z = self._a = None
-        self.initialize(np.random.default_rng(seed), dtype)
-
-    def initialize(self, rng: np.random.Generator, dtype=np.float32) -> None:
-        kh, kw = self.kernel_size
         # initializers._fans counts the kh·kw receptive field: fan_in = kh·kw·C, fan_out = kh·kw·F.
-        shape = (kh, kw, self.input_shape[2], self.filters)
-        self.params = {"W": initializers.get(self.init)(rng, shape, np.dtype(dtype))}
-        if self.use_bias:
-            self.params["b"] = np.zeros(self.filters, dtype=dtype)
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-
-    @property
-    def W(self) -> np.ndarray:
-        return self.params["W"]
-
-    @property
-    def b(self) -> np.ndarray | None:
-        return self.params.get("b")
+        self.weight_shape = (kh, kw, self.input_shape[2], self.filters)
+        self._x = self._cols = self._z = self._a = None
+        self._setup(activation, init, use_bias, seed, dtype)
 
     def _patches(self, images: np.ndarray) -> np.ndarray:
         """im2col: every kh×kw×C window of the (padded) images as one row, (batch·H'·W', kh·kw·C).

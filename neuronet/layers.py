@@ -52,7 +52,44 @@ class Layer:
         return self.forward(x)
 
 
-class Dense(Layer):
+class WeightedLayer(Layer):
+    """What Dense and Conv2D share: weights ``W`` drawn by an initialiser, an optional bias ``b`` with
+    one entry per output unit (or filter), an activation applied to z, and gradients beside them.
+
+    A subclass gives ``weight_shape`` (the last axis is the outputs) and calls :meth:`_setup` from
+    its ``__init__``. Its ``backward`` accepts ``pre_activation=True``: the gradient is then dL/dz
+    already, as a loss fused with the output activation gives it.
+    """
+
+    trainable = True
+    weight_shape: tuple[int, ...]
+
+    def _setup(self, activation, init: str | None, use_bias: bool, seed: int | None, dtype) -> None:
+        self.activation = activations.get(activation)
+        if init is None:
+            init = "he_normal" if self.activation.name in _RELU_LIKE else "glorot_uniform"
+        self.init = initializers.canonical(init)
+        self.use_bias = bool(use_bias)
+        self.initialize(np.random.default_rng(seed), dtype)
+
+    def initialize(self, rng, dtype=np.float32):
+        shape = self.weight_shape
+        self.params = {"W": initializers.get(self.init)(rng, shape, np.dtype(dtype))}
+        if self.use_bias:
+            self.params["b"] = np.zeros(shape[-1], dtype=dtype)
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    # Convenient, read-only names for the two arrays the maths talks about.
+    @property
+    def W(self) -> np.ndarray:
+        return self.params["W"]
+
+    @property
+    def b(self) -> np.ndarray | None:
+        return self.params.get("b")
+
+
+class Dense(WeightedLayer):
     """A fully connected layer: every output neuron sees every input.
 
     a = f(z),  z = x W + b
@@ -71,8 +108,6 @@ class Dense(Layer):
     (4, 2)
     """
 
-    trainable = True
-
     def __init__(self, n_in: int, n_out: int, activation=None, init: str | None = None,
                  use_bias: bool = True, seed: int | None = None, dtype=np.float32) -> None:
         super().__init__()
@@ -80,29 +115,9 @@ class Dense(Layer):
             if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
                 raise ConfigError(f"Dense: {label} must be a positive integer, got {n!r}")
         self.n_in, self.n_out = int(n_in), int(n_out)
-        self.activation = activations.get(activation)
-        if init is None:
-            init = "he_normal" if self.activation.name in _RELU_LIKE else "glorot_uniform"
-        self.init = initializers.canonical(init)
-        self.use_bias = bool(use_bias)
+        self.weight_shape = (self.n_in, self.n_out)
         self._x = self._z = self._a = None
-        self.initialize(np.random.default_rng(seed), dtype)
-
-    def initialize(self, rng, dtype=np.float32):
-        W = initializers.get(self.init)(rng, (self.n_in, self.n_out), np.dtype(dtype))
-        self.params = {"W": W}
-        if self.use_bias:
-            self.params["b"] = np.zeros(self.n_out, dtype=dtype)
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-
-    # Convenient, read-only names for the two arrays the maths talks about.
-    @property
-    def W(self) -> np.ndarray:
-        return self.params["W"]
-
-    @property
-    def b(self) -> np.ndarray | None:
-        return self.params.get("b")
+        self._setup(activation, init, use_bias, seed, dtype)
 
     def forward(self, x, training=False):
         z = x @ self.params["W"]                  # (batch, n_out)

@@ -15,9 +15,8 @@ import numpy as np
 
 from . import layers as layers_mod
 from . import losses
-from .conv import Conv2D
 from .errors import ConfigError, ShapeError
-from .layers import Dense, Layer
+from .layers import Dense, Layer, WeightedLayer
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -84,9 +83,9 @@ class Network:
                 layer.params = {k: v.astype(self.dtype, copy=False) for k, v in layer.params.items()}
                 layer.grads = {k: np.zeros_like(v) for k, v in layer.params.items()}
         # Fusing needs the last layer's pre-activation z and a backward that accepts dL/dz directly:
-        # Dense and Conv2D both have them.
+        # every WeightedLayer (Dense, Conv2D) has them.
         self._fused = (self.loss.fuses_with is not None
-                       and isinstance(self.layers[-1], (Dense, Conv2D))
+                       and isinstance(self.layers[-1], WeightedLayer)
                        and self.layers[-1].activation.name == self.loss.fuses_with)
 
     # --- building blocks of training -----------------------------------------------------------
