@@ -90,28 +90,26 @@ def _port(text: str) -> int:
     return _number(text, int, lambda v: 0 <= v <= 65535, "a port number from 0 to 65535")
 
 
-def _layer_sizes(text: str) -> list[int]:
-    if text.strip() in ("", "none", "0"):
-        return []
+def _positive_ints(text: str, what: str, example: str) -> list[int]:
+    """Comma-separated positive integers, e.g. "256,128", or an argparse error naming ``what``."""
     try:
-        sizes = [int(part) for part in text.split(",")]
+        values = [int(part) for part in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"--layers takes comma-separated hidden sizes like 256,128, got {text!r}") from None
-    if any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be positive, got {text!r}")
-    return sizes
+            f"expected comma-separated {what} like {example}, got {text!r}") from None
+    if any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"{what} must be positive, got {text!r}")
+    return values
+
+
+def _layer_sizes(text: str) -> list[int]:
+    if text.strip() in ("", "none", "0"):   # no hidden layer: the inputs feed the output layer
+        return []
+    return _positive_ints(text, "layer sizes", "256,128")
 
 
 def _conv_filters(text: str) -> list[int]:
-    try:
-        filters = [int(part) for part in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated filter counts like 16,32, got {text!r}") from None
-    if any(f < 1 for f in filters):
-        raise argparse.ArgumentTypeError(f"filter counts must be positive, got {text!r}")
-    return filters
+    return _positive_ints(text, "filter counts", "16,32")
 
 
 def build_parser() -> argparse.ArgumentParser:
