@@ -20,8 +20,6 @@ Run:  NEURONET_DATA=/work/shared/datasets python benchmarks/fashion_mlp.py [--cl
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -29,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from speed import machine, numpy_blas  # noqa: E402  (benchmarks/ is this script's folder)
 
 import neuronet as nn  # noqa: E402
 from neuronet import datasets  # noqa: E402
@@ -45,23 +45,7 @@ def load_fashion():
 
 
 def machine_line() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    blas = "unknown BLAS"
-    try:
-        config = np.show_config(mode="dicts")
-        info = config["Build Dependencies"]["blas"]
-        blas = f"{info.get('name')} {info.get('version')}"
-    except Exception:  # noqa: BLE001 - show_config's layout differs between NumPy versions
-        pass
-    return (f"machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"NumPy {np.__version__} ({blas})")
+    return f"machine: {machine()}, NumPy {np.__version__} ({numpy_blas()})"
 
 
 def run(name, net, x_train, y_train, x_test, y_test, **fit_kwargs):

@@ -298,6 +298,17 @@ def _roofline_child(config: str, threads: int, coretype: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def numpy_blas() -> str:
+    """Which BLAS NumPy was built against, e.g. "scipy-openblas 0.3.31" (np.show_config() prints it)."""
+    import numpy as np
+
+    try:
+        dep = np.__config__.CONFIG["Build Dependencies"]["blas"]
+        return f"{dep['name']} {dep['version']}"
+    except (AttributeError, KeyError, TypeError):   # the layout differs between NumPy versions
+        return "unknown"
+
+
 def machine() -> str:
     model = platform.processor() or "unknown CPU"
     try:
@@ -351,11 +362,7 @@ def main(argv=None) -> int:
     frameworks = [f.strip() for f in args.frameworks.split(",")]
     import numpy as np
 
-    try:   # which BLAS NumPy was built against (np.show_config() prints the same)
-        dep = np.__config__.CONFIG["Build Dependencies"]["blas"]
-        blas = f"{dep['name']} {dep['version']}"
-    except (AttributeError, KeyError, TypeError):
-        blas = "unknown"
+    blas = numpy_blas()
     info = {"machine": machine(), "numpy": np.__version__, "blas": blas,
             "openblas_coretype": {"option": args.openblas_coretype,
                                   "environment": os.environ.get("OPENBLAS_CORETYPE")},
