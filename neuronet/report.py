@@ -43,7 +43,8 @@ def write_report(directory, network, history, X_test, y_test, settings: dict, cl
     Sections: the settings table, the architecture summary, test loss and accuracy, the training
     curves (if ``history`` is given), the confusion matrix, the most confident mistakes and the
     first-layer weights as pictures (when the inputs are images: ``image_shape`` or a square number
-    of inputs, and the first layer is Dense rather than convolutional). Returns the path of the HTML file.
+    of inputs), or for a convolutional network its first filters and their feature maps. Returns the
+    path of the HTML file.
     """
     from . import viz
     from .conv import Conv2D, MaxPool2D
@@ -74,8 +75,11 @@ def write_report(directory, network, history, X_test, y_test, settings: dict, cl
     if shape is not None:
         sections.append(("Mistakes", _png(viz.plot_mistakes(network, X, y, class_names=names,
                                                            image_shape=shape))))
-        # A convolutional network's first layer is a set of small filters, not one weight per pixel.
-        if not any(isinstance(layer, (Conv2D, MaxPool2D)) for layer in network.layers):
+        # A convolutional network's first layer is a set of small filters, not one weight per pixel:
+        # show them with what they make of the first test image.
+        if any(isinstance(layer, Conv2D) for layer in network.layers):
+            sections.append(("First-layer filters", _png(viz.plot_filters(network, X[0]))))
+        elif not any(isinstance(layer, MaxPool2D) for layer in network.layers):
             sections.append(("First-layer weights", _png(viz.plot_weights(network, image_shape=shape))))
     else:
         sections.append(("Network diagram", _png(viz.plot_network(network))))

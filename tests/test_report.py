@@ -46,3 +46,11 @@ def test_report_without_history_or_pictures_draws_the_network(tmp_path):
     page = write_report(tmp_path, net7, None, X7, y, settings={}).read_text()
     assert "Training curves" not in page and "Mistakes" not in page
     assert "<h2>Network diagram</h2>" in page
+
+
+def test_report_of_a_convolutional_network_shows_its_filters(tmp_path):
+    X, y = _data()
+    net = nn.Network([nn.Conv2D((4, 4, 1), filters=3, kernel_size=3, padding="same", activation="relu"),
+                      nn.Dense(4 * 4 * 3, 3, activation="softmax")], seed=0)
+    page = write_report(tmp_path, net, None, X, y, settings={}).read_text()
+    assert "<h2>First-layer filters</h2>" in page and "First-layer weights" not in page
