@@ -95,6 +95,16 @@ class Network:
             x = layer.forward(x, training)
         return x
 
+    def layer_outputs(self, X) -> list[np.ndarray]:
+        """Every layer's output for the inputs ``X``, in order (not training): what the figures and
+        the lab show of the inside of a network. The last one is :meth:`predict_proba`'s answer."""
+        x = self.check_inputs(X)
+        outputs = []
+        for layer in self.layers:
+            x = layer.forward(x, training=False)
+            outputs.append(x)
+        return outputs
+
     def loss_and_gradient(self, output: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
         """The batch loss and the gradient that backpropagation starts from.
 

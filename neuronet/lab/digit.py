@@ -139,14 +139,9 @@ def layer_outputs(net: Network, x: np.ndarray) -> tuple[list[dict], np.ndarray]:
     :func:`_layer_view`) and the network's output row. Layers of other kinds (Dropout, which is the
     identity here, or types the lab does not know) still run but are not shown.
     """
-    shown = []
-    a = net.check_inputs(x)
-    for i, layer in enumerate(net.layers):
-        a = layer.forward(a, training=False)
-        view = _layer_view(i, layer, a)
-        if view is not None:
-            shown.append(view)
-    return shown, a[0]
+    outputs = net.layer_outputs(x)
+    views = (_layer_view(i, layer, a) for i, (layer, a) in enumerate(zip(net.layers, outputs, strict=True)))
+    return [view for view in views if view is not None], outputs[-1][0]
 
 
 def class_names(net: Network) -> list[str]:

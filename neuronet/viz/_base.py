@@ -121,13 +121,7 @@ def layer_outputs(net, X) -> list[np.ndarray]:
     """The activations of every Dense layer for a batch X: a list of (n, units) arrays."""
     from ..layers import Dense
 
-    x = net.check_inputs(X)
-    out = []
-    for layer in net.layers:
-        x = layer.forward(x, training=False)
-        if isinstance(layer, Dense):
-            out.append(x)
-    return out
+    return [a for layer, a in zip(net.layers, net.layer_outputs(X), strict=True) if isinstance(layer, Dense)]
 
 
 def image_shape_for(n: int, image_shape=None) -> tuple[int, int]:
