@@ -365,6 +365,23 @@ def _settings_from_checkpoint(args) -> None:
                               f"optimiser (leave {option} out)")
 
 
+def _restore(path, net, optimizer, epochs: int) -> tuple:
+    """(optimiser, state) from checkpoint ``path``, its weights copied into ``net``.
+
+    A schedule that spans the run (step, cosine) is the one built for this run's ``epochs``: a
+    20-epoch cosine run continued to 30 epochs would otherwise spend the last 10 at its final rate, 0.
+    """
+    from .training import restore
+
+    saved, state = restore(net, path)
+    if (saved.schedule is not None and optimizer.schedule is not None
+            and saved.schedule.get_config() != optimizer.schedule.get_config()):
+        print(f"neuronet: the learning-rate schedule now spans {epochs} epochs: {optimizer.schedule!r}",
+              file=sys.stderr)
+        saved.schedule = optimizer.schedule
+    return saved, state
+
+
 def cmd_train(args) -> int:
     from . import datasets
     from .callbacks import EarlyStopping, ProgressBar
@@ -451,10 +468,11 @@ def cmd_train(args) -> int:
                             "output_shape": list(blocks[-1].output_shape)}
     print(f"training {name}: {len(x_train)} examples, network {_describe(blocks, settings['layers'])}"
           f", {optimizer!r}, {epochs} epochs of batch {batch_size}", file=sys.stderr)
+    resume = _restore(args.resume, net, optimizer, epochs) if args.resume else None
     try:
         history = net.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
                           validation_data=validation, seed=args.seed, callbacks=callbacks,
-                          checkpoint=checkpoint, resume=args.resume,
+                          checkpoint=checkpoint, resume=resume,
                           checkpoint_metadata={"training": settings, "options": options},
                           verbose=0 if any(isinstance(c, ProgressBar) for c in callbacks) else 1)
     except TrainingInterrupted as exc:

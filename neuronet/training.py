@@ -155,7 +155,7 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
         seed = network.seed if network.seed is not None else 0
     state = TrainState()
     if resume is not None:
-        opt, state = _resume(network, opt, resume)
+        opt, state = restore(network, resume)
     callbacks = list(callbacks)
     # Callbacks may be any object with on_epoch_end; the other hooks are optional.
     batch_hooks = [cb.on_batch_end for cb in callbacks if hasattr(cb, "on_batch_end")]
@@ -300,8 +300,9 @@ def _interrupt(network, opt, state, checkpoint, metadata=None):
     raise TrainingInterrupted(message, checkpoint=checkpoint, history=state.history)
 
 
-def _resume(network, opt, resume):
-    """Load (weights, optimiser, state) from a checkpoint path or take a given (opt, state) pair."""
+def restore(network, resume) -> tuple:
+    """(optimiser, TrainState) to continue from: a given pair as it is, or from a checkpoint path,
+    whose weights are then copied into ``network`` (which must have the checkpoint's architecture)."""
     if isinstance(resume, tuple):
         return resume
     from .modelfile import load_checkpoint
@@ -313,4 +314,4 @@ def _resume(network, opt, resume):
     return saved_opt, state
 
 
-__all__ = ["Callback", "History", "TrainState", "TrainingInterrupted", "fit", "format_logs"]
+__all__ = ["Callback", "History", "TrainState", "TrainingInterrupted", "fit", "format_logs", "restore"]

@@ -11,6 +11,7 @@ import pytest
 
 import neuronet.callbacks
 from neuronet import cli, modelfile
+from neuronet.schedules import CosineDecay
 
 pytest.importorskip("sklearn")
 
@@ -140,3 +141,35 @@ def test_resume_from_a_model_file_is_refused(tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["train", "--resume", str(out)]) == 2
     assert "model file, not a training checkpoint" in capsys.readouterr().err
+
+
+def test_cosine_schedule_stretches_to_the_longer_run(tmp_path, monkeypatch, capsys):
+    """A cosine schedule spans the run; continued to more epochs it must span those, not sit at 0."""
+    monkeypatch.chdir(tmp_path)
+    run = [*RUN, "--schedule", "cosine"]
+    with monkeypatch.context() as m:
+        m.setattr(neuronet.callbacks, "ProgressBar", _CtrlC)
+        assert cli.main(["train", *run, "--epochs", "4"]) == cli.EXIT_INTERRUPTED
+    checkpoint = tmp_path / "models" / "digits.ckpt.npz"
+    capsys.readouterr()
+    assert cli.main(["train", "--resume", str(checkpoint), "--epochs", "8", "--no-progress"]) == 0
+    assert "schedule now spans 8 epochs" in capsys.readouterr().err
+    lrs = _history(tmp_path / "models" / "digits.npz")["lr"]
+    cosine4, cosine8 = CosineDecay(0.05, epochs=4), CosineDecay(0.05, epochs=8)
+    assert lrs[0] == pytest.approx(cosine4(0))                     # before the interruption
+    assert lrs[1:] == pytest.approx([cosine8(e) for e in range(1, 8)])
+    assert min(lrs) > 0
+
+
+def test_cosine_resume_with_the_same_epochs_is_bit_identical(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    run = [*RUN, "--schedule", "cosine", "--epochs", "4"]
+    with monkeypatch.context() as m:
+        m.setattr(neuronet.callbacks, "ProgressBar", _CtrlC)
+        assert cli.main(["train", *run]) == cli.EXIT_INTERRUPTED
+    assert cli.main(["train", "--resume", "models/digits.ckpt.npz", "--no-progress"]) == 0
+    assert "schedule now spans" not in capsys.readouterr().err
+    reference = tmp_path / "reference.npz"
+    assert cli.main(["train", *run, "--no-progress", "-o", str(reference)]) == 0
+    assert _same_weights(tmp_path / "models" / "digits.npz", reference)
+    assert _history(tmp_path / "models" / "digits.npz") == _history(reference)
