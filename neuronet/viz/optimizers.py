@@ -110,16 +110,22 @@ def _draw_row(fig, spec, row: int, rows: int, optimizers, start, steps, show_los
         return
     lax = fig.add_subplot(rows, cols, row * cols + 2)
     known = surface.lowest is not None
+    shown = []
     with np.errstate(over="ignore", invalid="ignore"):
         for i, (label, p) in enumerate(paths.items()):
             gap = surface(p) - (low if known else 0.0)
+            shown.append(gap[np.isfinite(gap)])
             colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
             # The minimum can be hit exactly in float64; a floor keeps the point on a log axis.
             lax.plot(np.arange(len(p)), np.maximum(gap, 1e-300) if known else gap, color=colour, lw=1.5,
                      label=label if len(p) == n_steps + 1 else f"{label} (diverged)")
     if known:
         lax.set_yscale("log")
-        lax.set_ylim(bottom=max(lax.get_ylim()[0], 1e-8))
+        # From the largest value down to the smallest one above 1e-8: closer than that is "there".
+        values = np.concatenate(shown)
+        top = float(values.max()) if values.size and values.max() > 0 else 1.0
+        bottom = max(float(values[values > 0].min()) if (values > 0).any() else 1e-8, 1e-8)
+        lax.set_ylim(bottom / 2, top * 3)
     lax.set_xlabel("step")
     lax.set_ylabel("f − f(minimum)" if known else "f")
     lax.set_title("how far above the minimum, step by step", fontsize=10)
