@@ -176,14 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     pl = sub.add_parser("plot", help="draw a figure (activations, network, history, weights, ...)")
     pl.add_argument("kind", help="activations, activation, network, history, weights, confusion, "
-                                 "mistakes, regions, hidden")
+                                 "mistakes, regions, hidden, optimizers, losses")
     pl.add_argument("--model", help="model file (network, weights, confusion, mistakes, regions, hidden; "
                                     "history uses the history saved in it)")
     pl.add_argument("--history", help="history JSON written by train --history")
     pl.add_argument("--layer", type=int, default=0, help="which layer for weights and hidden (default 0)")
     pl.add_argument("--dataset", help="dataset for confusion/mistakes/regions (default: the model's)")
     pl.add_argument("--data-dir")
-    pl.add_argument("--name", help="activation name for `plot activation`")
+    pl.add_argument("--name", help="activation name for `plot activation`; test function for "
+                                   "`plot optimizers` (bowl, rosenbrock, saddle; default bowl)")
     pl.add_argument("--output", "-o", required=True, help="image file to write (.png or .svg)")
 
     lab = sub.add_parser("lab", help="the interactive lab in the browser: draw a digit, train on 2-D data")
@@ -631,7 +632,7 @@ def cmd_datasets(args) -> int:
 
 
 PLOT_KINDS = ("activations", "activation", "network", "history", "weights", "confusion", "mistakes",
-              "regions", "hidden")
+              "regions", "hidden", "optimizers", "losses")
 
 
 def _is_run(history) -> bool:
@@ -701,6 +702,10 @@ def cmd_plot(args) -> int:
         if not args.name:
             raise ConfigError("plot activation needs --name, e.g. --name sigmoid")
         viz.plot_activation(args.name, path=out)
+    elif kind == "optimizers":
+        viz.plot_optimizer_paths(function=args.name or "bowl", path=out)
+    elif kind == "losses":
+        viz.plot_losses(path=out)
     elif kind == "history":
         if args.history:
             history = _read_history(args.history)

@@ -44,6 +44,9 @@ def _image(path: Path) -> np.ndarray:
 CASES = {
     "activations": ["activations"],
     "activation": ["activation", "--name", "tanh"],
+    "optimizers": ["optimizers"],
+    "optimizers-rosenbrock": ["optimizers", "--name", "rosenbrock"],
+    "losses": ["losses"],
     "history-json": ["history", "--history", "{history}"],
     "history-model": ["history", "--model", "{digits}"],
     "network": ["network", "--model", "{digits}"],
@@ -104,6 +107,7 @@ ERRORS = {
     "missing model regions": (["regions"], "plot regions needs --model"),
     "missing name": (["activation"], "needs --name"),
     "unknown activation": (["activation", "--name", "nope"], "unknown activation 'nope'"),
+    "unknown test function": (["optimizers", "--name", "nope"], "unknown test function 'nope'"),
     "missing history": (["history"], "plot history needs --history"),
     "unreadable history": (["history", "--history", "{missing}"], "cannot read history"),
     "history not json": (["history", "--history", "{digits}"], "is not valid JSON"),
