@@ -68,6 +68,9 @@ CASES = {
     "mistakes": lambda v, p: viz.plot_mistakes(_net([16, 6, 3], v), X_IMG0, Y_IMG0, max_images=6, path=p),
     "decision_regions": lambda v, p: viz.plot_decision_regions(_net([2, 4, 3], v), *_blobs(0), path=p),
     "hidden_units": lambda v, p: viz.plot_hidden_units(_net([2, 4, 3], v), *_blobs(0)[:1], path=p),
+    "optimizer_paths": lambda v, p: viz.plot_optimizer_paths(["sgd", "adam"], ["bowl", "saddle"][v], steps=20,
+                                                             path=p),
+    "losses": lambda v, p: viz.plot_losses(target=[1, 0][v], path=p),
     "perceptron_steps": lambda v, p: viz.plot_perceptron_steps(_perceptron_history(GATES[v]), XOR_X, GATES[v],
                                                                path=p),
 }
