@@ -17,10 +17,9 @@ EXAMPLES = sorted((ROOT / "examples").glob("[0-9][0-9]_*.py"))
 NEEDS_SKLEARN = {"06_digits.py", "07_what_the_network_learned.py", "08_convolution.py"}
 
 
-def test_examples_are_numbered_from_01_each_number_once():
-    numbers = [int(p.name[:2]) for p in EXAMPLES]
-    assert numbers[:8] == list(range(1, 9)) and len(set(numbers)) == len(numbers)
-    assert "10_gradient_descent.py" in [p.name for p in EXAMPLES]
+def test_examples_are_numbered_01_02_and_on_without_gaps():
+    assert [int(p.name[:2]) for p in EXAMPLES] == list(range(1, len(EXAMPLES) + 1))
+    assert len(EXAMPLES) >= 9
 
 
 @pytest.mark.slow

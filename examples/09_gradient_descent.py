@@ -1,11 +1,11 @@
-"""10 - Gradient descent and its optimisers on 2-D functions; which loss keeps a neuron learning.
+"""09 - Gradient descent and its optimisers on 2-D functions; which loss keeps a neuron learning.
 
 Every path is drawn by neuronet's own optimiser objects, given the exact gradient at each step: SGD
 zigzags across a narrow valley and crawls along it, momentum builds speed, RMSprop and Adam rescale
 each coordinate. Then the loss functions: with a sigmoid output, the quadratic cost's gradient
 vanishes when the neuron is confidently wrong; cross-entropy's does not.
 
-    python examples/10_gradient_descent.py [--out DIR]
+    python examples/09_gradient_descent.py [--out DIR]
 """
 
 import argparse
