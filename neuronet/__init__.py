@@ -56,8 +56,9 @@ __version__ = "0.1.0"
 __all__ = [
     "SGD", "Adam", "AdamW", "Callback", "ConfigError", "Conv2D", "CosineDecay", "DataError",
     "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError", "Dropout", "EarlyStopping",
-    "ExponentialDecay", "History", "Layer", "MLPClassifier", "MLPRegressor", "MaxPool2D", "ModelFileError", "Network",
-    "Neuron", "NeuronetError", "NotFittedError", "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
+    "ExponentialDecay", "History", "Layer", "MLPClassifier", "MLPRegressor", "MaxPool2D",
+    "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError", "Perceptron", "RMSprop",
+    "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
     "activations", "callbacks", "datasets", "gradcheck", "initializers", "load", "losses", "metrics",
     "mlp", "optimizers", "report", "schedules", "viz",
 ]

@@ -402,10 +402,11 @@ class MLPClassifier(_MLPBase):
             index[index == len(classes)] = 0
             unknown = classes[index] != y
             if unknown.any():
-                raise ShapeError(f"y holds the label {y[unknown][0]!r}, which is not one of the "
+                raise ShapeError(f"y holds the label {_plain(y[unknown][0])!r}, which is not one of the "
                                  f"classes {classes.tolist()}")
         if len(classes) < 2:
-            raise ShapeError(f"y holds only one class ({classes[0]!r}); a classifier needs at least 2")
+            raise ShapeError(f"y holds only one class ({_plain(classes[0])!r}); "
+                             f"a classifier needs at least 2")
         return {"classes_": classes, "_targets": index.astype(np.int64), "_n_outputs": len(classes)}
 
     def predict_proba(self, X) -> np.ndarray:
@@ -545,6 +546,11 @@ def _same(a, b) -> bool:
         return False
 
 
+def _plain(value):
+    """A NumPy scalar as the Python value it holds, for messages (9, not np.int64(9))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _short(value) -> str:
     text = repr(value).replace("\n", " ")
     return text if len(text) <= 60 else text[:57] + "..."
@@ -608,7 +614,7 @@ def _class_labels(y: np.ndarray, name: str = "y") -> np.ndarray:
             raise ShapeError(f"{name} contains NaN or infinity")
         if np.any(y != np.round(y)):
             raise ShapeError(f"Unknown label type: {name} holds continuous values such as "
-                             f"{y[y != np.round(y)][0]!r}; a classifier needs class labels "
+                             f"{_plain(y[y != np.round(y)][0])!r}; a classifier needs class labels "
                              f"(MLPRegressor predicts continuous targets)")
     elif y.dtype.kind not in "biuUSO":
         raise ShapeError(f"Unknown label type: {name} has dtype {y.dtype}")
