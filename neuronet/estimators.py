@@ -89,6 +89,8 @@ class _MLPBase:
     """
 
     _estimator_type: str   # "classifier" or "regressor": read by scikit-learn before 1.6
+    _output_activation: str   # of the last layer, and the loss it is trained with
+    _loss: str
 
     def __init__(self, hidden_layers=(100,), activation="relu", optimizer="adam", lr=1e-3,
                  epochs=200, batch_size=200, weight_decay=0.0, dropout=0.0, early_stopping=False,
