@@ -29,7 +29,7 @@ import warnings
 
 import numpy as np
 
-from . import optimizers
+from . import optimizers, schedules
 from .callbacks import EarlyStopping
 from .errors import (
     ConfigError,
@@ -172,8 +172,15 @@ class _MLPBase:
                 raise ConfigError(f"{name}: {label} must be an integer >= {low}, "
                                   f"got {getattr(self, label)!r}")
         fraction = self.validation_fraction
-        if self.early_stopping and not (isinstance(fraction, numbers.Real) and 0 < fraction < 1):
+        if self.early_stopping and not (_real(fraction) and 0 < fraction < 1):
             raise ConfigError(f"{name}: validation_fraction must be between 0 and 1, got {fraction!r}")
+        if not (_real(self.dropout) and 0 <= self.dropout < 1):
+            raise ConfigError(f"{name}: dropout must be a rate in [0, 1), got {self.dropout!r}")
+        if not (_real(self.lr) or isinstance(self.lr, schedules.Schedule)):
+            raise ConfigError(f"{name}: lr must be a positive number or a neuronet schedule, "
+                              f"got {self.lr!r}")
+        if not _real(self.weight_decay):
+            raise ConfigError(f"{name}: weight_decay must be a number >= 0, got {self.weight_decay!r}")
         seed = self.seed
         if seed is None:   # a fresh seed, kept so that partial_fit goes on with the same one
             seed = int(np.random.SeedSequence().generate_state(1)[0])
@@ -187,6 +194,8 @@ class _MLPBase:
         if _is_sparse(X):
             raise ShapeError(f"X is a sparse matrix; {type(self).__name__} needs a dense array "
                              f"(X.toarray())")
+        if not fitting:
+            self._check_fitted()
         X = _as_array(X, "X")
         if X.ndim != 2:
             raise ShapeError(f"X must be a 2-D array of shape (n_samples, n_features), got shape "
@@ -196,11 +205,9 @@ class _MLPBase:
             raise ShapeError(f"X has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
         if X.shape[0] == 0:
             raise ShapeError(f"X has 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
-        if not fitting:
-            self._check_fitted()
-            if X.shape[1] != self.n_features_in_:
-                raise ShapeError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
-                                 f"expecting {self.n_features_in_} features as input")
+        if not fitting and X.shape[1] != self.n_features_in_:
+            raise ShapeError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                             f"expecting {self.n_features_in_} features as input")
         return X
 
     def _check_fitted(self, action: str = "predict") -> None:
@@ -242,7 +249,7 @@ class _MLPBase:
         history = net.fit(X, targets, epochs=settings["epochs"], batch_size=settings["batch_size"],
                           optimizer=self._new_optimizer(), validation_data=validation,
                           shuffle=bool(self.shuffle), seed=settings["seed"], callbacks=callbacks,
-                          catch_interrupt=False, verbose=int(self.verbose))
+                          catch_interrupt=False, verbose=bool(self.verbose))
         self._set_fitted(net, fitted, history, settings["seed"])
         return self
 
@@ -270,7 +277,7 @@ class _MLPBase:
         state = TrainState(epoch=len(history["loss"]), history=history)
         history = net.fit(X, targets, epochs=state.epoch + 1, batch_size=settings["batch_size"],
                           optimizer=optimizer, shuffle=bool(self.shuffle), seed=seed,
-                          resume=(optimizer, state), catch_interrupt=False, verbose=int(self.verbose))
+                          resume=(optimizer, state), catch_interrupt=False, verbose=bool(self.verbose))
         self._set_fitted(net, fitted, history, seed)
         return self
 
@@ -539,6 +546,11 @@ _LABEL_DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[48]|U[0-9]{1,6})")
 def _whole(value, low: int) -> bool:
     """Is ``value`` an integer (not a bool) of at least ``low``?"""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low
+
+
+def _real(value) -> bool:
+    """Is ``value`` a real number (not a bool)?"""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _same(a, b) -> bool:

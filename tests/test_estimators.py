@@ -141,6 +141,25 @@ def test_constructor_stores_arguments_and_does_not_validate():
         nn.MLPClassifier(activation="wiggle").fit(X, y)
 
 
+BAD_PARAMS = [("hidden_layers", (0,)), ("hidden_layers", (2.5,)), ("activation", "wiggle"),
+              ("activation", 3), ("optimizer", "adamm"), ("lr", "fast"), ("lr", -1.0), ("lr", 0),
+              ("epochs", 0), ("epochs", 2.0), ("epochs", True), ("batch_size", None),
+              ("weight_decay", "none"), ("weight_decay", -0.1), ("dropout", 1.0), ("dropout", "x"),
+              ("patience", 0), ("seed", -1), ("seed", "abc"), ("dtype", "float16"),
+              ("validation_fraction", 0.0)]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD_PARAMS, ids=[f"{n}={v!r}" for n, v in BAD_PARAMS])
+def test_every_bad_setting_is_a_one_line_config_error(name, value):
+    X, y = _blobs(n=20)
+    for Estimator in (nn.MLPClassifier, nn.MLPRegressor):
+        est = Estimator(epochs=1, early_stopping=True).set_params(**{name: value})
+        with pytest.raises(nn.ConfigError) as info:
+            est.fit(X, y)
+        assert "\n" not in str(info.value)
+        assert not hasattr(est, "network_")
+
+
 def test_get_params_follows_the_signature_and_set_params_refuses_unknown_names():
     reg = nn.MLPRegressor(lr=0.5, seed=3)
     params = reg.get_params()
@@ -161,6 +180,8 @@ def test_not_fitted_error_is_neuronet_value_and_attribute_error():
             method([[1.0, 2.0]])
         assert isinstance(info.value, (nn.NeuronetError, ValueError, AttributeError))
         assert "\n" not in str(info.value)
+    with pytest.raises(nn.NotFittedError):   # before any complaint about the input itself
+        clf.predict([1.0, 2.0])
     with pytest.raises(nn.NotFittedError):
         nn.MLPRegressor().save("never.npz")
     assert not hasattr(clf, "network_") and not hasattr(clf, "classes_")
