@@ -15,7 +15,7 @@ pytest.importorskip("matplotlib")
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("[0-9][0-9]_*.py"))
 NEEDS_SKLEARN = {"06_digits.py", "07_what_the_network_learned.py", "08_convolution.py",
-                 "09_sklearn_api.py"}
+                 "10_sklearn_api.py"}
 
 
 def test_examples_are_numbered_from_01_to_09():

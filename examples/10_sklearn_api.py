@@ -1,10 +1,10 @@
-"""09 - The scikit-learn-style API: MLPClassifier and MLPRegressor in pipelines and grid searches.
+"""10 - The scikit-learn-style API: MLPClassifier and MLPRegressor in pipelines and grid searches.
 
 neuronet's estimators follow scikit-learn's conventions (fit returns the estimator, settings in
 get_params/set_params, results in attributes ending in "_"), so scikit-learn's own tools work on them.
 This example needs scikit-learn (for the digits and those tools); neuronet itself does not.
 
-    python examples/09_sklearn_api.py [--out DIR]
+    python examples/10_sklearn_api.py [--out DIR]
 """
 
 import argparse
