@@ -26,18 +26,18 @@ def main(out: Path) -> None:
             path = surfaces.optimizer_path(opt, f)
             label = viz.optimizer_label(surfaces.make_optimizer(opt, f))
             print(f"  {label:<24} {f(path[-1]) - f.lowest:9.2e}")
-    viz.plot_optimizer_paths(path=out / "10_optimizers.png")
+    viz.plot_optimizer_paths(path=out / "09_optimizers.png")
     viz.plot_optimizer_paths({"SGD": nn.SGD(2e-3), "momentum": nn.SGD(1e-3, momentum=0.9),
-                              "Adam": nn.Adam(0.1)}, function="rosenbrock", path=out / "10_rosenbrock.png")
-    viz.plot_optimizer_paths(function="saddle", path=out / "10_saddle.png")
+                              "Adam": nn.Adam(0.1)}, function="rosenbrock", path=out / "09_rosenbrock.png")
+    viz.plot_optimizer_paths(function="saddle", path=out / "09_saddle.png")
 
     sigmoid, z = nn.activations.get("sigmoid"), np.array([[-5.0]])   # badly wrong for the target 1
     a, y = sigmoid(z), np.ones((1, 1))
     for loss in ("mse", "binary_crossentropy"):
         dz = nn.losses.get(loss).gradient(a, y) * sigmoid.derivative(z)
         print(f"{loss:<20} at z = −5, target 1: dL/dz = {dz[0, 0]:+.4f}")
-    viz.plot_losses(path=out / "10_losses.png")
-    print(f"figures in {out}: 10_optimizers.png, 10_rosenbrock.png, 10_saddle.png, 10_losses.png")
+    viz.plot_losses(path=out / "09_losses.png")
+    print(f"figures in {out}: 09_optimizers.png, 09_rosenbrock.png, 09_saddle.png, 09_losses.png")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,10 @@ from .errors import (
     DownloadError,
     ModelFileError,
     NeuronetError,
+    NotFittedError,
     ShapeError,
 )
+from .estimators import MLPClassifier, MLPRegressor
 from .gradcheck import gradcheck
 from .layers import Dense, Dropout, Layer
 from .network import Network, mlp
@@ -54,8 +56,9 @@ __version__ = "0.1.0"
 __all__ = [
     "SGD", "Adam", "AdamW", "Callback", "ConfigError", "Conv2D", "CosineDecay", "DataError",
     "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError", "Dropout", "EarlyStopping",
-    "ExponentialDecay", "History", "Layer", "MaxPool2D", "ModelFileError", "Network", "Neuron",
-    "NeuronetError", "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
+    "ExponentialDecay", "History", "Layer", "MLPClassifier", "MLPRegressor", "MaxPool2D",
+    "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError", "Perceptron", "RMSprop",
+    "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
     "activations", "callbacks", "datasets", "gradcheck", "initializers", "load", "losses", "metrics",
     "mlp", "optimizers", "report", "schedules", "viz",
 ]

@@ -37,3 +37,18 @@ class ModelFileError(NeuronetError):
 
 class DivergenceError(NeuronetError):
     """Training produced a non-finite loss or parameter; the network keeps its last good weights."""
+
+
+class NotFittedError(NeuronetError, ValueError, AttributeError):
+    """An estimator was asked to predict (or save) before it was fitted.
+
+    Also a ValueError and an AttributeError, as scikit-learn's own NotFittedError is, so code written
+    for scikit-learn estimators catches it too.
+    """
+
+
+class DataConversionWarning(UserWarning):
+    """Data was reshaped to what was expected, e.g. a column of labels (n, 1) flattened to (n,).
+
+    Named like scikit-learn's warning of the same meaning, which its estimator checks look for.
+    """

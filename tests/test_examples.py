@@ -14,12 +14,13 @@ pytest.importorskip("matplotlib")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("[0-9][0-9]_*.py"))
-NEEDS_SKLEARN = {"06_digits.py", "07_what_the_network_learned.py", "08_convolution.py"}
+NEEDS_SKLEARN = {"06_digits.py", "07_what_the_network_learned.py", "08_convolution.py",
+                 "10_sklearn_api.py"}
 
 
 def test_examples_are_numbered_01_02_and_on_without_gaps():
     assert [int(p.name[:2]) for p in EXAMPLES] == list(range(1, len(EXAMPLES) + 1))
-    assert len(EXAMPLES) >= 9
+    assert len(EXAMPLES) >= 10
 
 
 @pytest.mark.slow
