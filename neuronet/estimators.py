@@ -360,12 +360,18 @@ class _MLPBase:
         seed = record.get("seed")
         if type(seed) is not int or seed < 0:
             raise fail(f"estimator.seed must be a non-negative integer, got {_short(seed)}")
-        try:
-            history = History(metadata.get("history") or {})
-        except (TypeError, ValueError, AttributeError):
-            raise fail("history must be an object of lists") from None
+        history = _loaded_history(metadata.get("history"), fail)
         net = load_network(path)
         est = cls(**params)
+        # The parameters must be valid and describe the stored network: an estimator whose
+        # get_params() or partial_fit() contradicts its network is refused here, not later.
+        try:
+            expected = est._build(net.n_in, {"_n_outputs": net.n_out}, est._settings())
+        except (ConfigError, ShapeError) as exc:
+            raise fail(f"estimator.params: {exc}") from None
+        if any(expected.get_config()[k] != net.get_config()[k] for k in ("layers", "loss", "dtype")):
+            raise fail("its network is not the one estimator.params describe (hidden_layers, "
+                       "activation, dropout, dtype and the output layer must match)")
         fitted = est._loaded_fields(record, net, fail)
         est._set_fitted(net, {**fitted, "_n_outputs": net.n_out}, history, seed)
         return est
@@ -474,6 +480,15 @@ class MLPClassifier(_MLPBase):
         if dtype == "object":   # np.array would otherwise nest a list of equal-length lists
             classes = np.empty(len(labels), dtype=object)
             classes[:] = labels
+        if classes.tolist() != labels:   # cut short by the dtype: 1.5 as an int, "abc" as U1
+            raise fail(f"estimator.classes do not fit dtype {dtype}")
+        # predict indexes classes_ and partial_fit searches it: both need what np.unique gives.
+        try:
+            in_order = np.array_equal(_unique(classes, "classes"), classes)
+        except ShapeError:
+            in_order = False
+        if not in_order:
+            raise fail("estimator.classes must be distinct and sorted, as fit leaves classes_")
         return {"classes_": classes}
 
 
@@ -541,6 +556,23 @@ class MLPRegressor(_MLPBase):
 
 # --- helpers -------------------------------------------------------------------------------------------
 _LABEL_DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[48]|U[0-9]{1,6})")
+
+
+def _loaded_history(data, fail) -> History:
+    """The history saved beside an estimator, checked: known keys, each a list of numbers with one
+    entry per epoch (``fail(problem)`` makes the error)."""
+    if data is None:
+        return History()
+    if not isinstance(data, dict):
+        raise fail("history must be an object of lists")
+    for key, values in data.items():
+        if key not in History.KEYS:
+            raise fail(f"history has an unknown key {_short(key)}; expected {', '.join(History.KEYS)}")
+        if not (isinstance(values, list) and all(_real(v) for v in values)):
+            raise fail(f"history.{key} must be a list of numbers")
+    if len({len(values) for values in data.values()}) > 1:
+        raise fail("history lists must all have one entry per epoch")
+    return History(data)
 
 
 def _whole(value, low: int) -> bool:

@@ -4,10 +4,13 @@ partial_fit, model files, input errors and reproducibility."""
 from __future__ import annotations
 
 import copy
+import io
+import json
 import pickle
 import subprocess
 import sys
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -350,6 +353,76 @@ def test_files_refuse_what_they_cannot_hold(tmp_path):
     clf.network_.save(tmp_path / "plain.npz")
     with pytest.raises(nn.ModelFileError, match="holds no estimator.*neuronet.load"):
         nn.MLPClassifier.load(tmp_path / "plain.npz")
+
+
+def _edit_description(path, change) -> None:
+    """Rewrite the model file's JSON description with ``change`` applied (a valid zip again)."""
+    with zipfile.ZipFile(path) as zf:
+        content = {i.filename: zf.read(i) for i in zf.infolist()}
+    doc = json.loads(np.load(io.BytesIO(content[modelfile.DOC_ENTRY])).tobytes())
+    change(doc)
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, np.frombuffer(json.dumps(doc).encode(), np.uint8))
+    content[modelfile.DOC_ENTRY] = buf.getvalue()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in content.items():
+            zf.writestr(name, data)
+
+
+def _estimator(doc):
+    return doc["metadata"]["estimator"]
+
+
+TAMPERED = {
+    # parameters that fit no estimator, or not the network stored beside them
+    "hidden_layers text": (lambda d: _estimator(d)["params"].update(hidden_layers="abc"),
+                           "hidden_layers must be a tuple of positive integers"),
+    "lr text": (lambda d: _estimator(d)["params"].update(lr="__import__('os')"),
+                "lr must be a positive number"),
+    "params left out": (lambda d: _estimator(d).update(params={}),
+                        "not the one estimator.params describe"),
+    "other hidden_layers": (lambda d: _estimator(d)["params"].update(hidden_layers=[5]),
+                            "not the one estimator.params describe"),
+    "other dtype": (lambda d: _estimator(d)["params"].update(dtype="float64"),
+                    "not the one estimator.params describe"),
+    "bad dtype": (lambda d: _estimator(d)["params"].update(dtype="float16"),
+                  "dtype must be float32 or float64"),
+    "identity output": (lambda d: d["network"]["layers"][-1]["activation"].update(name="identity"),
+                        "not the one estimator.params describe"),
+    # a history that is not per-epoch numbers
+    "history of text": (lambda d: d["metadata"]["history"].update(loss="abc"),
+                        "history.loss must be a list of numbers"),
+    "history of objects": (lambda d: d["metadata"]["history"].update(loss=[{"a": 1}]),
+                           "history.loss must be a list of numbers"),
+    "history key": (lambda d: d["metadata"].update(history={"foo": [1.0]}),
+                    "history has an unknown key 'foo'"),
+    "history lengths": (lambda d: d["metadata"]["history"]["lr"].append(0.1),
+                        "history lists must all have one entry per epoch"),
+    # classes that np.unique could not have made
+    "classes unsorted": (lambda d: _estimator(d).update(classes=["c", "b", "a"]),
+                         "estimator.classes must be distinct and sorted"),
+    "classes repeated": (lambda d: _estimator(d).update(classes=["a", "a", "b"]),
+                         "estimator.classes must be distinct and sorted"),
+    "classes cut by dtype": (lambda d: _estimator(d).update(classes=[1.5, 2.5, 3.5], classes_dtype="<i8"),
+                             "estimator.classes do not fit dtype <i8"),
+    "classes mixed": (lambda d: _estimator(d).update(classes=["a", 1, "b"], classes_dtype="object"),
+                      "estimator.classes must be distinct and sorted"),
+}
+
+
+@pytest.mark.parametrize("name", list(TAMPERED))
+def test_tampered_estimator_metadata_is_one_model_file_error(tmp_path, name):
+    """Whatever the estimator block says, load either gives an estimator that is what was saved or
+    refuses the file with one line: never a loaded estimator that fails (or lies) later."""
+    change, message = TAMPERED[name]
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    path = tmp_path / "clf.npz"
+    nn.MLPClassifier(hidden_layers=(4,), epochs=2).fit(X, np.array(["a", "b", "c", "a"] * 10)).save(path)
+    _edit_description(path, change)
+    with pytest.raises(nn.ModelFileError) as info:
+        nn.MLPClassifier.load(path)
+    text = str(info.value)
+    assert text.startswith(f"model file {path}: ") and message in text and "\n" not in text
 
 
 def test_pickle_and_deepcopy_work_like_any_python_object():
