@@ -440,7 +440,7 @@ class MLPClassifier(_MLPBase):
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.reshape(-1)
         correct = (self.predict(X) == y).astype(np.float64)
-        return float(np.average(correct, weights=sample_weight))
+        return float(np.average(correct, weights=_sample_weight(sample_weight, len(y))))
 
     def _set_fitted(self, net, fitted, history, seed):
         # Class names go into the network too: `neuronet info` and `neuronet predict` show them.
@@ -535,8 +535,8 @@ class MLPRegressor(_MLPBase):
         if y.shape != pred.shape:
             raise ShapeError(f"y has {y.shape[1]} target(s) per example, the model predicts "
                              f"{pred.shape[1]}")
-        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        w = w.reshape(-1, 1)
+        w = _sample_weight(sample_weight, len(y))
+        w = (np.ones(len(y)) if w is None else w).reshape(-1, 1)
         residual = (w * (y - pred) ** 2).sum(axis=0)
         total = (w * (y - np.average(y, axis=0, weights=w[:, 0])) ** 2).sum(axis=0)
         # A constant target has no variance to explain: perfect predictions score 1, others 0.
@@ -573,6 +573,21 @@ def _loaded_history(data, fail) -> History:
     if len({len(values) for values in data.values()}) > 1:
         raise fail("history lists must all have one entry per epoch")
     return History(data)
+
+
+def _sample_weight(weights, n: int) -> np.ndarray | None:
+    """``score``'s ``sample_weight`` as (n,) float64 (or None), or a ShapeError saying what is wrong."""
+    if weights is None:
+        return None
+    w = _as_array(weights, "sample_weight")
+    if w.shape != (n,):
+        raise ShapeError(f"sample_weight must have shape ({n},), got {w.shape}")
+    w = w.astype(np.float64)
+    if not (np.isfinite(w).all() and (w >= 0).all()):
+        raise ShapeError("sample_weight must be finite and >= 0")
+    if w.sum() == 0:
+        raise ShapeError("sample_weight sums to 0: no example would count")
+    return w
 
 
 def _whole(value, low: int) -> bool:

@@ -219,6 +219,22 @@ def test_input_errors_are_one_clear_line():
         clf.predict(np.full((2, 4), np.inf))
 
 
+@pytest.mark.parametrize("weights, message", [
+    ([1.0, 2.0], r"sample_weight must have shape \(30,\), got \(2,\)"),
+    (np.ones((30, 2)), r"sample_weight must have shape \(30,\), got \(30, 2\)"),
+    (["a"] * 30, "sample_weight must be numeric"),
+    (np.full(30, np.nan), "sample_weight must be finite and >= 0"),
+    (-np.ones(30), "sample_weight must be finite and >= 0"),
+    (np.zeros(30), "sample_weight sums to 0"),
+])
+def test_bad_sample_weights_in_score_are_one_line_errors(weights, message):
+    X, y = _blobs(n=30)
+    for est in (nn.MLPClassifier(epochs=1).fit(X, y), nn.MLPRegressor(epochs=1).fit(X, y)):
+        with pytest.raises(nn.ShapeError, match=message) as info:
+            est.score(X, y, sample_weight=weights)
+        assert "\n" not in str(info.value)
+
+
 def test_lists_and_integer_inputs_give_the_same_model_as_floats():
     X, y = _blobs(n=60)
     Xi = np.round(X).astype(np.int64)
