@@ -555,7 +555,7 @@ class MLPRegressor(_MLPBase):
 
 
 # --- helpers -------------------------------------------------------------------------------------------
-_LABEL_DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[48]|U[0-9]{1,6})")
+_LABEL_DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[248]|U[0-9]{1,6})")
 
 
 def _loaded_history(data, fail) -> History:

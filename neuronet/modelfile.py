@@ -102,7 +102,10 @@ def _jsonable(value, where: str):
     if isinstance(value, float):
         return float(value)
     if isinstance(value, np.generic) and value.dtype.kind in "biuf":
-        return value.item()
+        # .item() of a long double is a long double again, which json cannot write: refused below.
+        value = value.item()
+        if isinstance(value, (bool, int, float)):
+            return value
     if isinstance(value, (list, tuple)):
         return [_jsonable(v, where) for v in value]
     if isinstance(value, dict):
