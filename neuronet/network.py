@@ -28,6 +28,16 @@ def _dtype(dtype) -> np.dtype:
     return np.dtype(_DTYPES[name])
 
 
+def _not_finite(name: str, value, row: int, col: int, dtype: np.dtype) -> ShapeError:
+    """The error for a value that is not finite in ``dtype``: NaN or infinity, or a finite number
+    beyond the dtype's range (1e300 in float32), which the cast made infinite."""
+    if np.isfinite(value):
+        hint = "; scale the data or use dtype='float64'" if dtype == np.float32 else ""
+        return ShapeError(f"{name}[{row}, {col}] = {float(value):g} is beyond {dtype.name}'s range "
+                          f"(±{float(np.finfo(dtype).max):.3g}){hint}")
+    return ShapeError(f"{name} contains NaN or infinity (first at row {row}, column {col})")
+
+
 class Network:
     """A stack of layers with a loss.
 
@@ -151,7 +161,9 @@ class Network:
             raise ShapeError(f"{name} must have shape (n, {self.n_in}); got {X.shape}")
         if X.shape[0] == 0:
             raise ShapeError(f"{name} is empty")
-        X = np.ascontiguousarray(X, dtype=self.dtype)
+        source = X
+        with np.errstate(over="ignore"):   # a finite value beyond the dtype's range is named below
+            X = np.ascontiguousarray(X, dtype=self.dtype)
         # Checked in blocks of about 256k values: isfinite over all of a large X would build an
         # (n, n_in) boolean temporary (47 MB for Fashion-MNIST) and stream it through memory; a block's
         # temporary stays in cache, so the check is both faster and flat in memory.
@@ -159,9 +171,9 @@ class Network:
         for start in range(0, len(X), rows):
             block = X[start:start + rows]
             if not np.isfinite(block).all():
-                bad = np.argwhere(~np.isfinite(block))[0]
-                raise ShapeError(f"{name} contains NaN or infinity "
-                                 f"(first at row {start + bad[0]}, column {bad[1]})")
+                row, col = np.argwhere(~np.isfinite(block))[0]
+                row += start
+                raise _not_finite(name, source[row, col], row, col, self.dtype)
         return X
 
     def check_targets(self, y, n: int, name: str = "y") -> tuple[np.ndarray, np.ndarray | None]:
@@ -192,9 +204,11 @@ class Network:
         if y.ndim != 2 or y.shape[1] != self.n_out:
             raise ShapeError(f"{name} must be labels of shape ({n},) or targets of shape "
                              f"({n}, {self.n_out}); got {y.shape}")
-        targets = np.ascontiguousarray(y, dtype=self.dtype)
+        with np.errstate(over="ignore"):
+            targets = np.ascontiguousarray(y, dtype=self.dtype)
         if not np.isfinite(targets).all():
-            raise ShapeError(f"{name} contains NaN or infinity")
+            row, col = np.argwhere(~np.isfinite(targets))[0]
+            raise _not_finite(name, y[row, col], row, col, self.dtype)
         binary = np.all((targets == 0) | (targets == 1))
         if self.n_out == 1:  # a column of 0/1 targets is a column of class labels
             return targets, (targets[:, 0].astype(np.int64) if binary else None)

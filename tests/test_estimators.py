@@ -235,6 +235,22 @@ def test_bad_sample_weights_in_score_are_one_line_errors(weights, message):
         assert "\n" not in str(info.value)
 
 
+def test_values_beyond_float32_are_named_as_such_not_as_infinity():
+    X, y = _blobs(n=30)
+    X[3, 2] = 1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # no RuntimeWarning about the overflowing cast either
+        for est in (nn.MLPClassifier(epochs=1), nn.MLPRegressor(epochs=1)):
+            with pytest.raises(nn.ShapeError, match=r"X\[3, 2\] = 1e\+300 is beyond float32's range "
+                                                    r".*dtype='float64'") as info:
+                est.fit(X, y)
+            assert "\n" not in str(info.value)
+        with pytest.raises(nn.ShapeError, match=r"y\[0, 0\] = -1e\+300 is beyond float32's range"):
+            nn.MLPRegressor(epochs=1).fit(X[:, :2], np.r_[-1e300, np.zeros(29)])
+    # in float64 they are ordinary numbers
+    assert nn.mlp([4, 2], dtype="float64").check_inputs(X)[3, 2] == 1e300
+
+
 def test_lists_and_integer_inputs_give_the_same_model_as_floats():
     X, y = _blobs(n=60)
     Xi = np.round(X).astype(np.int64)
