@@ -439,6 +439,7 @@ class MLPClassifier(_MLPBase):
         y = self._y_array(y, len(self._check_X(X, fitting=False)))
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.reshape(-1)
+        y = _class_labels(y)   # anything but 1-D would broadcast against the predictions
         correct = (self.predict(X) == y).astype(np.float64)
         return float(np.average(correct, weights=_sample_weight(sample_weight, len(y))))
 

@@ -237,6 +237,16 @@ def test_bad_sample_weights_in_score_are_one_line_errors(weights, message):
         assert "\n" not in str(info.value)
 
 
+def test_classifier_score_wants_one_label_per_example():
+    X, y = _blobs(n=30)
+    clf = nn.MLPClassifier(epochs=1).fit(X, y)
+    assert clf.score(X, y[:, None]) == clf.score(X, y)   # a column of labels is still one per example
+    for bad in (np.zeros((30, 2)), np.zeros((30, 1, 1))):   # (30, 1, 1) used to broadcast to 30³
+        with pytest.raises(nn.ShapeError, match=r"y must be 1-D class labels .* got shape") as info:
+            clf.score(X, bad)
+        assert "\n" not in str(info.value)
+
+
 def test_values_beyond_float32_are_named_as_such_not_as_infinity():
     X, y = _blobs(n=30)
     X[3, 2] = 1e300
