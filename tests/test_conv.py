@@ -8,13 +8,11 @@ channels-last: an image is (H, W, C), a kernel (kh, kw, C, F).
 from __future__ import annotations
 
 import doctest
-import io
-import json
 import time
-import zipfile
 
 import numpy as np
 import pytest
+from modelfile_bytes import edit_doc
 
 import neuronet as nn
 from neuronet import modelfile
@@ -341,19 +339,6 @@ def test_model_file_round_trip_gives_identical_predictions(tmp_path, dtype):
     assert modelfile.info(path)["n_params"] == net.n_params == 4 * 9 + 4 + 2 * 3 * 4 * 3 + 6 * 10 + 10
 
 
-def _edit(path, change) -> None:
-    """Rewrite the file's JSON description with ``change`` applied (a fresh, CRC-valid zip)."""
-    with zipfile.ZipFile(path) as zf:
-        content = {i.filename: zf.read(i) for i in zf.infolist()}
-    doc = json.loads(np.load(io.BytesIO(content[modelfile.DOC_ENTRY])).tobytes())
-    change(doc)
-    buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.frombuffer(json.dumps(doc).encode(), np.uint8))
-    content[modelfile.DOC_ENTRY] = buf.getvalue()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
-        for name, data in content.items():
-            zf.writestr(name, data)
-
 
 def _set(layer: int, **fields):
     return lambda doc: doc["network"]["layers"][layer].update(fields)
@@ -384,7 +369,7 @@ def _set(layer: int, **fields):
 def test_tampered_conv_model_files_are_refused(tmp_path, change, message):
     path = tmp_path / "conv.npz"
     conv_net().save(path)
-    _edit(path, change)
+    edit_doc(path, change)
     with pytest.raises(ModelFileError) as exc:
         nn.load(path)
     text = _one_line(exc)
@@ -401,7 +386,7 @@ def test_conv_header_shape_must_match_the_architecture(tmp_path):
         doc["network"]["layers"][0]["filters"] = 5
         doc["network"]["layers"][1]["input_shape"] = [8, 8, 5]
         doc["arrays"]["weights/0.W"]["shape"] = [3, 3, 1, 5]
-    _edit(path, five_filters)
+    edit_doc(path, five_filters)
     with pytest.raises(ModelFileError, match=r"weights/0.W has shape \(3, 3, 1, 4\) in its header, but the "
                                              r"architecture needs \(3, 3, 1, 5\)") as exc:
         nn.load(path)

@@ -8,20 +8,18 @@ model file that was saved from Python.
 
 from __future__ import annotations
 
-import io
-import json
 import subprocess
 import sys
 import textwrap
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from modelfile_bytes import edit_doc
 from test_conv import naive_conv, naive_maxpool
 
 import neuronet as nn
-from neuronet import cli, modelfile
+from neuronet import cli
 from neuronet.errors import ConfigError, ModelFileError, ShapeError
 from neuronet.gradcheck import gradcheck
 
@@ -378,17 +376,7 @@ def test_a_bad_setting_in_a_model_file_names_its_layer(tmp_path):
                       nn.Dense(32, 2, "softmax")], seed=0)
     path = tmp_path / "two_convs.npz"
     net.save(path)
-    with zipfile.ZipFile(path) as zf:
-        content = {i.filename: zf.read(i) for i in zf.infolist()}
-    doc = modelfile.info(path)
-    del doc["n_params"]
-    doc["network"]["layers"][1]["stride"] = 0
-    buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.frombuffer(json.dumps(doc).encode(), np.uint8))
-    content[modelfile.DOC_ENTRY] = buf.getvalue()
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in content.items():
-            zf.writestr(name, data)
+    edit_doc(path, lambda doc: doc["network"]["layers"][1].update(stride=0))
     with pytest.raises(ModelFileError) as exc:
         nn.load(path)
     assert str(exc.value) == (f"model file {path}: layers[1]: Conv2D: stride must be a positive integer, "

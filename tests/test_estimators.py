@@ -4,17 +4,15 @@ partial_fit, model files, input errors and reproducibility."""
 from __future__ import annotations
 
 import copy
-import io
-import json
 import pickle
 import subprocess
 import sys
 import warnings
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from modelfile_bytes import edit_doc
 
 import neuronet as nn
 from neuronet import modelfile
@@ -405,19 +403,6 @@ def test_files_refuse_what_they_cannot_hold(tmp_path):
         nn.MLPClassifier.load(tmp_path / "plain.npz")
 
 
-def _edit_description(path, change) -> None:
-    """Rewrite the model file's JSON description with ``change`` applied (a valid zip again)."""
-    with zipfile.ZipFile(path) as zf:
-        content = {i.filename: zf.read(i) for i in zf.infolist()}
-    doc = json.loads(np.load(io.BytesIO(content[modelfile.DOC_ENTRY])).tobytes())
-    change(doc)
-    buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.frombuffer(json.dumps(doc).encode(), np.uint8))
-    content[modelfile.DOC_ENTRY] = buf.getvalue()
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in content.items():
-            zf.writestr(name, data)
-
 
 def _estimator(doc):
     return doc["metadata"]["estimator"]
@@ -468,7 +453,7 @@ def test_tampered_estimator_metadata_is_one_model_file_error(tmp_path, name):
     X = np.random.default_rng(0).normal(size=(40, 3))
     path = tmp_path / "clf.npz"
     nn.MLPClassifier(hidden_layers=(4,), epochs=2).fit(X, np.array(["a", "b", "c", "a"] * 10)).save(path)
-    _edit_description(path, change)
+    edit_doc(path, change)
     with pytest.raises(nn.ModelFileError) as info:
         nn.MLPClassifier.load(path)
     text = str(info.value)

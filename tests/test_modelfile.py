@@ -9,6 +9,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from modelfile_bytes import edit_doc, entries, npy_bytes, rebuild
 
 import neuronet as nn
 from neuronet import modelfile
@@ -28,32 +29,6 @@ def saved(tmp_path):
     path = tmp_path / "model.npz"
     small_net().save(path, epochs=4, note="hello")
     return path
-
-
-def entries(path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {i.filename: zf.read(i) for i in zf.infolist()}
-
-
-def rebuild(path, content: dict[str, bytes]) -> None:
-    """Write ``content`` as a fresh, CRC-valid zip: damage that only our own checks can catch."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
-        for name, data in content.items():
-            zf.writestr(name, data)
-
-
-def npy_bytes(arr) -> bytes:
-    buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.asarray(arr), allow_pickle=False)
-    return buf.getvalue()
-
-
-def edit_doc(path, change) -> None:
-    content = entries(path)
-    doc = json.loads(np.load(io.BytesIO(content[modelfile.DOC_ENTRY])).tobytes())
-    change(doc)
-    content[modelfile.DOC_ENTRY] = npy_bytes(np.frombuffer(json.dumps(doc).encode(), np.uint8))
-    rebuild(path, content)
 
 
 def load_error(path) -> str:
