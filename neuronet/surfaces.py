@@ -73,7 +73,8 @@ class Bowl(Surface):
     steps = 100
 
     def __init__(self, a: float = 1.0, b: float = 100.0):
-        if not (a > 0 and b > 0):
+        if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                   and v > 0 for v in (a, b)):
             raise ConfigError(f"bowl: the curvatures a and b must be positive, got a={a}, b={b}")
         self.a, self.b = float(a), float(b)
         self.formula = f"½ ({'' if self.a == 1 else f'{self.a:g} '}x² + {self.b:g} y²)"

@@ -121,6 +121,12 @@ def test_bad_arguments_are_one_line_config_errors(kwargs, fragment):
     assert fragment in str(exc.value) and "\n" not in str(exc.value)
 
 
+@pytest.mark.parametrize("a, b", [("x", 1.0), (1.0, None), (0, 1.0), (True, 1.0), (1.0, -2.0)])
+def test_bowl_curvatures_must_be_positive_numbers(a, b):
+    with pytest.raises(ConfigError, match="curvatures a and b must be positive"):
+        surfaces.Bowl(a=a, b=b)
+
+
 # --- the figures ---------------------------------------------------------------------------------
 
 
@@ -217,7 +223,9 @@ def test_loss_figure_options_and_errors(viz):
     assert np.allclose(curves["losses"]["mse"]["loss"], 0.5 * curves["a"] ** 2)
     fig = viz.plot_losses(["mse", "bce", "categorical_crossentropy"], target=0)
     assert len(fig.axes[0].lines) == 3
-    for kwargs, fragment in [({"target": 2}, "target must be between 0 and 1"),
+    for kwargs, fragment in [({"target": 2}, "between 0 and 1"), ({"target": "abc"}, "between 0 and 1"),
+                             ({"z_range": 5}, "z_range must be (low, high)"),
+                             ({"z_range": ("a", "b")}, "z_range must be (low, high)"),
                              ({"losses": ["hinge"]}, "unknown loss 'hinge'"),
                              ({"losses": []}, "at least one loss"),
                              ({"z_range": (3, -3)}, "low < high")]:

@@ -37,12 +37,18 @@ def loss_curves(losses=DEFAULT_LOSSES, target: float = 1.0, z_range: tuple[float
     single output a = σ(z) against ``target``, and dL/dz = dL/da · σ'(z), the chain rule that
     backpropagation applies at a sigmoid output.
     """
-    y = float(target)
+    try:
+        y = float(target)
+    except (TypeError, ValueError):
+        y = float("nan")
     if not 0.0 <= y <= 1.0:
-        raise ConfigError(f"target must be between 0 and 1 for a sigmoid output, got {target}")
-    lo, hi = (float(v) for v in z_range)
+        raise ConfigError(f"target must be a number between 0 and 1 for a sigmoid output, got {target!r}")
+    try:
+        lo, hi = (float(v) for v in z_range)
+    except (TypeError, ValueError):
+        lo = hi = float("nan")
     if not lo < hi:
-        raise ConfigError(f"z_range must be (low, high) with low < high, got {z_range}")
+        raise ConfigError(f"z_range must be (low, high) with low < high, got {z_range!r}")
     sigmoid = act_mod.get("sigmoid")
     z = np.linspace(lo, hi, n)
     a = sigmoid(z)
