@@ -521,7 +521,9 @@ class MLPRegressor(_MLPBase):
                              f"MLPRegressor was fitted with {self.network_.n_out}")
         if not np.isfinite(targets).all():
             raise ShapeError("y contains NaN or infinity")
-        return {"_targets": targets, "_n_outputs": targets.shape[1], "_y_1d": y.ndim == 1}
+        # The shape predict answers in is set by the first fit, not by a later partial_fit's y.
+        one_d = y.ndim == 1 if first else self._y_1d
+        return {"_targets": targets, "_n_outputs": targets.shape[1], "_y_1d": one_d}
 
     def predict(self, X) -> np.ndarray:
         """Predicted targets as float64, shape (n_samples,) or (n_samples, n_targets) like ``y``."""
@@ -532,7 +534,10 @@ class MLPRegressor(_MLPBase):
         """R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², averaged over the targets (1 is perfect; a constant
         prediction of the mean scores 0)."""
         pred = self._outputs(X)
-        y = _as_array(self._y_array(y, len(pred)), "y").reshape(len(pred), -1)
+        y = _as_array(self._y_array(y, len(pred)), "y")
+        if y.ndim > 2:
+            raise ShapeError(f"y must have shape (n,) or (n, n_targets), got {y.shape}")
+        y = y.reshape(len(pred), -1)
         if y.shape != pred.shape:
             raise ShapeError(f"y has {y.shape[1]} target(s) per example, the model predicts "
                              f"{pred.shape[1]}")

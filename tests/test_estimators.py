@@ -111,6 +111,12 @@ def test_regression_several_targets_and_column_shapes_are_kept():
     assert reg.score(X, Y) > 0.95
     column = nn.MLPRegressor(epochs=2).fit(X, Y[:, :1])
     assert column.predict(X).shape == (len(X), 1)
+    # a later partial_fit's y does not change the shape predict answers in
+    assert column.partial_fit(X, Y[:, 0]).predict(X).shape == (len(X), 1)
+    flat = nn.MLPRegressor(epochs=2).fit(X, Y[:, 0])
+    assert flat.partial_fit(X, Y[:, :1]).predict(X).shape == (len(X),)
+    with pytest.raises(nn.ShapeError, match=r"y must have shape \(n,\) or \(n, n_targets\)"):
+        flat.score(X, Y[:, :1, None])
 
 
 def test_r2_score_matches_its_definition():
