@@ -15,6 +15,10 @@ Routes (every answer is JSON except the page and its files; every error is
                                             session: ``id``, the data points and the first state
 ``POST /api/playground/<id>/step``          ``{"epochs": 5}`` -> trains that much more and returns
                                             epoch, losses, accuracy and the grid of answers
+``POST /api/descent/surface``               ``{"surface": "bowl"}`` -> the surface's shading on a
+                                            grid, minima, start and rates (:func:`.descent.describe`)
+``POST /api/descent/paths``                 surface, start, steps and ``{optimiser: rate}`` -> each
+                                            optimiser's path and f - f_min (:func:`.descent.paths`)
 ==========================================  ======================================================
 
 Flask's development server is threaded, so each playground session trains under its own lock.
@@ -30,7 +34,7 @@ from pathlib import Path
 from ..errors import ConfigError, NeuronetError
 from ..network import Network
 from ..viz._base import CLASS_COLOURS
-from . import digit, playground
+from . import descent, digit, playground
 
 STATIC = Path(__file__).with_name("static")
 #: Addresses that only this computer can reach; bound to one of them, the lab trusts no other Host.
@@ -154,7 +158,8 @@ def create_app(model: Network | str | Path | None = None):
                 "playground": {"datasets": playground.DATASETS, "activations": playground.ACTIVATIONS,
                                "optimizers": playground.OPTIMIZERS, "limits": playground.LIMITS,
                                "colours": CLASS_COLOURS,
-                               "defaults": dataclasses.asdict(playground.Settings())}}
+                               "defaults": dataclasses.asdict(playground.Settings())},
+                "descent": descent.choices()}
 
     @app.post("/api/digit")
     def predict_digit():
@@ -178,6 +183,14 @@ def create_app(model: Network | str | Path | None = None):
         session = sessions.get(key)
         with session.lock:
             return session.step(epochs)
+
+    @app.post("/api/descent/surface")
+    def descent_surface():
+        return descent.describe(body())
+
+    @app.post("/api/descent/paths")
+    def descent_paths():
+        return descent.paths(body())
 
     return app
 
