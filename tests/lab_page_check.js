@@ -59,13 +59,18 @@ global.document = {
 global.document.getElementById("digit");
 global.document.getElementById("playground");
 const realFetch = fetch;
-// Counted on the way: drawings sent, and how many training steps were ever on their way at once.
-const sent = {digit: 0, steps: 0, maxSteps: 0};
+// Counted on the way: drawings sent, how many training steps were ever on their way at once, and
+// the optimisers tab's path requests (bodies sent, answers received).
+const sent = {digit: 0, steps: 0, maxSteps: 0, paths: [], pathsDone: 0};
 global.fetch = async (url, options) => {
   const isStep = url.endsWith("/step");
   if (url === "/api/digit") sent.digit++;
+  if (url === "/api/descent/paths") sent.paths.push(options.body);
   if (isStep) sent.maxSteps = Math.max(sent.maxSteps, ++sent.steps);
-  try { return await realFetch(base + url, options); } finally { if (isStep) sent.steps--; }
+  try { return await realFetch(base + url, options); } finally {
+    if (isStep) sent.steps--;
+    if (url === "/api/descent/paths") sent.pathsDone++;
+  }
 };
 global.requestAnimationFrame = (callback) => setTimeout(callback, 0);
 
@@ -122,6 +127,33 @@ async function main() {
   $("settings").fire("change");
   await until(() => $("error").textContent);
   report.badSettingsError = $("error").textContent;
+
+  // Optimisers: the default surface's paths were fetched at start and played to the end.
+  const results = () => $("optimizer-list").children.map((row) => row.result.textContent);
+  await until(() => results().some((text) => text.startsWith("end")));
+  report.descentRows = $("optimizer-list").children.map((row) => row.name);
+  report.descentChecked = $("optimizer-list").children.map((row) => row.box.checked);
+  report.descentResults = results();
+  report.descentStep = $("descent-step").textContent;
+  // A click near the canvas's top left corner starts the paths there.
+  $("error").textContent = "";
+  const asked = sent.paths.length;
+  $("landscape").fire("click", {clientX: 1, clientY: 1});
+  await until(() => sent.pathsDone > asked);
+  await sleep(300);
+  await until(() => $("descent-step").textContent === "step 100 of 100");
+  report.clickedStart = JSON.parse(sent.paths[sent.paths.length - 1]).start;
+  report.clickedResults = results();
+  // Another surface brings its own steps and rates; too many steps is the server's one line.
+  $("surface").value = "rosenbrock";
+  $("surface").fire("change");
+  await until(() => $("descent-step").textContent === "step 500 of 500");
+  report.rosenbrockSteps = $("descent-steps").value;
+  report.rosenbrockRates = $("optimizer-list").children.map((row) => row.lr.value);
+  $("descent-steps").value = "5000";
+  $("descent-steps").fire("change");
+  await until(() => $("error").textContent);
+  report.descentError = $("error").textContent;
   report.problems = problems;
   console.log(JSON.stringify(report));
   process.exit(0);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import os
 import shutil
 import socket
@@ -25,10 +26,10 @@ Image = pytest.importorskip("PIL.Image")
 ImageDraw = pytest.importorskip("PIL.ImageDraw")
 
 import neuronet as nn  # noqa: E402
-from neuronet import cli  # noqa: E402
+from neuronet import cli, surfaces  # noqa: E402
 from neuronet.errors import ConfigError  # noqa: E402
 from neuronet.imaging import preprocess_digit  # noqa: E402
-from neuronet.lab import create_app, make_server, playground  # noqa: E402
+from neuronet.lab import create_app, descent, make_server, playground  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "neuronet" / "lab" / "static"
@@ -396,6 +397,117 @@ def test_info_lists_the_playground_choices(client):
     assert playground.parse_settings(choices["defaults"]) == playground.Settings()
 
 
+# --- the optimisers tab ----------------------------------------------------------------------------
+def test_paths_are_neuronets_optimizer_paths_exactly(client):
+    """Every path is surfaces.optimizer_path with the same optimiser and rate, to the last bit."""
+    body = {"surface": "rosenbrock", "start": [-1.5, 2.5], "steps": 300,
+            "optimizers": {"adam": 0.05, "sgd": None, "nesterov": 0.0005, "rmsprop": 0.02}}
+    answer = strict_json(client.post("/api/descent/paths", json=body))
+    assert [p["name"] for p in answer["paths"]] == ["adam", "sgd", "nesterov", "rmsprop"]   # as asked
+    assert answer["start"] == [-1.5, 2.5] and answer["steps"] == 300 and answer["surface"] == "rosenbrock"
+    f = surfaces.get("rosenbrock")
+    for path in answer["paths"]:
+        optimizer = surfaces.make_optimizer(path["name"], f)
+        if body["optimizers"][path["name"]] is not None:
+            optimizer.lr = body["optimizers"][path["name"]]
+        expected = surfaces.optimizer_path(optimizer, f, (-1.5, 2.5), 300)
+        assert path["lr"] == optimizer.lr
+        np.testing.assert_array_equal(np.array(path["points"]), expected)
+        assert path["gaps"] == (f(expected) - f.lowest).tolist() and not path["diverged"]
+    assert answer["paths"][1]["lr"] == surfaces.Rosenbrock.rates["sgd"]   # null: the surface's rate
+    assert answer["paths"][0]["label"] == "Adam, η=0.05"
+
+
+def test_paths_default_to_the_surfaces_start_and_steps_and_report_divergence(client):
+    answer = strict_json(client.post("/api/descent/paths", json={"surface": "Saddle",
+                                                                  "optimizers": {"momentum": None}}))
+    expected = surfaces.optimizer_path("momentum", "saddle")
+    assert answer["steps"] == surfaces.Saddle.steps and answer["start"] == list(surfaces.Saddle.start)
+    np.testing.assert_array_equal(np.array(answer["paths"][0]["points"]), expected)
+    # Plain SGD at η = 10 on rosenbrock leaves the float range within a few steps: the path stops
+    # there, and f - f_min of a point too far out to square is null, not Infinity.
+    wild = strict_json(client.post("/api/descent/paths", json={
+        "surface": "rosenbrock", "steps": 50, "optimizers": {"sgd": 10, "adam": None}}))
+    sgd, adam = wild["paths"]
+    assert sgd["diverged"] and len(sgd["points"]) < 51 and len(sgd["points"]) == len(sgd["gaps"])
+    np.testing.assert_array_equal(np.array(sgd["points"]),
+                                  surfaces.optimizer_path(nn.SGD(10.0), "rosenbrock", steps=50))
+    assert not adam["diverged"] and len(adam["points"]) == 51
+    overflow = strict_json(client.post("/api/descent/paths", json={
+        "surface": "bowl", "steps": 100, "optimizers": {"sgd": 0.5}}))["paths"][0]
+    assert not overflow["diverged"] and overflow["gaps"][-1] is None   # finite point, f overflows
+
+
+@pytest.mark.parametrize("name", surfaces.names())
+def test_surface_shading_is_log_height_in_picture_order(client, name):
+    answer = strict_json(client.post("/api/descent/surface", json={"surface": name, "grid": 40}))
+    f = surfaces.get(name)
+    (x0, x1), (y0, y1) = f.view
+    assert answer["bounds"] == [x0, x1, y0, y1] and answer["grid"] == 40 and len(answer["heights"]) == 1600
+    assert answer["minima"] == [list(m) for m in f.minima] and answer["start"] == list(f.start)
+    assert answer["steps"] == f.steps and answer["formula"] == f.formula
+    assert answer["rates"] == {n: surfaces.make_optimizer(n, f).lr for n in surfaces.optimizer_names()}
+    # Higher f, never a lower shade: heights sorted by f (in picture order, top row first) rise.
+    values = f(playground.grid_points((x0, x1, y0, y1), 40))
+    heights = np.array(answer["heights"])[np.argsort(values, kind="stable")]
+    assert np.all(np.diff(heights) >= 0) and heights[-1] > heights[0] + 1
+    top_left = f(np.array([x0 + (x1 - x0) / 80, y1 - (y1 - y0) / 80]))
+    assert answer["heights"][0] == pytest.approx(np.log10(top_left - f.lowest), abs=1e-4)
+    assert strict_json(client.post("/api/descent/surface", json={}))["grid"] == descent.DEFAULT_GRID
+
+
+def test_info_lists_the_optimisers_tab_choices(client):
+    choices = client.get("/api/info").get_json()["descent"]
+    assert choices["surfaces"] == surfaces.names()
+    assert [o["name"] for o in choices["optimizers"]] == surfaces.optimizer_names()
+    assert [o["name"] for o in choices["optimizers"] if o["default"]] == [
+        "sgd", "momentum", "nesterov", "rmsprop", "adam"]
+    assert choices["limits"]["steps"] == 2000
+
+
+@pytest.mark.parametrize("route, body, match", [
+    ("paths", {"surface": "himmelblau", "optimizers": {"sgd": None}}, "surface must be one of"),
+    ("paths", {"surface": 3, "optimizers": {"sgd": None}}, "surface"),
+    ("paths", {"optimizers": {"lbfgs": 0.1}}, "unknown optimizer 'lbfgs'"),
+    ("paths", {"optimizers": {}}, "at least one"),
+    ("paths", {"optimizers": ["sgd"]}, "optimizers must be"),
+    ("paths", {}, "optimizers must be"),
+    ("paths", {"optimizers": {"sgd": 0}}, "learning rate of sgd"),
+    ("paths", {"optimizers": {"sgd": -0.1}}, "learning rate of sgd"),
+    ("paths", {"optimizers": {"sgd": 11}}, "(0, 10]"),
+    ("paths", {"optimizers": {"sgd": "0.1"}}, "learning rate of sgd"),
+    ("paths", {"optimizers": {"sgd": True}}, "learning rate of sgd"),
+    ("paths", {"optimizers": {"sgd": None}, "start": [1]}, "start must be"),
+    ("paths", {"optimizers": {"sgd": None}, "start": [1, "2"]}, "start must be"),
+    ("paths", {"optimizers": {"sgd": None}, "start": {"x": 1, "y": 2}}, "start must be"),
+    ("paths", {"optimizers": {"sgd": None}, "start": [0, 1001]}, "-1000 to 1000"),
+    ("paths", {"optimizers": {"sgd": None}, "steps": 2001}, "steps must be a whole number from 1 to 2000"),
+    ("paths", {"optimizers": {"sgd": None}, "steps": 0}, "steps"),
+    ("paths", {"optimizers": {"sgd": None}, "steps": 10.0}, "steps"),
+    ("paths", {"optimizers": {"sgd": None}, "steps": "10"}, "steps"),
+    ("paths", {"optimizers": {"sgd": None}, "lr": 1}, "unknown field(s): 'lr'"),
+    ("surface", {"grid": 201}, "grid must be a whole number from 2 to 200"),
+    ("surface", {"grid": 1}, "grid"),
+    ("surface", {"grid": None}, "grid"),
+    ("surface", {"surface": "bowl", "steps": 3}, "unknown field"),
+    ("surface", {"surface": ["bowl"]}, "surface must be one of"),
+])
+def test_bad_descent_requests_are_one_line_400s(client, route, body, match):
+    assert_error(client.post(f"/api/descent/{route}", json=body), match=match)
+
+
+def test_bad_descent_values_are_echoed_short(client):
+    for body in ({"surface": "x" * 100_000, "optimizers": {"sgd": None}},
+                 {"optimizers": {"y" * 100_000: 0.1}}, {"optimizers": {"sgd": 9 * 10**400}},
+                 {"optimizers": {"sgd": None}, "start": [10**400, 0]}):
+        response = client.post("/api/descent/paths", data=json.dumps(body), content_type="application/json")
+        assert_error(response)
+        assert len(response.get_json()["error"]) < 250
+    nan = client.post("/api/descent/paths", data='{"optimizers": {"sgd": NaN}, "start": [Infinity, 0]}',
+                      content_type="application/json")
+    assert_error(nan, match="start must be")
+
+
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 
@@ -436,6 +548,19 @@ def test_page_script_runs_against_a_live_server(tmp_path):
     assert report["runError"] == "" and int(report["runStats"].split()[1]) > 0
     assert report["maxStepsInFlight"] == 1 and report["secondFingerRequests"] == 0
     assert "hidden" in report["badSettingsError"]
+    # Optimisers tab: the bowl's five default paths played to the end, a click moved the start,
+    # another surface brought its own rates, and too many steps is the server's one line.
+    assert report["descentRows"] == surfaces.optimizer_names()
+    assert report["descentChecked"] == [True] * 5 + [False]
+    assert report["descentStep"] == "step 100 of 100"
+    assert all(text.startswith("end: ") for text in report["descentResults"][:5])
+    assert report["descentResults"][5] == ""
+    assert report["clickedStart"] == pytest.approx([-4.49, 1.99], abs=0.01)
+    assert report["clickedResults"] != report["descentResults"]
+    assert report["rosenbrockSteps"] == "500"
+    assert [float(r) for r in report["rosenbrockRates"]] == [
+        surfaces.Rosenbrock.rates[n] for n in surfaces.optimizer_names()]
+    assert "steps must be a whole number from 1 to 2000" in report["descentError"]
 
 
 @needs_node
@@ -532,7 +657,8 @@ def test_integers_too_large_for_a_float_are_a_400_not_a_500(client, name):
     assert len(response.get_json()["error"]) < 200
 
 
-@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step"])
+@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step",
+                                   "/api/descent/surface", "/api/descent/paths"])
 def test_json_nested_too_deep_for_python_is_a_400_not_a_500(client, route):
     for nested in (b"[" * 100_000, b'{"a":' * 50_000):
         assert_error(client.post(route, data=nested, content_type="application/json"), match="JSON")
@@ -663,7 +789,8 @@ def test_fuzz_playground_settings(fuzz_client, body):
 
 
 @FUZZ
-@given(body=json_values, route=st.sampled_from(["/api/digit", "/api/playground", "/api/playground/KEY/step"]))
+@given(body=json_values, route=st.sampled_from(["/api/digit", "/api/playground", "/api/playground/KEY/step",
+                                   "/api/descent/surface", "/api/descent/paths"]))
 def test_fuzz_any_json_body(fuzz_client, body, route):
     client, key = fuzz_client, small_session(fuzz_client)
     # Python's json writes NaN and Infinity, and Flask reads them back: a page could send them.
@@ -704,11 +831,57 @@ def test_fuzz_unknown_session_ids(fuzz_client, key, body):
        content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded",
                                      "multipart/form-data; boundary=x", "image/png",
                                      "application/json; charset=latin-1", ""]),
-       route=st.sampled_from(["/api/digit", "/api/playground", "/api/playground/KEY/step"]))
+       route=st.sampled_from(["/api/digit", "/api/playground", "/api/playground/KEY/step",
+                                   "/api/descent/surface", "/api/descent/paths"]))
 def test_fuzz_raw_bodies_and_content_types(fuzz_client, data, content_type, route):
     client, key = fuzz_client, small_session(fuzz_client)
     response = client.post(route.replace("KEY", key), data=data, content_type=content_type or None)
     assert_answer(response)
+
+
+# Values a page could send for the optimisers tab: mostly near the valid range, some far outside.
+descent_values = {
+    "surface": st.sampled_from([*surfaces.names(), "Bowl", "himmelblau"]),
+    "start": st.one_of(st.lists(st.floats(-1100, 1100), min_size=2, max_size=2),
+                       st.lists(st.floats(), max_size=3), st.lists(st.integers(), min_size=2, max_size=2)),
+    "steps": st.one_of(st.integers(-2, 40), st.sampled_from([2000, 2001])),
+    "optimizers": st.dictionaries(st.sampled_from([*surfaces.optimizer_names(), "SGD", "lbfgs"]),
+                                  st.one_of(st.none(), st.floats(-1, 12), st.floats(), st.integers(-1, 11)),
+                                  max_size=6),
+}
+# Half of them near a valid request (some optimisers with rates that may be fine), half anything.
+descent_bodies = st.one_of(
+    st.fixed_dictionaries(
+        {"optimizers": st.dictionaries(st.sampled_from(surfaces.optimizer_names()),
+                                       st.one_of(st.none(), st.floats(1e-4, 1), descent_values["optimizers"]),
+                                       min_size=1, max_size=6)},
+        optional={name: values for name, values in descent_values.items() if name != "optimizers"}),
+    st.fixed_dictionaries({}, optional={
+        name: st.one_of(values, values, json_values) for name, values in descent_values.items()}))
+
+
+@FUZZ
+@given(body=descent_bodies)
+def test_fuzz_descent_paths(fuzz_client, body):
+    data = assert_answer(fuzz_client.post("/api/descent/paths", data=json.dumps(body),
+                                          content_type="application/json"))
+    if "paths" in data:   # accepted: exactly when the request is valid, and then the same answer
+        assert data == json.loads(json.dumps(descent.paths(body), allow_nan=False))
+        for path in data["paths"]:
+            assert len(path["points"]) == len(path["gaps"]) <= data["steps"] + 1
+    else:
+        with pytest.raises(ConfigError):
+            descent.paths(body)
+
+
+@FUZZ
+@given(surface=st.one_of(descent_values["surface"], json_values),
+       grid=st.one_of(st.integers(-1, 60), st.sampled_from([200, 201]), json_values))
+def test_fuzz_descent_surface(fuzz_client, surface, grid):
+    data = assert_answer(fuzz_client.post("/api/descent/surface", data=json.dumps(
+        {"surface": surface, "grid": grid}), content_type="application/json"))
+    if "heights" in data:
+        assert len(data["heights"]) == grid ** 2 and all(math.isfinite(h) for h in data["heights"])
 
 
 MODES = {"L": 255, "LA": (255, 255), "RGB": (255, 255, 255), "RGBA": (255, 255, 255, 255), "P": 200,
@@ -762,7 +935,8 @@ def test_fuzz_digit_images(fuzz_client, url):
         assert 0 <= data["predicted"] < 10 and abs(sum(data["probabilities"]) - 1) < 1e-3
 
 
-@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step"])
+@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step",
+                                   "/api/descent/surface", "/api/descent/paths"])
 def test_oversized_bodies_are_413_on_every_route(fuzz_client, route):
     client = fuzz_client
     body = json.dumps({"image": "data:image/png;base64," + "A" * (3 * 1024 * 1024)})

@@ -476,7 +476,7 @@ async function loadSurface() {
     paintSurface();
     for (const row of optimizerRows()) row.lr.value = Number(surface.rates[row.name].toPrecision(6));
     $("descent-steps").value = surface.steps;
-    $("formula").textContent = `f(x, y) = ${surface.formula}; the star marks the minimum. ` +
+    $("formula").textContent = `f(x, y) = ${surface.formula}; stars mark the minima. ` +
       "Shading: log(f \u2212 f_min), darker is lower.";
     startPoint = null;
     await computePaths();
