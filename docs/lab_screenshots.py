@@ -1,7 +1,9 @@
 """Screenshots of the lab for the README: a drawn digit going through a small convolutional network,
-and the playground after a few seconds of training on the spiral.
+the playground after a few seconds of training on the spiral, and the optimisers' paths down
+Rosenbrock's valley.
 
-    python docs/lab_screenshots.py         # writes docs/figures/lab_digit.png and lab_playground.png
+    python docs/lab_screenshots.py         # writes docs/figures/lab_digit.png, lab_playground.png
+                                           # and lab_optimizers.png
 
 Needs what the lab needs (``neuronet[lab]``, scikit-learn for the 8×8 digits) plus Playwright's
 Python package (``pip install playwright``) and a Chromium: ``/usr/bin/chromium`` (Debian's
@@ -72,11 +74,19 @@ def main() -> None:
             page.wait_for_timeout(500)
             page.screenshot(path=OUT / "lab_playground.png", clip={"x": 0, "y": 0, "width": 900,
                                                                     "height": 600})
+            page.set_viewport_size({"width": 1500, "height": 720})
+            page.click("button[data-tab=descent]")
+            page.select_option("#surface", "rosenbrock")
+            # The paths are played step by step: wait for the last one.
+            page.wait_for_function("document.getElementById('descent-step').textContent"
+                                   " === 'step 500 of 500'")
+            page.screenshot(path=OUT / "lab_optimizers.png", clip={"x": 0, "y": 0, "width": 1040,
+                                                                    "height": 720})
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    for name in ("lab_digit.png", "lab_playground.png"):
+    for name in ("lab_digit.png", "lab_playground.png", "lab_optimizers.png"):
         path = OUT / name
         print(f"{path}  {path.stat().st_size / 1024:.0f} KB")
 
