@@ -500,7 +500,9 @@ async function computePaths() {
   const steps = Number.isInteger(Number(stepsText)) && stepsText !== "" ? Number(stepsText) : stepsText;
   if (Object.keys(optimizers).length === 0) {
     descent = null;
+    animating++;  // a path still being played stops
     for (const row of optimizerRows()) row.result.textContent = "";
+    $("descent-step").textContent = "";
     drawDescent();
     showError("");
     return;
