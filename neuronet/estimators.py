@@ -31,6 +31,7 @@ import numpy as np
 
 from . import optimizers, schedules
 from .callbacks import EarlyStopping
+from .datasets.split import train_val_split
 from .errors import (
     ConfigError,
     DataConversionWarning,
@@ -290,16 +291,16 @@ class _MLPBase:
         return optimizers.get(self.optimizer, lr=self.lr, weight_decay=self.weight_decay)
 
     def _hold_out(self, X, targets, seed: int):
-        """(X_train, targets_train, (X_val, targets_val)): a random ``validation_fraction`` held out."""
-        n = len(X)
-        n_val = int(round(self.validation_fraction * n))
-        if n_val < 1 or n_val >= n:
+        """(X_train, targets_train, (X_val, targets_val)): ``validation_fraction`` held out, each
+        class in its share for the classifier (as scikit-learn's early stopping does)."""
+        try:
+            (X, targets), validation = train_val_split(
+                X, targets, val_fraction=self.validation_fraction, seed=seed,
+                stratify=self._estimator_type == "classifier")
+        except ConfigError as exc:
             raise ConfigError(f"{type(self).__name__}: early_stopping with validation_fraction="
-                              f"{self.validation_fraction} leaves {n_val} of {n} examples for "
-                              f"validation; it needs at least 1 for each side")
-        order = np.random.default_rng([seed, 2**31]).permutation(n)   # not an epoch's order
-        val, train = order[:n_val], np.sort(order[n_val:])
-        return X[train], targets[train], (X[val], targets[val])
+                              f"{self.validation_fraction}: {exc}") from None
+        return X, targets, validation
 
     def _set_fitted(self, net: Network, fitted: dict, history: History, seed: int) -> None:
         fitted.pop("_n_outputs")

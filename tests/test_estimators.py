@@ -341,7 +341,11 @@ def test_early_stopping_stops_and_keeps_the_best_weights():
     # the network ends with the weights of that best epoch: its loss on the held-out 10 % is the minimum
     _, _, (X_val, y_val) = clf._hold_out(clf.network_.check_inputs(X), y, clf.seed)
     assert len(X_val) == 30
+    # held out class by class, each in its share of the training set (largest remainders round up)
+    assert np.abs(np.bincount(y_val, minlength=3) - np.bincount(y) * 0.1).max() < 1
     assert clf.network_.evaluate(X_val, y_val)[0] == pytest.approx(min(val), rel=1e-6)
+    with pytest.raises(nn.ConfigError, match="early_stopping with validation_fraction=0.1: .*1..4 for 5"):
+        nn.MLPClassifier(early_stopping=True).fit(X[:5], np.arange(5) % 2)
     with pytest.raises(nn.ConfigError, match="validation_fraction must be between 0 and 1"):
         nn.MLPClassifier(early_stopping=True, validation_fraction=1.5).fit(X, y)
 

@@ -115,6 +115,15 @@ def test_split_errors():
         train_val_split(x, y, val_size=10)
     with pytest.raises(ShapeError, match=r"y must have shape \(10,\)"):
         train_val_split(x, y[:5])
+    with pytest.raises(ShapeError, match=r"y must have shape \(10,\), got \(10, 2\)"):
+        train_val_split(x, np.zeros((10, 2)), stratify=True)
+
+
+def test_split_of_target_rows_keeps_rows_with_their_samples():
+    x = np.arange(20.0).reshape(10, 2)
+    (x_tr, y_tr), (x_val, y_val) = train_val_split(x, x * 10, val_size=3, seed=1)
+    assert y_tr.shape == (7, 2) and y_val.shape == (3, 2)
+    assert np.array_equal(y_tr, x_tr * 10) and np.array_equal(y_val, x_val * 10)
 
 
 @pytest.mark.parametrize(

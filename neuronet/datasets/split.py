@@ -19,7 +19,7 @@ def train_val_split(
 
     Args:
         x: samples, shape ``(n, ...)``.
-        y: labels, shape ``(n,)``.
+        y: labels, shape ``(n,)``, or target rows ``(n, k)`` (not with ``stratify``).
         val_fraction: share of samples for validation, in (0, 1); ignored if ``val_size`` is set.
         val_size: exact number of validation samples, in ``1 .. n-1``.
         seed: the same seed always gives the same split.
@@ -35,8 +35,9 @@ def train_val_split(
     x = np.asarray(x)
     y = np.asarray(y)
     n = len(x)
-    if y.ndim != 1 or len(y) != n:
-        raise ShapeError(f"train_val_split: y must have shape ({n},), got {y.shape}")
+    if y.ndim == 0 or len(y) != n or (stratify and y.ndim != 1):
+        expected = f"({n},)" if stratify else f"({n},) or ({n}, k)"
+        raise ShapeError(f"train_val_split: y must have shape {expected}, got {y.shape}")
     if val_size is None:
         if val_fraction is None or not 0.0 < float(val_fraction) < 1.0:
             raise ConfigError(
