@@ -24,7 +24,8 @@ import numpy as np
 from .. import surfaces
 from ..errors import ConfigError
 from ..viz.optimizers import DEFAULT_OPTIMIZERS, optimizer_label
-from .playground import grid_points, shown
+from .checks import finite, json_object, shown, whole
+from .playground import grid_points
 
 #: Upper bounds on what a request may ask for (and the page offers); ``coordinate`` bounds |x|, |y|
 #: of a start point.
@@ -45,27 +46,11 @@ def _kind(name: str) -> str:
     return optimizer_label(surfaces.make_optimizer(name)).split(",")[0]
 
 
-def _object(body, allowed: set[str]) -> dict:
-    if not isinstance(body, dict):
-        raise ConfigError("the request body must be a JSON object")
-    unknown = set(body) - allowed
-    if unknown:
-        raise ConfigError(f"unknown field(s): {', '.join(sorted(map(shown, unknown)))}; "
-                          f"expected {', '.join(sorted(allowed))}")
-    return body
-
-
 def _surface(body: dict) -> surfaces.Surface:
     name = body.get("surface", "bowl")
     if not isinstance(name, str) or name.strip().lower() not in surfaces.names():
         raise ConfigError(f"surface must be one of {', '.join(surfaces.names())}; got {shown(name)}")
     return surfaces.get(name)
-
-
-def _whole(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {shown(value)}")
-    return value
 
 
 def _number(value) -> float | None:
@@ -76,11 +61,6 @@ def _number(value) -> float | None:
         value = float(value)
     except OverflowError:   # an integer of hundreds of digits
         return None
-    return value if math.isfinite(value) else None
-
-
-def _finite(value) -> float | None:
-    value = float(value)
     return value if math.isfinite(value) else None
 
 
@@ -95,9 +75,9 @@ def describe(body) -> dict:
     values of log10(f − f_min), picture order as :func:`.playground.grid_points`), ``minima``,
     ``start``, ``steps`` and the learning ``rates`` that :func:`neuronet.surfaces.make_optimizer`
     gives each optimiser on it."""
-    body = _object(body, {"surface", "grid"})
+    body = json_object(body, {"surface", "grid"})
     surface = _surface(body)
-    size = _whole(body.get("grid", DEFAULT_GRID), "grid", 2, LIMITS["grid"])
+    size = whole(body.get("grid", DEFAULT_GRID), "grid", 2, LIMITS["grid"])
     (x0, x1), (y0, y1) = surface.view
     box = (x0, x1, y0, y1)
     f = surface(grid_points(box, size))
@@ -155,10 +135,10 @@ def paths(body) -> dict:
     full precision), ``gaps`` (f − f_min at each point, null where not finite) and ``diverged``
     (the path ended early because a point stopped being finite).
     """
-    body = _object(body, {"surface", "start", "steps", "optimizers"})
+    body = json_object(body, {"surface", "start", "steps", "optimizers"})
     surface = _surface(body)
     start = _start(body.get("start"), surface)
-    steps = _whole(body.get("steps", surface.steps), "steps", 1, LIMITS["steps"])
+    steps = whole(body.get("steps", surface.steps), "steps", 1, LIMITS["steps"])
     rates = _optimizers(body.get("optimizers"), surface)
     answers = []
     for name, lr in rates.items():
@@ -169,6 +149,6 @@ def paths(body) -> dict:
             values = surface(path)
             gaps = values - _lowest(surface, values)
         answers.append({"name": name, "label": optimizer_label(optimizer), "lr": lr,
-                        "points": path.tolist(), "gaps": [_finite(g) for g in gaps],
+                        "points": path.tolist(), "gaps": [finite(g) for g in gaps],
                         "diverged": len(path) < steps + 1})
     return {"surface": surface.name, "start": start.tolist(), "steps": steps, "paths": answers}

@@ -18,7 +18,6 @@ True
 from __future__ import annotations
 
 import math
-import reprlib
 import threading
 import uuid
 from collections import OrderedDict
@@ -30,6 +29,7 @@ from ..callbacks import Callback
 from ..datasets.synthetic import GENERATORS
 from ..errors import ConfigError, DivergenceError
 from ..network import Network, mlp
+from .checks import finite, json_object, shown, whole
 
 DATASETS = ("xor", "circles", "moons", "spiral", "blobs")
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu", "silu", "softplus", "identity")
@@ -54,18 +54,6 @@ class Settings:
     batch_size: int = 16
     grid: int = 50
     seed: int = 0
-
-
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 40
-_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 3, 6, 4
-
-
-def shown(value) -> str:
-    """``repr(value)`` cut short: a request's bad value goes back in a one-line error, and it may be
-    megabytes long or nested a thousand deep (where plain ``repr`` would run out of stack)."""
-    text = _REPR.repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _field(body: dict, name: str, kind: type, ok, expected: str):
@@ -93,11 +81,7 @@ def _choice(body: dict, name: str, choices: tuple[str, ...]) -> str:
 
 def parse_settings(body) -> Settings:
     """Check the JSON object a page sent and return :class:`Settings`; missing fields take defaults."""
-    if not isinstance(body, dict):
-        raise ConfigError("the request body must be a JSON object")
-    unknown = set(body) - set(Settings.__dataclass_fields__)
-    if unknown:
-        raise ConfigError(f"unknown setting(s): {', '.join(sorted(map(shown, unknown)))}")
+    json_object(body, Settings.__dataclass_fields__, "setting")
     hidden = body.get("hidden", list(Settings.hidden))
     if (not isinstance(hidden, list) or len(hidden) > LIMITS["layers"]
             or not all(isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= LIMITS["units"]
@@ -123,12 +107,7 @@ def parse_settings(body) -> Settings:
 
 def parse_epochs(body) -> int:
     """The ``epochs`` of a step request (default 5), 1 to ``LIMITS["epochs"]``."""
-    if not isinstance(body, dict):
-        raise ConfigError("the request body must be a JSON object")
-    epochs = body.get("epochs", 5)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= LIMITS["epochs"]:
-        raise ConfigError(f"epochs must be a whole number from 1 to {LIMITS['epochs']}, got {shown(epochs)}")
-    return epochs
+    return whole(json_object(body).get("epochs", 5), "epochs", 1, LIMITS["epochs"])
 
 
 def make_data(settings: Settings) -> tuple[np.ndarray, np.ndarray]:
@@ -159,12 +138,6 @@ def grid_points(box: tuple[float, float, float, float], size: int) -> np.ndarray
     gy = y1 - (y1 - y0) * steps
     xx, yy = np.meshgrid(gx, gy)
     return np.column_stack([xx.ravel(), yy.ravel()])
-
-
-def _finite(value: float) -> float | None:
-    """``value`` as a float, or None (JSON null) if it is NaN or infinite, which JSON cannot hold."""
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 class Session:
@@ -198,10 +171,10 @@ class Session:
         grid cell (flat lists in picture order; see :func:`grid_points`)."""
         loss, accuracy = self.net.evaluate(self.x, self.y)
         probs = self.net.predict_proba(self.grid)                    # (grid², n_classes)
-        return {"epoch": self.epoch, "loss": _finite(loss), "accuracy": float(accuracy),
+        return {"epoch": self.epoch, "loss": finite(loss), "accuracy": float(accuracy),
                 "losses": list(losses),
                 "classes": probs.argmax(axis=1).tolist(),
-                "confidence": [_finite(c) for c in np.round(probs.max(axis=1).astype(np.float64), 3)]}
+                "confidence": [finite(c) for c in np.round(probs.max(axis=1).astype(np.float64), 3)]}
 
     def step(self, epochs: int) -> dict:
         """Train ``epochs`` more epochs and return :meth:`state` with the training loss of each.
@@ -232,7 +205,7 @@ class Session:
                 f"finite) and stays at epoch {self.epoch}: lower the learning rate (now "
                 f"{self.optimizer.lr:g}) and press Reset") from None
         self.epoch += epochs
-        losses = [_finite(v) for v in history["loss"]]
+        losses = [finite(v) for v in history["loss"]]
         return self.state(losses)
 
 
