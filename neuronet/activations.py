@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from .errors import ConfigError
+from .registry import build
 
 
 class Activation:
@@ -301,10 +302,5 @@ def get(spec: str | Activation | dict | None, **kwargs) -> Activation:
     if isinstance(spec, str):
         key = spec.strip().lower().replace("-", "_")
         key = _ALIASES.get(key, key)
-        if key not in _REGISTRY:
-            raise ConfigError(f"unknown activation {spec!r}; choose one of: {', '.join(_REGISTRY)}")
-        try:
-            return _REGISTRY[key](**kwargs)
-        except TypeError as exc:
-            raise ConfigError(f"bad option for activation {spec!r}: {exc}") from None
+        return build(_REGISTRY, "activation", key, kwargs, spec)
     raise ConfigError(f"an activation must be a name or an Activation object, not {type(spec).__name__}")

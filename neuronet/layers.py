@@ -15,6 +15,7 @@ import numpy as np
 
 from . import activations, initializers
 from .errors import ConfigError, ShapeError
+from .registry import build
 
 # Activations whose derivative vanishes for z < 0 want He's larger initial variance.
 _RELU_LIKE = {"relu", "leaky_relu", "elu", "gelu", "silu", "softplus"}
@@ -195,10 +196,4 @@ _LAYER_TYPES: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout}
 def from_config(config: dict) -> Layer:
     """Rebuild a layer from :meth:`Layer.get_config` output (parameters are drawn fresh)."""
     config = dict(config)
-    kind = config.pop("type", None)
-    if kind not in _LAYER_TYPES:
-        raise ConfigError(f"unknown layer type {kind!r}; known: {', '.join(_LAYER_TYPES)}")
-    try:
-        return _LAYER_TYPES[kind](**config)
-    except TypeError as exc:
-        raise ConfigError(f"bad settings for layer {kind}: {exc}") from None
+    return build(_LAYER_TYPES, "layer type", config.pop("type", None), config)

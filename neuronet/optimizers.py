@@ -26,6 +26,7 @@ import numpy as np
 
 from . import schedules
 from .errors import ConfigError
+from .registry import build
 
 Param = tuple[str, np.ndarray, np.ndarray]  # (name, parameter, gradient)
 
@@ -277,11 +278,5 @@ def get(spec, **kwargs) -> Optimizer:
             spec["lr"] = schedules.from_config(spec["lr"])
         return get(name, **spec, **kwargs)
     if isinstance(spec, str):
-        key = spec.strip().lower()
-        if key not in _REGISTRY:
-            raise ConfigError(f"unknown optimizer {spec!r}; choose one of: {', '.join(_REGISTRY)}")
-        try:
-            return _REGISTRY[key](**kwargs)
-        except TypeError as exc:
-            raise ConfigError(f"bad option for optimizer {spec!r}: {exc}") from None
+        return build(_REGISTRY, "optimizer", spec.strip().lower(), kwargs, spec)
     raise ConfigError(f"an optimizer must be a name or an Optimizer object, not {type(spec).__name__}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from .errors import ConfigError
+from .registry import build
 
 
 class Schedule:
@@ -71,10 +72,4 @@ _REGISTRY = {cls.name: cls for cls in (StepDecay, ExponentialDecay, CosineDecay)
 
 def from_config(config: dict) -> Schedule:
     config = dict(config)
-    name = config.pop("name", None)
-    if name not in _REGISTRY:
-        raise ConfigError(f"unknown schedule {name!r}; choose one of: {', '.join(_REGISTRY)}")
-    try:
-        return _REGISTRY[name](**config)
-    except TypeError as exc:
-        raise ConfigError(f"bad settings for schedule {name!r}: {exc}") from None
+    return build(_REGISTRY, "schedule", config.pop("name", None), config)
