@@ -23,8 +23,7 @@ import math
 
 import numpy as np
 
-from .errors import ConfigError
-from .registry import build
+from .registry import Registry
 
 
 class Activation:
@@ -50,6 +49,10 @@ class Activation:
         return f"{type(self).__name__}({args})"
 
 
+ACTIVATIONS = Registry("activation", Activation, default=lambda: Identity())
+
+
+@ACTIVATIONS.register(aliases=("linear", "none"))
 class Identity(Activation):
     """f(z) = z. The output activation of a regression network."""
 
@@ -65,6 +68,7 @@ class Identity(Activation):
         return grad
 
 
+@ACTIVATIONS.register(aliases=("heaviside",))
 class Step(Activation):
     """Heaviside step: 1 where z > 0, else 0 (the perceptron's activation).
 
@@ -81,6 +85,7 @@ class Step(Activation):
         return np.zeros_like(z)
 
 
+@ACTIVATIONS.register(aliases=("logistic",))
 class Sigmoid(Activation):
     """σ(z) = 1 / (1 + e^(−z)), squashing any number into (0, 1); σ'(z) = σ(z)(1 − σ(z)).
 
@@ -104,6 +109,7 @@ class Sigmoid(Activation):
         return grad * a * (1.0 - a)
 
 
+@ACTIVATIONS.register
 class Tanh(Activation):
     """tanh(z), from −1 to 1, centred at 0; tanh'(z) = 1 − tanh²(z)."""
 
@@ -120,6 +126,7 @@ class Tanh(Activation):
         return grad * (1.0 - a * a)
 
 
+@ACTIVATIONS.register
 class ReLU(Activation):
     """max(0, z). Its derivative is 1 for z > 0 and 0 otherwise (we take 0 at z = 0, as PyTorch does)."""
 
@@ -136,6 +143,7 @@ class ReLU(Activation):
         return grad * (a > 0)
 
 
+@ACTIVATIONS.register(aliases=("leakyrelu",))
 class LeakyReLU(Activation):
     """z for z > 0, ``slope * z`` otherwise, so a unit never goes completely dead."""
 
@@ -154,6 +162,7 @@ class LeakyReLU(Activation):
         return {"name": self.name, "slope": self.slope}
 
 
+@ACTIVATIONS.register
 class ELU(Activation):
     """z for z > 0, ``alpha (e^z − 1)`` otherwise: smooth, with negative outputs that pull the mean to 0."""
 
@@ -173,6 +182,7 @@ class ELU(Activation):
         return {"name": self.name, "alpha": self.alpha}
 
 
+@ACTIVATIONS.register
 class Softplus(Activation):
     """log(1 + e^z), a smooth ReLU; its derivative is the sigmoid.
 
@@ -188,6 +198,7 @@ class Softplus(Activation):
         return _SIGMOID(z)
 
 
+@ACTIVATIONS.register
 class GELU(Activation):
     """z·Φ(z), Φ the standard normal CDF, in the tanh approximation used by BERT and GPT-2:
 
@@ -212,6 +223,7 @@ class GELU(Activation):
         return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * dinner
 
 
+@ACTIVATIONS.register(aliases=("swish",))
 class SiLU(Activation):
     """z·σ(z), also called swish; SiLU'(z) = σ(z) (1 + z (1 − σ(z)))."""
 
@@ -225,6 +237,7 @@ class SiLU(Activation):
         return s * (1.0 + z * (1.0 - s))
 
 
+@ACTIVATIONS.register
 class Softmax(Activation):
     """softmax(z)_i = e^(z_i) / Σ_j e^(z_j), per row: turns scores into probabilities that sum to 1.
 
@@ -252,6 +265,7 @@ class Softmax(Activation):
         return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
 
 
+@ACTIVATIONS.register
 class LogSoftmax(Activation):
     """log softmax(z) = z − max − log Σ e^(z − max), per row, without ever taking log of 0."""
 
@@ -271,36 +285,5 @@ class LogSoftmax(Activation):
 
 _SIGMOID = Sigmoid()
 
-_REGISTRY: dict[str, type[Activation]] = {
-    cls.name: cls
-    for cls in (Identity, Step, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, GELU, SiLU, Softmax,
-                LogSoftmax)
-}
-_ALIASES = {"linear": "identity", "none": "identity", "swish": "silu", "leakyrelu": "leaky_relu",
-            "heaviside": "step", "logistic": "sigmoid"}
-
-
-def names() -> list[str]:
-    """The names that :func:`get` accepts (aliases not included)."""
-    return list(_REGISTRY)
-
-
-def get(spec: str | Activation | dict | None, **kwargs) -> Activation:
-    """An activation from a name (``"relu"``), a config dict, an object, or None (identity).
-
-    >>> get("leaky_relu", slope=0.2).slope
-    0.2
-    """
-    if spec is None:
-        return Identity()
-    if isinstance(spec, Activation):
-        return spec
-    if isinstance(spec, dict):
-        spec = dict(spec)
-        name = spec.pop("name", None)
-        return get(name, **spec, **kwargs)
-    if isinstance(spec, str):
-        key = spec.strip().lower().replace("-", "_")
-        key = _ALIASES.get(key, key)
-        return build(_REGISTRY, "activation", key, kwargs, spec)
-    raise ConfigError(f"an activation must be a name or an Activation object, not {type(spec).__name__}")
+names = ACTIVATIONS.names
+get = ACTIVATIONS.get   # get("leaky_relu", slope=0.2), get({"name": "relu"}), get(None) is the identity

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .errors import ConfigError, ShapeError
-from .layers import _LAYER_TYPES, Layer, WeightedLayer
+from .layers import LAYERS, Layer, WeightedLayer
 
 
 def _positive_int(value, what: str) -> int:
@@ -81,6 +81,7 @@ class _ImageLayer(Layer):
         return x.reshape(x.shape[0], *self.input_shape)
 
 
+@LAYERS.register
 class Conv2D(WeightedLayer, _ImageLayer):
     """A 2-D convolution (strictly, a cross-correlation, as in every deep-learning library).
 
@@ -240,6 +241,7 @@ class Conv2D(WeightedLayer, _ImageLayer):
                 f"activation={self.activation.name!r})")
 
 
+@LAYERS.register
 class MaxPool2D(_ImageLayer):
     """Max pooling: each output pixel is the largest value in a ``pool_size``×``pool_size`` window.
 
@@ -316,7 +318,3 @@ class MaxPool2D(_ImageLayer):
 
     def __repr__(self) -> str:
         return f"MaxPool2D({_shape_text(self.input_shape)}, pool {self.pool_size}, stride {self.stride})"
-
-
-# So that layers.from_config (and model files) can rebuild these layers by name.
-_LAYER_TYPES.update({"Conv2D": Conv2D, "MaxPool2D": MaxPool2D})

@@ -1,6 +1,6 @@
-"""Weight initialisers: how a layer's weights ``W`` of shape ``(n_in, n_out)`` start out.
+"""Weight initialisers: how a layer"s weights ``W`` of shape ``(n_in, n_out)`` start out.
 
-The scale matters. With N(0, 1) weights a neuron's weighted sum over 784 inputs has a standard
+The scale matters. With N(0, 1) weights a neuron"s weighted sum over 784 inputs has a standard
 deviation near √784 = 28, deep in the flat tails of a sigmoid, and learning crawls. Dividing the
 variance by the fan-in (or fan-in and fan-out) keeps ``z`` near unit scale, layer after layer.
 
@@ -23,9 +23,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .errors import ConfigError
+from .registry import Registry
 
 Initializer = Callable[[np.random.Generator, tuple, np.dtype], np.ndarray]
+
+INITIALIZERS = Registry("initializer", instantiate=False)
 
 
 def _fans(shape: tuple) -> tuple[int, int]:
@@ -36,64 +38,47 @@ def _fans(shape: tuple) -> tuple[int, int]:
     return shape[-2] * receptive, shape[-1] * receptive
 
 
+@INITIALIZERS.register(aliases=("standard_normal",))
 def normal(rng, shape, dtype):
     return rng.standard_normal(shape).astype(dtype)
 
 
+@INITIALIZERS.register(aliases=("lecun", "scaled_normal"))
 def lecun_normal(rng, shape, dtype):
     fan_in, _ = _fans(shape)
     return (rng.standard_normal(shape) / np.sqrt(fan_in)).astype(dtype)
 
 
+@INITIALIZERS.register(aliases=("xavier", "xavier_uniform"))
 def glorot_uniform(rng, shape, dtype):
     fan_in, fan_out = _fans(shape)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, shape).astype(dtype)
 
 
+@INITIALIZERS.register(aliases=("xavier_normal",))
 def glorot_normal(rng, shape, dtype):
     fan_in, fan_out = _fans(shape)
     return (rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype)
 
 
+@INITIALIZERS.register(aliases=("he", "kaiming"))
 def he_normal(rng, shape, dtype):
     fan_in, _ = _fans(shape)
     return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
 
 
+@INITIALIZERS.register
 def he_uniform(rng, shape, dtype):
     fan_in, _ = _fans(shape)
     limit = np.sqrt(6.0 / fan_in)
     return rng.uniform(-limit, limit, shape).astype(dtype)
 
 
+@INITIALIZERS.register
 def zeros(rng, shape, dtype):
     return np.zeros(shape, dtype=dtype)
 
-
-_REGISTRY: dict[str, Initializer] = {
-    "normal": normal, "lecun_normal": lecun_normal, "glorot_uniform": glorot_uniform,
-    "glorot_normal": glorot_normal, "he_normal": he_normal, "he_uniform": he_uniform, "zeros": zeros,
-}
-_ALIASES = {"xavier": "glorot_uniform", "xavier_uniform": "glorot_uniform",
-            "xavier_normal": "glorot_normal", "he": "he_normal", "kaiming": "he_normal",
-            "lecun": "lecun_normal", "scaled_normal": "lecun_normal", "standard_normal": "normal"}
-
-
-def names() -> list[str]:
-    return list(_REGISTRY)
-
-
-def get(name: str) -> Initializer:
-    """The initialiser function called ``name`` (aliases: ``xavier``, ``he``, ``lecun`` ...)."""
-    key = _ALIASES.get(name.strip().lower(), name.strip().lower())
-    if key not in _REGISTRY:
-        raise ConfigError(f"unknown initializer {name!r}; choose one of: {', '.join(_REGISTRY)}")
-    return _REGISTRY[key]
-
-
-def canonical(name: str) -> str:
-    """The registry name for ``name`` after resolving aliases (what model files record)."""
-    get(name)
-    key = name.strip().lower()
-    return _ALIASES.get(key, key)
+names = INITIALIZERS.names
+get = INITIALIZERS.get               # the function itself: get("he")(rng, shape, dtype)
+canonical = INITIALIZERS.canonical   # "xavier" -> "glorot_uniform", as model files record it

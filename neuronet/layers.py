@@ -15,7 +15,7 @@ import numpy as np
 
 from . import activations, initializers
 from .errors import ConfigError, ShapeError
-from .registry import build
+from .registry import Registry
 
 # Activations whose derivative vanishes for z < 0 want He's larger initial variance.
 _RELU_LIKE = {"relu", "leaky_relu", "elu", "gelu", "silu", "softplus"}
@@ -51,6 +51,10 @@ class Layer:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
+
+
+# Layer types by name, as configs and model files write them ("Dense"); conv.py adds its own.
+LAYERS = Registry("layer type", Layer, key="type", normalize=str.strip)
 
 
 class WeightedLayer(Layer):
@@ -90,6 +94,7 @@ class WeightedLayer(Layer):
         return self.params.get("b")
 
 
+@LAYERS.register
 class Dense(WeightedLayer):
     """A fully connected layer: every output neuron sees every input.
 
@@ -157,6 +162,7 @@ class Dense(WeightedLayer):
         return f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r})"
 
 
+@LAYERS.register
 class Dropout(Layer):
     """Inverted dropout: while training, zero each input with probability ``rate`` and scale the
     survivors by 1/(1 − rate), so that at test time the layer is simply the identity.
@@ -189,11 +195,4 @@ class Dropout(Layer):
     def __repr__(self):
         return f"Dropout({self.rate})"
 
-
-_LAYER_TYPES: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout}
-
-
-def from_config(config: dict) -> Layer:
-    """Rebuild a layer from :meth:`Layer.get_config` output (parameters are drawn fresh)."""
-    config = dict(config)
-    return build(_LAYER_TYPES, "layer type", config.pop("type", None), config)
+from_config = LAYERS.get   # a layer from its get_config() output (parameters are drawn fresh)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ConfigError
+from .registry import Registry
 
 
 class Loss:
@@ -44,6 +44,10 @@ class Loss:
         return f"{type(self).__name__}()"
 
 
+LOSSES = Registry("loss", Loss)
+
+
+@LOSSES.register(aliases=("quadratic", "mean_squared_error", "l2"))
 class MeanSquaredError(Loss):
     """The quadratic cost C = 1/(2n) Σ_x ‖y(x) − a(x)‖², as in Nielsen's book; dC/da = (a − y)/n.
 
@@ -69,6 +73,7 @@ class MeanSquaredError(Loss):
         return loss, d
 
 
+@LOSSES.register(aliases=("binary_cross_entropy", "bce"))
 class BinaryCrossEntropy(Loss):
     """C = −1/n Σ [y log a + (1 − y) log(1 − a)], for sigmoid outputs in (0, 1) and targets in {0, 1}.
 
@@ -96,6 +101,8 @@ class BinaryCrossEntropy(Loss):
         return float(loss.sum() / n), (a - y) / a.dtype.type(n)
 
 
+@LOSSES.register(aliases=("cross_entropy", "crossentropy", "categorical_cross_entropy", "ce",
+                          "softmax_cross_entropy"))
 class CategoricalCrossEntropy(Loss):
     """C = −1/n Σ_x Σ_j y_j log a_j, for softmax outputs and one-hot targets.
 
@@ -122,31 +129,5 @@ class CategoricalCrossEntropy(Loss):
         loss = log_norm.sum() - np.vdot(y, shifted)
         return float(loss / n), (a - y) / a.dtype.type(n)
 
-
-_REGISTRY: dict[str, type[Loss]] = {
-    cls.name: cls for cls in (MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy)
-}
-_ALIASES = {"quadratic": "mse", "mean_squared_error": "mse", "l2": "mse",
-            "cross_entropy": "categorical_crossentropy", "crossentropy": "categorical_crossentropy",
-            "categorical_cross_entropy": "categorical_crossentropy", "ce": "categorical_crossentropy",
-            "softmax_cross_entropy": "categorical_crossentropy",
-            "binary_cross_entropy": "binary_crossentropy", "bce": "binary_crossentropy"}
-
-
-def names() -> list[str]:
-    return list(_REGISTRY)
-
-
-def get(spec: str | Loss | dict) -> Loss:
-    """A loss from its name (``"cross_entropy"``, ``"mse"`` ...), a config dict or an object."""
-    if isinstance(spec, Loss):
-        return spec
-    if isinstance(spec, dict):
-        spec = spec.get("name")
-    if isinstance(spec, str):
-        key = spec.strip().lower().replace("-", "_")
-        key = _ALIASES.get(key, key)
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-        raise ConfigError(f"unknown loss {spec!r}; choose one of: {', '.join(_REGISTRY)}")
-    raise ConfigError(f"a loss must be a name or a Loss object, not {type(spec).__name__}")
+names = LOSSES.names
+get = LOSSES.get   # get("cross_entropy"), get({"name": "mse"}), or a Loss as it is

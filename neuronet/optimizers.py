@@ -26,7 +26,7 @@ import numpy as np
 
 from . import schedules
 from .errors import ConfigError
-from .registry import build
+from .registry import Registry
 
 Param = tuple[str, np.ndarray, np.ndarray]  # (name, parameter, gradient)
 
@@ -37,6 +37,8 @@ class Optimizer:
 
     def __init__(self, lr=0.01, weight_decay: float = 0.0, clipnorm: float | None = None,
                  clipvalue: float | None = None):
+        if isinstance(lr, dict):   # a schedule's get_config(), as checkpoints store it
+            lr = schedules.get(lr)
         if not isinstance(lr, schedules.Schedule):
             lr = float(lr)
             if not (lr > 0 and math.isfinite(lr)):
@@ -123,6 +125,10 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
 
+OPTIMIZERS = Registry("optimizer", Optimizer)
+
+
+@OPTIMIZERS.register
 class SGD(Optimizer):
     """Stochastic gradient descent: w ← w − η g.
 
@@ -162,6 +168,7 @@ class SGD(Optimizer):
         p -= step
 
 
+@OPTIMIZERS.register
 class RMSprop(Optimizer):
     """Divide each step by a running root-mean-square of recent gradients:
 
@@ -195,6 +202,7 @@ class RMSprop(Optimizer):
         p -= scratch
 
 
+@OPTIMIZERS.register
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): momentum on the gradient and RMSprop's scaling, both bias-corrected.
 
@@ -240,6 +248,7 @@ class Adam(Optimizer):
         p -= scratch
 
 
+@OPTIMIZERS.register
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): w ← w − η λ w, then the Adam step.
 
@@ -257,26 +266,5 @@ class AdamW(Adam):
             p *= p.dtype.type(1.0 - self.lr * self.weight_decay)
         super()._update(name, p, g)
 
-
-_REGISTRY: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, RMSprop, Adam, AdamW)
-}
-
-
-def names() -> list[str]:
-    return list(_REGISTRY)
-
-
-def get(spec, **kwargs) -> Optimizer:
-    """An optimiser from a name (``"adam"``), a config dict, or an object (returned as is)."""
-    if isinstance(spec, Optimizer):
-        return spec
-    if isinstance(spec, dict):
-        spec = dict(spec)
-        name = spec.pop("name", None)
-        if isinstance(spec.get("lr"), dict):
-            spec["lr"] = schedules.from_config(spec["lr"])
-        return get(name, **spec, **kwargs)
-    if isinstance(spec, str):
-        return build(_REGISTRY, "optimizer", spec.strip().lower(), kwargs, spec)
-    raise ConfigError(f"an optimizer must be a name or an Optimizer object, not {type(spec).__name__}")
+names = OPTIMIZERS.names
+get = OPTIMIZERS.get   # get("adam", lr=1e-3), get(Adam().get_config()), or an Optimizer as it is

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from .errors import ConfigError
-from .registry import build
+from .registry import Registry
 
 
 class Schedule:
@@ -26,6 +26,10 @@ class Schedule:
         return f"{type(self).__name__}({args})"
 
 
+SCHEDULES = Registry("schedule", Schedule)
+
+
+@SCHEDULES.register
 class StepDecay(Schedule):
     """lr · gamma^⌊epoch / step_size⌋: drop by a factor every ``step_size`` epochs."""
 
@@ -40,6 +44,7 @@ class StepDecay(Schedule):
         return self.lr * self.gamma ** (epoch // self.step_size)
 
 
+@SCHEDULES.register
 class ExponentialDecay(Schedule):
     """lr · gamma^epoch."""
 
@@ -52,6 +57,7 @@ class ExponentialDecay(Schedule):
         return self.lr * self.gamma ** epoch
 
 
+@SCHEDULES.register
 class CosineDecay(Schedule):
     """min_lr + ½ (lr − min_lr)(1 + cos(π · epoch / epochs)): a smooth glide to ``min_lr``."""
 
@@ -66,10 +72,6 @@ class CosineDecay(Schedule):
         t = min(epoch, self.epochs) / self.epochs
         return self.min_lr + 0.5 * (self.lr - self.min_lr) * (1.0 + math.cos(math.pi * t))
 
-
-_REGISTRY = {cls.name: cls for cls in (StepDecay, ExponentialDecay, CosineDecay)}
-
-
-def from_config(config: dict) -> Schedule:
-    config = dict(config)
-    return build(_REGISTRY, "schedule", config.pop("name", None), config)
+names = SCHEDULES.names
+get = SCHEDULES.get
+from_config = SCHEDULES.get   # a schedule from its get_config() output

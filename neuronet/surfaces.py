@@ -19,6 +19,7 @@ import numpy as np
 
 from . import optimizers
 from .errors import ConfigError
+from .registry import Registry
 
 
 class Surface:
@@ -58,6 +59,10 @@ class Surface:
         return f"{type(self).__name__}()"
 
 
+SURFACES = Registry("test function", Surface)
+
+
+@SURFACES.register
 class Bowl(Surface):
     """An elongated quadratic bowl: f(x, y) = ½ (a x² + b y²), ∇f = (a x, b y); minimum 0 at (0, 0).
 
@@ -96,6 +101,7 @@ class Bowl(Surface):
         return f"Bowl(a={self.a:g}, b={self.b:g})"
 
 
+@SURFACES.register
 class Rosenbrock(Surface):
     """Rosenbrock's banana valley: f(x, y) = (1 − x)² + 100 (y − x²)²; minimum 0 at (1, 1).
 
@@ -123,6 +129,7 @@ class Rosenbrock(Surface):
         return np.stack([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)], axis=-1)
 
 
+@SURFACES.register
 class Saddle(Surface):
     """A saddle between two valleys: f(x, y) = ½ x² − ½ y² + ¼ y⁴; minima −¼ at (0, ±1).
 
@@ -151,27 +158,12 @@ class Saddle(Surface):
         return np.stack([x, y ** 3 - y], axis=-1)
 
 
-_REGISTRY: dict[str, type[Surface]] = {cls.name: cls for cls in (Bowl, Rosenbrock, Saddle)}
-
 # Optimiser names that make_optimizer knows beyond the registry's: SGD with a heavy ball.
 _MOMENTUM = {"momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9, "nesterov": True}}
 
 
-def names() -> list[str]:
-    """The surfaces :func:`get` knows."""
-    return list(_REGISTRY)
-
-
-def get(spec: str | Surface) -> Surface:
-    """A surface from its name (``"bowl"``, ``"rosenbrock"``, ``"saddle"``) or an object."""
-    if isinstance(spec, Surface):
-        return spec
-    if isinstance(spec, str):
-        key = spec.strip().lower()
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-        raise ConfigError(f"unknown test function {spec!r}; choose one of: {', '.join(_REGISTRY)}")
-    raise ConfigError(f"a test function must be a name or a Surface object, not {type(spec).__name__}")
+names = SURFACES.names
+get = SURFACES.get   # "bowl", "rosenbrock", "saddle", or a Surface as it is
 
 
 def optimizer_names() -> list[str]:
