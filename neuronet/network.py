@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks, losses
 from . import layers as layers_mod
-from . import losses
 from .errors import ConfigError, ShapeError
 from .layers import Dense, Layer, WeightedLayer
 
@@ -26,16 +26,6 @@ def _dtype(dtype) -> np.dtype:
     if name not in _DTYPES:
         raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
     return np.dtype(_DTYPES[name])
-
-
-def _not_finite(name: str, value, row: int, col: int, dtype: np.dtype) -> ShapeError:
-    """The error for a value that is not finite in ``dtype``: NaN or infinity, or a finite number
-    beyond the dtype's range (1e300 in float32), which the cast made infinite."""
-    if np.isfinite(value):
-        hint = "; scale the data or use dtype='float64'" if dtype == np.float32 else ""
-        return ShapeError(f"{name}[{row}, {col}] = {float(value):g} is beyond {dtype.name}'s range "
-                          f"(±{float(np.finfo(dtype).max):.3g}){hint}")
-    return ShapeError(f"{name} contains NaN or infinity (first at row {row}, column {col})")
 
 
 class Network:
@@ -143,77 +133,17 @@ class Network:
 
     # --- checking what users pass in -----------------------------------------------------------
     def check_inputs(self, X, name: str = "X") -> np.ndarray:
-        """``X`` as a (n, n_in) array of the network's dtype, or a ShapeError saying what is wrong.
-
-        Images of shape (n, 28, 28) are flattened when that gives the right width.
-        """
-        try:
-            X = np.asarray(X)
-        except (ValueError, TypeError) as exc:
-            raise ShapeError(f"{name} is not a numeric array: {exc}") from None
-        if X.dtype.kind not in "biuf":
-            raise ShapeError(f"{name} must be numeric, got dtype {X.dtype}")
-        if X.ndim == 1 and X.size == self.n_in:
-            X = X[None, :]
-        elif X.ndim > 2 and int(np.prod(X.shape[1:])) == self.n_in:
-            X = X.reshape(X.shape[0], -1)
-        if X.ndim != 2 or X.shape[1] != self.n_in:
-            raise ShapeError(f"{name} must have shape (n, {self.n_in}); got {X.shape}")
-        if X.shape[0] == 0:
-            raise ShapeError(f"{name} is empty")
-        source = X
-        with np.errstate(over="ignore"):   # a finite value beyond the dtype's range is named below
-            X = np.ascontiguousarray(X, dtype=self.dtype)
-        # Checked in blocks of about 256k values: isfinite over all of a large X would build an
-        # (n, n_in) boolean temporary (47 MB for Fashion-MNIST) and stream it through memory; a block's
-        # temporary stays in cache, so the check is both faster and flat in memory.
-        rows = max(1, (1 << 18) // X.shape[1])
-        for start in range(0, len(X), rows):
-            block = X[start:start + rows]
-            if not np.isfinite(block).all():
-                row, col = np.argwhere(~np.isfinite(block))[0]
-                row += start
-                raise _not_finite(name, source[row, col], row, col, self.dtype)
-        return X
+        """``X`` as a (n, n_in) array of the network's dtype, or a ShapeError saying what is wrong
+        (see :func:`neuronet.checks.inputs`; images (n, 28, 28) are flattened)."""
+        return checks.inputs(X, self.n_in, self.dtype, name)
 
     def check_targets(self, y, n: int, name: str = "y") -> tuple[np.ndarray, np.ndarray | None]:
         """(targets as (n, n_out) floats, integer labels or None) from labels or target rows."""
-        try:
-            y = np.asarray(y)
-        except (ValueError, TypeError) as exc:
-            raise ShapeError(f"{name} is not an array: {exc}") from None
-        if y.shape[:1] != (n,):
-            raise ShapeError(f"{name} has {y.shape[0] if y.ndim else 0} labels for {n} examples")
-        if y.dtype.kind not in "biuf":
-            raise ShapeError(f"{name} must be numeric labels, got dtype {y.dtype}")
-        if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1 and self.n_out > 1):
-            labels = y.reshape(-1)
-            if labels.dtype.kind == "f":
-                if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
-                    raise ShapeError(f"{name} must hold whole-number class labels")
-            labels = labels.astype(np.int64)
-            classes = max(self.n_out, 2)
-            if labels.min() < 0 or labels.max() >= classes:
-                raise ShapeError(f"{name} has labels from {labels.min()} to {labels.max()}; this "
-                                 f"network has {self.n_out} output(s), so labels must be 0..{classes - 1}")
-            if self.n_out == 1:
-                return labels.astype(self.dtype)[:, None], labels
-            targets = np.zeros((n, self.n_out), dtype=self.dtype)
-            targets[np.arange(n), labels] = 1
-            return targets, labels
-        if y.ndim != 2 or y.shape[1] != self.n_out:
-            raise ShapeError(f"{name} must be labels of shape ({n},) or targets of shape "
-                             f"({n}, {self.n_out}); got {y.shape}")
-        with np.errstate(over="ignore"):
-            targets = np.ascontiguousarray(y, dtype=self.dtype)
-        if not np.isfinite(targets).all():
-            row, col = np.argwhere(~np.isfinite(targets))[0]
-            raise _not_finite(name, y[row, col], row, col, self.dtype)
-        binary = np.all((targets == 0) | (targets == 1))
-        if self.n_out == 1:  # a column of 0/1 targets is a column of class labels
-            return targets, (targets[:, 0].astype(np.int64) if binary else None)
-        is_one_hot = binary and np.all(targets.sum(axis=1) == 1)
-        return targets, (targets.argmax(axis=1) if is_one_hot else None)
+        return checks.targets(y, n, self.n_out, self.dtype, name)
+
+    def check_examples(self, X, y, names: tuple[str, str] = ("X", "y")) -> checks.Examples:
+        """``(X, y)`` checked once for this network, as the training loop takes them."""
+        return checks.examples(X, y, self.n_in, self.n_out, self.dtype, names)
 
     # --- using a trained network ---------------------------------------------------------------
     def predict_proba(self, X, batch_size: int = 1024) -> np.ndarray:
@@ -233,14 +163,12 @@ class Network:
 
     def evaluate(self, X, y, batch_size: int = 1024) -> tuple[float, float]:
         """(mean loss, accuracy) on a data set. Accuracy is NaN for targets that are not classes."""
-        X = self.check_inputs(X)
-        targets, labels = self.check_targets(y, len(X))
-        return self.evaluate_checked(X, targets, labels, batch_size)
+        return self.evaluate_checked(self.check_examples(X, y), batch_size)
 
-    def evaluate_checked(self, X: np.ndarray, targets: np.ndarray, labels: np.ndarray | None,
-                         batch_size: int = 1024) -> tuple[float, float]:
-        """:meth:`evaluate` for arrays already checked by :meth:`check_inputs` and
-        :meth:`check_targets` (as ``fit`` does once for its validation set)."""
+    def evaluate_checked(self, data: checks.Examples, batch_size: int = 1024) -> tuple[float, float]:
+        """:meth:`evaluate` for examples already checked by :meth:`check_examples` (as ``fit`` does
+        once for its validation set)."""
+        X, targets, labels = data
         total, correct = 0.0, 0
         for i in range(0, len(X), batch_size):
             out = self.forward(X[i:i + batch_size])

@@ -148,8 +148,7 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
         except (TypeError, ValueError):
             raise ConfigError("validation_data must be a pair (X_val, y_val)") from None
         # Checked once here; every epoch then evaluates the checked arrays directly.
-        X_val = network.check_inputs(X_val, "X_val")
-        T_val, L_val = network.check_targets(y_val, len(X_val), "y_val")
+        val = network.check_examples(X_val, y_val, ("X_val", "y_val"))
     opt = optimizers.get(optimizer)
     if seed is None:
         seed = network.seed if network.seed is not None else 0
@@ -249,7 +248,7 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
                     "accuracy": state.correct / state.seen if labels is not None else float("nan"),
                     "lr": opt.lr, "seconds": state.seconds + time.perf_counter() - started}
             if validation_data is not None:
-                logs["val_loss"], logs["val_accuracy"] = network.evaluate_checked(X_val, T_val, L_val)
+                logs["val_loss"], logs["val_accuracy"] = network.evaluate_checked(val)
             state.history.append(logs)
             state.epoch, state.batch = epoch + 1, 0
             state.loss_sum, state.correct, state.seen, state.seconds = 0.0, 0, 0, 0.0
