@@ -96,7 +96,7 @@ class ProgressBar(Callback):
             self.bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
 
     def on_epoch_end(self, network, epoch, logs):
-        from .training import format_logs
+        from .history import format_logs
 
         if self.bar is not None:
             self.bar.close()

@@ -39,8 +39,8 @@ from .errors import (
     NotFittedError,
     ShapeError,
 )
+from .history import History, TrainState
 from .network import Network, mlp
-from .training import History, TrainState
 
 
 class _NotNumberError(ShapeError, TypeError):

@@ -40,11 +40,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import ConfigError, ModelFileError, NeuronetError
+from .history import TrainState
 
 if TYPE_CHECKING:   # annotations only: importing these here would be circular
     from .network import Network
     from .optimizers import Optimizer
-    from .training import TrainState
 
 FORMAT = "neuronet-model"
 FORMAT_VERSION = 1
@@ -468,8 +468,6 @@ class _Reader:
 
     def checkpoint(self):
         from . import optimizers
-        from .training import TrainState
-
         doc = self.document()
         if doc["kind"] != "checkpoint":
             raise self.fail("this is a model file, not a training checkpoint")

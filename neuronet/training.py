@@ -14,13 +14,13 @@ import math
 import signal
 import threading
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import optimizers
 from .callbacks import Callback
 from .errors import ConfigError, DivergenceError, NeuronetError
+from .history import History, TrainState, format_logs
 from .layers import Dropout
 
 
@@ -30,56 +30,6 @@ class TrainingInterrupted(NeuronetError):
     def __init__(self, message: str, checkpoint=None, history=None):
         super().__init__(message)
         self.checkpoint, self.history = checkpoint, history
-
-
-class History(dict):
-    """Per-epoch records of a run: ``history["loss"]``, ``["accuracy"]``, ``["val_loss"]``,
-    ``["val_accuracy"]``, ``["lr"]``, ``["seconds"]``, each a list with one entry per epoch."""
-
-    KEYS = ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds")
-
-    def __init__(self, data: dict | None = None):
-        super().__init__({k: [] for k in self.KEYS})
-        if data:
-            for k, v in data.items():
-                self[k] = list(v)
-
-    @property
-    def epochs(self) -> int:
-        return len(self["loss"])
-
-    def append(self, logs: dict) -> None:
-        for k in self.KEYS:
-            self[k].append(logs.get(k, float("nan")))
-
-
-@dataclass
-class TrainState:
-    """Where a run stands: enough, with the weights and optimiser state, to resume it exactly."""
-
-    epoch: int = 0            # the epoch in progress (or about to start)
-    batch: int = 0            # batches of that epoch already done
-    loss_sum: float = 0.0     # running sums over the batches done this epoch
-    correct: int = 0
-    seen: int = 0
-    seconds: float = 0.0
-    history: History = field(default_factory=History)
-    dropout_rng: list = field(default_factory=list)   # bit-generator states of the Dropout layers
-
-    def to_dict(self) -> dict:
-        return {"epoch": self.epoch, "batch": self.batch, "loss_sum": self.loss_sum,
-                "correct": self.correct, "seen": self.seen, "seconds": self.seconds,
-                "history": dict(self.history), "dropout_rng": self.dropout_rng}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TrainState:
-        try:
-            return cls(epoch=int(d["epoch"]), batch=int(d["batch"]), loss_sum=float(d["loss_sum"]),
-                       correct=int(d["correct"]), seen=int(d["seen"]),
-                       seconds=float(d.get("seconds", 0.0)), history=History(d["history"]),
-                       dropout_rng=list(d.get("dropout_rng", [])))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(f"malformed training state: {exc}") from None
 
 
 class _StopFlag:
@@ -271,20 +221,6 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
             cb.on_train_end(network)
     network.optimizer = opt
     return state.history
-
-
-def format_logs(epoch: int, epochs: int, logs: dict) -> str:
-    """One summary line per epoch, as printed by ``verbose=1`` and the command line."""
-    parts = [f"epoch {epoch + 1}/{epochs}", f"loss {logs['loss']:.4f}"]
-    if not math.isnan(logs.get("accuracy", float("nan"))):
-        parts.append(f"acc {logs['accuracy']:.4f}")
-    if "val_loss" in logs and not math.isnan(logs["val_loss"]):
-        parts.append(f"val_loss {logs['val_loss']:.4f}")
-    if not math.isnan(logs.get("val_accuracy", float("nan"))):
-        parts.append(f"val_acc {logs['val_accuracy']:.4f}")
-    s = logs['seconds']
-    parts.append(f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s")
-    return "  ".join(parts)
 
 
 def _interrupt(network, opt, state, checkpoint, metadata=None):
