@@ -2,18 +2,30 @@
 
 A callback is any object with ``on_epoch_end(network, epoch, logs) -> bool | None``; returning True
 stops training. Optional hooks: ``on_train_begin(network, optimizer)``,
-``on_batch_end(network, epoch, batch, n_batches, loss)`` and ``on_train_end(network)``.
+``on_batch_end(network, epoch, batch, n_batches, loss)``, ``on_train_end(network)`` and
+``on_interrupt() -> path | None`` (Ctrl-C: a callback that keeps a file saves it and says where).
+Before training, the loop hands each :class:`Callback` the run itself (:meth:`Callback.set_run`):
+the network, the optimiser and the :class:`~neuronet.history.TrainState`, which is what a
+:class:`Checkpoint` writes.
 """
 
 from __future__ import annotations
 
 import math
 
+from . import modelfile
 from .errors import ConfigError
+from .history import TrainState, format_logs
 
 
 class Callback:
     """Base class with do-nothing hooks; override the ones you need."""
+
+    network = optimizer = state = None
+
+    def set_run(self, network, optimizer, state: TrainState) -> None:
+        """Called by the loop before ``on_train_begin``: the run this callback is part of."""
+        self.network, self.optimizer, self.state = network, optimizer, state
 
     def on_train_begin(self, network, optimizer) -> None:
         pass
@@ -96,8 +108,6 @@ class ProgressBar(Callback):
             self.bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
 
     def on_epoch_end(self, network, epoch, logs):
-        from .history import format_logs
-
         if self.bar is not None:
             self.bar.close()
             self.bar = None
@@ -108,3 +118,27 @@ class ProgressBar(Callback):
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+class Checkpoint(Callback):
+    """Write everything needed to resume the run exactly (weights, optimiser state, TrainState, and
+    ``metadata`` such as the run's settings) to ``path`` after every epoch and on Ctrl-C.
+
+    Each write is atomic (see :mod:`neuronet.modelfile`): a kill at any moment leaves the previous
+    checkpoint or the new one. Put it last among the callbacks, so that what they did in an epoch is in
+    that epoch's checkpoint (``fit(checkpoint=path)`` does).
+    """
+
+    def __init__(self, path, metadata: dict | None = None):
+        self.path, self.metadata = path, metadata
+
+    def save(self) -> str:
+        modelfile.save_checkpoint(self.path, self.network, self.optimizer, self.state, self.metadata)
+        return self.path
+
+    def on_epoch_end(self, network, epoch, logs):
+        self.save()
+        return False
+
+    def on_interrupt(self):
+        return self.save()

@@ -47,6 +47,15 @@ class TrainState:
     history: History = field(default_factory=History)
     dropout_rng: list = field(default_factory=list)   # bit-generator states of the Dropout layers
 
+    def end_epoch(self, logs: dict) -> int:
+        """Record the finished epoch's ``logs`` and move on to the next epoch; returns the epoch
+        just finished (0-based)."""
+        self.history.append(logs)
+        finished = self.epoch
+        self.epoch, self.batch = finished + 1, 0
+        self.loss_sum, self.correct, self.seen, self.seconds = 0.0, 0, 0, 0.0
+        return finished
+
     def to_dict(self) -> dict:
         return {"epoch": self.epoch, "batch": self.batch, "loss_sum": self.loss_sum,
                 "correct": self.correct, "seen": self.seen, "seconds": self.seconds,
