@@ -23,29 +23,24 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import checks
 from .errors import ConfigError, ShapeError
 from .layers import LAYERS, Layer, WeightedLayer
 
 
-def _positive_int(value, what: str) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ConfigError(f"{what} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def _image_shape(layer: str, input_shape) -> tuple[int, int, int]:
     if not isinstance(input_shape, Sequence) or isinstance(input_shape, str) or len(input_shape) != 3:
-        raise ConfigError(f"{layer}: input_shape must be (height, width, channels), got {input_shape!r}")
-    return tuple(_positive_int(s, f"{layer}: input_shape entry") for s in input_shape)  # type: ignore
+        raise ConfigError(f"{layer}: input_shape must be [height, width, channels] of positive "
+                          f"integers, got {checks.shown(input_shape)}")
+    return tuple(checks.positive_int(s, f"{layer}: input_shape entry") for s in input_shape)  # type: ignore
 
 
 def _pair(value, what: str) -> tuple[int, int]:
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        if len(value) != 2:
-            raise ConfigError(f"{what} must be an integer or a (height, width) pair, got {value!r}")
-        return _positive_int(value[0], what), _positive_int(value[1], what)
-    n = _positive_int(value, what)
-    return n, n
+    pair = list(value) if isinstance(value, Sequence) and not isinstance(value, str) else [value, value]
+    if len(pair) != 2 or not all(checks.is_integer(v) and v >= 1 for v in pair):
+        raise ConfigError(f"{what} must be a positive integer or [height, width] of positive integers, "
+                          f"got {checks.shown(value)}")
+    return int(pair[0]), int(pair[1])
 
 
 def _shape_text(shape: Sequence[int]) -> str:
@@ -117,15 +112,15 @@ class Conv2D(WeightedLayer, _ImageLayer):
                  stride: int = 1, padding: str = "valid", activation=None, init: str | None = None,
                  use_bias: bool = True, seed: int | None = None, dtype=np.float32) -> None:
         super().__init__()
-        self.input_shape = _image_shape("Conv2D", input_shape)
-        self.filters = _positive_int(filters, "Conv2D: filters")
-        self.kernel_size = _pair(kernel_size, "Conv2D: kernel_size")
-        self.stride = _positive_int(stride, "Conv2D: stride")
+        kh, kw, _, self.filters = self.weight_shape_of(
+            {"input_shape": input_shape, "filters": filters, "kernel_size": kernel_size})
+        self.input_shape, self.kernel_size = _image_shape("Conv2D", input_shape), (kh, kw)
+        self.stride = checks.positive_int(stride, "Conv2D: stride")
         if padding not in ("valid", "same"):
             raise ConfigError(f"Conv2D: padding must be 'valid' or 'same', got {padding!r}")
         self.padding = padding
         H, W, _ = self.input_shape
-        (kh, kw), s = self.kernel_size, self.stride
+        s = self.stride
         # Refused with 'same' padding too: most of such a kernel would only ever multiply the padding's
         # zeros, and a mistyped kernel_size (300 for 3) would otherwise try to allocate its weights.
         if kh > H or kw > W:
@@ -230,6 +225,13 @@ class Conv2D(WeightedLayer, _ImageLayer):
                 dx[:, u:u + s * out_h:s, v:v + s * out_w:s, :] += dcols[u, v]
         return dx[:, top:top + H, left:left + W, :].reshape(batch, self.n_in)
 
+    @classmethod
+    def weight_shape_of(cls, config: dict) -> tuple[int, int, int, int]:
+        image = _image_shape("Conv2D", config.get("input_shape"))
+        kh, kw = _pair(config.get("kernel_size", 3), "Conv2D: kernel_size")
+        filters = checks.positive_int(config.get("filters"), "Conv2D: filters")
+        return kh, kw, image[2], filters                               # (kh, kw, C, F)
+
     def get_config(self) -> dict:
         return {"type": "Conv2D", "input_shape": list(self.input_shape), "filters": self.filters,
                 "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding,
@@ -260,8 +262,8 @@ class MaxPool2D(_ImageLayer):
     def __init__(self, input_shape: Sequence[int], pool_size: int = 2, stride: int | None = None) -> None:
         super().__init__()
         self.input_shape = _image_shape("MaxPool2D", input_shape)
-        self.pool_size = _positive_int(pool_size, "MaxPool2D: pool_size")
-        self.stride = self.pool_size if stride is None else _positive_int(stride, "MaxPool2D: stride")
+        self.pool_size = checks.positive_int(pool_size, "MaxPool2D: pool_size")
+        self.stride = self.pool_size if stride is None else checks.positive_int(stride, "MaxPool2D: stride")
         H, W, C = self.input_shape
         p, s = self.pool_size, self.stride
         if p > H or p > W:

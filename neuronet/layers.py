@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import activations, initializers
+from . import activations, checks, initializers
 from .errors import ConfigError, ShapeError
 from .registry import Registry
 
@@ -49,6 +49,13 @@ class Layer:
     def get_config(self) -> dict:
         return {"type": type(self).__name__}
 
+    @classmethod
+    def param_shapes(cls, config: dict) -> dict[str, tuple[int, ...]]:
+        """The shapes of the parameters of a layer built from ``config`` (:meth:`get_config`'s output),
+        worked out from the config alone, allocating nothing: model files check every stored array's
+        size against these before reading it. A layer without parameters has none."""
+        return {}
+
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
 
@@ -76,6 +83,18 @@ class WeightedLayer(Layer):
         self.init = initializers.canonical(init)
         self.use_bias = bool(use_bias)
         self.initialize(np.random.default_rng(seed), dtype)
+
+    @classmethod
+    def weight_shape_of(cls, config: dict) -> tuple[int, ...]:
+        """The shape of ``W`` for ``config``, checked (the last axis is the outputs)."""
+        raise NotImplementedError
+
+    @classmethod
+    def param_shapes(cls, config: dict) -> dict[str, tuple[int, ...]]:
+        shapes = {"W": cls.weight_shape_of(config)}
+        if config.get("use_bias", True):
+            shapes["b"] = (shapes["W"][-1],)
+        return shapes
 
     def initialize(self, rng, dtype=np.float32):
         shape = self.weight_shape
@@ -117,11 +136,8 @@ class Dense(WeightedLayer):
     def __init__(self, n_in: int, n_out: int, activation=None, init: str | None = None,
                  use_bias: bool = True, seed: int | None = None, dtype=np.float32) -> None:
         super().__init__()
-        for label, n in (("n_in", n_in), ("n_out", n_out)):
-            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-                raise ConfigError(f"Dense: {label} must be a positive integer, got {n!r}")
-        self.n_in, self.n_out = int(n_in), int(n_out)
-        self.weight_shape = (self.n_in, self.n_out)
+        self.weight_shape = self.weight_shape_of({"n_in": n_in, "n_out": n_out}, "Dense: ")
+        self.n_in, self.n_out = self.weight_shape
         self._x = self._z = self._a = None
         self._setup(activation, init, use_bias, seed, dtype)
 
@@ -147,6 +163,11 @@ class Dense(WeightedLayer):
         if need_input_grad:
             return dz @ self.params["W"].T                 # (batch, n_in)
         return None
+
+    @classmethod
+    def weight_shape_of(cls, config: dict, where: str = "") -> tuple[int, int]:
+        return (checks.positive_int(config.get("n_in"), f"{where}n_in"),      # (n_in, n_out)
+                checks.positive_int(config.get("n_out"), f"{where}n_out"))
 
     def output_dim(self, input_dim):
         if input_dim != self.n_in:

@@ -41,6 +41,7 @@ import numpy as np
 
 from .errors import ConfigError, ModelFileError, NeuronetError
 from .history import TrainState
+from .layers import LAYERS
 
 if TYPE_CHECKING:   # annotations only: importing these here would be circular
     from .network import Network
@@ -343,41 +344,17 @@ class _Reader:
         return expected
 
     def param_shapes(self, i: int, layer: dict) -> dict[str, tuple]:
-        """The shapes of the parameters of ``layer`` (the config of layer ``i``), from its settings alone.
-
-        Worked out here rather than by building the layer, so that nothing is allocated before each
-        array's size has been checked against the file. Layers without parameters (Dropout,
-        MaxPool2D) and unknown types give none; the latter are refused when the network is built.
-        """
+        """The shapes of the parameters of ``layer`` (the config of layer ``i``), as the layer type itself
+        works them out from its settings (:meth:`~neuronet.layers.Layer.param_shapes`): nothing is
+        allocated before each array's size has been checked against the file. Unknown types give none;
+        they are refused when the network is built."""
         kind = layer.get("type")
-        if kind == "Dense":
-            dims = [layer.get("n_in"), layer.get("n_out")]
-            if not all(_positive(d) for d in dims):
-                raise self.fail(f"network.layers[{i}]: n_in and n_out must be positive integers, "
-                                f"got {_short(dims)}")
-            n_in, n_out = dims
-            shapes = {"W": (n_in, n_out)}
-            bias = n_out
-        elif kind == "Conv2D":
-            image, filters, kernel = layer.get("input_shape"), layer.get("filters"), layer.get("kernel_size")
-            if _positive(kernel):
-                kernel = [kernel, kernel]
-            if not (isinstance(image, list) and len(image) == 3 and all(_positive(d) for d in image)):
-                raise self.fail(f"network.layers[{i}]: input_shape must be [height, width, channels] "
-                                f"of positive integers, got {_short(image)}")
-            if not (isinstance(kernel, list) and len(kernel) == 2 and all(_positive(d) for d in kernel)):
-                raise self.fail(f"network.layers[{i}]: kernel_size must be a positive integer or "
-                                f"[height, width], got {_short(layer.get('kernel_size'))}")
-            if not _positive(filters):
-                raise self.fail(f"network.layers[{i}]: filters must be a positive integer, "
-                                f"got {_short(filters)}")
-            shapes = {"W": (kernel[0], kernel[1], image[2], filters)}   # (kh, kw, C, F)
-            bias = filters
-        else:
+        if not isinstance(kind, str) or kind not in LAYERS:
             return {}
-        if layer.get("use_bias", True):
-            shapes["b"] = (bias,)
-        return shapes
+        try:
+            return LAYERS.entry(kind).param_shapes(layer)
+        except ConfigError as exc:
+            raise self.fail(f"network.layers[{i}]: {exc}") from None
 
     # --- the arrays ----------------------------------------------------------------------------------
     def read_arrays(self) -> dict[str, np.ndarray]:
@@ -517,11 +494,6 @@ def _npy_header(f) -> tuple[int, tuple, bool, np.dtype]:
     read = fmt.read_array_header_1_0 if major == 1 else fmt.read_array_header_2_0
     shape, fortran, dtype = read(stream, max_header_size=MAX_NPY_HEADER)
     return 6 + 2 + len(size_field) + length, tuple(shape), bool(fortran), dtype
-
-
-def _positive(value) -> bool:
-    """A positive JSON integer (``true`` is not one, though Python counts it as an int)."""
-    return type(value) is int and value > 0
 
 
 def _one_line(text: str) -> str:

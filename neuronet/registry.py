@@ -80,6 +80,10 @@ class Registry:
             raise ConfigError(f"unknown {self.kind} {name!r}; choose one of: {', '.join(self._entries)}")
         return key
 
+    def entry(self, name: str):
+        """The registered class (or function) itself, not built: ``LAYERS.entry("Dense")``."""
+        return self._entries[self.canonical(name)]
+
     def get(self, spec, **settings):
         """The piece that ``spec`` describes: a name (with ``settings``), a config dict (the name under
         ``key``, the rest settings), an instance of ``base`` (returned as is), or None (``default``)."""
@@ -100,7 +104,7 @@ class Registry:
     def _build(self, name, settings: dict):
         if not isinstance(name, str):
             raise ConfigError(f"unknown {self.kind} {name!r}; choose one of: {', '.join(self._entries)}")
-        entry = self._entries[self.canonical(name)]
+        entry = self.entry(name)
         if not self.instantiate:
             if settings:
                 raise ConfigError(f"{self.kind} {name!r} takes no settings, got {sorted(settings)}")

@@ -277,11 +277,11 @@ def _one_line(exc_info) -> str:
 
 
 @pytest.mark.parametrize("make,error,match", [
-    (lambda: nn.Conv2D((8, 8), 4), ConfigError, r"input_shape must be \(height, width, channels\)"),
+    (lambda: nn.Conv2D((8, 8), 4), ConfigError, r"input_shape must be \[height, width, channels\]"),
     (lambda: nn.Conv2D(64, 4), ConfigError, "input_shape must be"),
     (lambda: nn.Conv2D((8, 0, 1), 4), ConfigError, "input_shape entry must be a positive integer"),
     (lambda: nn.Conv2D((8, 8, 1), 0), ConfigError, "filters must be a positive integer, got 0"),
-    (lambda: nn.Conv2D((8, 8, 1), 4, (3, 3, 3)), ConfigError, "kernel_size must be an integer or"),
+    (lambda: nn.Conv2D((8, 8, 1), 4, (3, 3, 3)), ConfigError, "kernel_size must be a positive integer or"),
     (lambda: nn.Conv2D((8, 8, 1), 4, 3, stride=0), ConfigError, "stride must be a positive integer"),
     (lambda: nn.Conv2D((8, 8, 1), 4, 3, padding="full"), ConfigError, "padding must be 'valid' or 'same'"),
     (lambda: nn.Conv2D((8, 8, 1), 4, 9), ShapeError, "kernel 9×9 is larger than the 8×8 input"),
