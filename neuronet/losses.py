@@ -10,12 +10,20 @@ Cross-entropy is normally paired with the activation it was made for (softmax fo
 sigmoid for binary). Then the network asks for ``fused(z, a, y)`` instead, which returns the loss and
 dL/dz directly: the awkward derivatives of the log and of the activation cancel and what is left is
 ``(a − y) / batch``. It is both faster and immune to log(0).
+
+**Logits.** A last layer with no activation (identity) paired with a cross-entropy is read as giving
+*logits*, the z that the loss's own activation turns into probabilities, as PyTorch's
+``CrossEntropyLoss`` / ``BCEWithLogitsLoss`` and Keras' ``from_logits=True`` do: the loss applies softmax
+(or sigmoid) inside, with the same fused gradient, and ``predict_proba`` applies it to the outputs.
+Every other pairing that cannot be right (a ReLU or sigmoid output under categorical cross-entropy, a
+softmax under binary cross-entropy) is refused when the network is built (:meth:`Loss.output_mode`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .errors import ConfigError
 from .registry import Registry
 
 
@@ -36,6 +44,20 @@ class Loss:
 
     def fused(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         raise NotImplementedError(f"{self.name} has no fused form")
+
+    def output_mode(self, activation: str, n_out: int) -> str:
+        """How this loss reads a last layer with ``activation`` and ``n_out`` outputs: ``"outputs"``
+        (as they are) or ``"logits"`` (an identity output under a loss with ``fuses_with``). A pairing
+        that cannot give a right result is a ConfigError that names the fix."""
+        if self.fuses_with is None or activation == self.fuses_with:
+            return "outputs"
+        if activation == "identity":
+            return "logits"
+        raise ConfigError(self._bad_output(activation))
+
+    def _bad_output(self, activation: str) -> str:
+        return (f"loss {self.name!r} needs {self.fuses_with} outputs (or no output activation, taken as "
+                f"logits); the output layer has {activation!r}")
 
     def get_config(self) -> dict:
         return {"name": self.name}
@@ -84,6 +106,14 @@ class BinaryCrossEntropy(Loss):
     name = "binary_crossentropy"
     fuses_with = "sigmoid"
 
+    def _bad_output(self, activation):
+        if activation == "softmax":
+            return ("loss 'binary_crossentropy' takes independent yes/no outputs, but softmax outputs are "
+                    "one distribution over classes: use loss='cross_entropy' with the softmax, or "
+                    "activation='sigmoid' for yes/no outputs")
+        return super()._bad_output(activation) + ", whose values are not probabilities: use " \
+                                                 "activation='sigmoid' (or none, for logits)"
+
     def __call__(self, a, y):
         eps = np.finfo(a.dtype).eps
         a = np.clip(a, eps, 1 - eps)
@@ -112,6 +142,19 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_crossentropy"
     fuses_with = "softmax"
+
+    def output_mode(self, activation, n_out):
+        if n_out < 2:
+            raise ConfigError("loss 'categorical_crossentropy' needs one output per class (2 or more); "
+                              "for a single yes/no output use loss='binary_crossentropy' with a sigmoid "
+                              "output")
+        return super().output_mode(activation, n_out)
+
+    def _bad_output(self, activation):
+        fix = ("use activation='softmax' (one class per example), or loss='binary_crossentropy' for "
+               "independent yes/no outputs" if activation == "sigmoid" else "use activation='softmax'")
+        return (f"loss 'categorical_crossentropy' needs a softmax output layer, or no output activation "
+                f"(logits, as in PyTorch's CrossEntropyLoss); the output layer has {activation!r}: {fix}")
 
     def __call__(self, a, y):
         tiny = np.finfo(a.dtype).tiny

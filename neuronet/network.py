@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import checks, losses
+from . import activations, checks, losses
 from . import layers as layers_mod
 from .errors import ConfigError, ShapeError
 from .layers import Dense, Layer, WeightedLayer
@@ -69,6 +69,13 @@ class Network:
         if self.n_out == 1 and last and last[-1].activation.name == "softmax":
             raise ConfigError("a softmax over a single output is always 1, so nothing can be learned; "
                               "use a sigmoid output with loss='binary_crossentropy' (or 2 outputs)")
+        # The loss says how it reads the output layer: as outputs, or (identity under a cross-entropy)
+        # as logits that its own activation turns into probabilities; impossible pairings stop here.
+        output_activation = last[-1].activation.name if last else "identity"
+        self.logits = self.loss.output_mode(output_activation, self.n_out) == "logits"
+        self._probabilities = activations.get(self.loss.fuses_with) if self.logits else None
+        # A single output is one class when it passes the threshold: 0.5 for a probability, 0 for a logit.
+        self.threshold = 0.0 if self.logits else 0.5
         if class_names is not None and len(class_names) != self.n_out and self.n_out > 1:
             raise ConfigError(f"{len(class_names)} class names for {self.n_out} outputs")
         self.class_names = list(class_names) if class_names is not None else None
@@ -108,10 +115,13 @@ class Network:
     def loss_and_gradient(self, output: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
         """The batch loss and the gradient that backpropagation starts from.
 
-        With a fused loss the gradient is already dL/dz of the last layer, not dL/d(output).
+        With a fused loss the gradient is already dL/dz of the last layer, not dL/d(output). With
+        logits the output *is* z, so the loss's fused form applies to it directly.
         """
         if self._fused:
             return self.loss.fused(self.layers[-1]._z, output, targets)
+        if self.logits:
+            return self.loss.fused(output, self._probabilities(output), targets)
         return self.loss.value_and_gradient(output, targets)
 
     def backward(self, grad: np.ndarray) -> None:
@@ -147,19 +157,27 @@ class Network:
 
     # --- using a trained network ---------------------------------------------------------------
     def predict_proba(self, X, batch_size: int = 1024) -> np.ndarray:
-        """The network's outputs (class probabilities for a softmax network), shape (n, n_out)."""
+        """The network's outputs as probabilities where they are classes (softmax or sigmoid outputs, or
+        logits passed through the loss's softmax/sigmoid), shape (n, n_out)."""
+        out = self.outputs(X, batch_size)
+        return out if self._probabilities is None else self._probabilities(out)
+
+    def outputs(self, X, batch_size: int = 1024) -> np.ndarray:
+        """The last layer's outputs for ``X`` as they are (logits stay logits), shape (n, n_out)."""
         X = self.check_inputs(X)
+        batch_size = checks.positive_int(batch_size, "batch_size")
         if len(X) <= batch_size:
             return self.forward(X)
-        return np.concatenate([self.forward(X[i:i + batch_size])
-                               for i in range(0, len(X), batch_size)])
+        return np.concatenate([self.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
+
+    def classes_of(self, out: np.ndarray) -> np.ndarray:
+        """The class each row of outputs ``out`` (n, n_out) stands for: the largest output, or for a
+        single output whether it passes :attr:`threshold`."""
+        return (out[:, 0] > self.threshold).astype(np.int64) if self.n_out == 1 else out.argmax(axis=1)
 
     def predict(self, X, batch_size: int = 1024) -> np.ndarray:
         """Predicted class indices, shape (n,). A single sigmoid output is thresholded at 0.5."""
-        out = self.predict_proba(X, batch_size)
-        if self.n_out == 1:
-            return (out[:, 0] > 0.5).astype(np.int64)
-        return out.argmax(axis=1)
+        return self.classes_of(self.outputs(X, batch_size))
 
     def evaluate(self, X, y, batch_size: int = 1024) -> tuple[float, float]:
         """(mean loss, accuracy) on a data set. Accuracy is NaN for targets that are not classes."""
@@ -174,8 +192,7 @@ class Network:
             out = self.forward(X[i:i + batch_size])
             total += self.loss_and_gradient(out, targets[i:i + batch_size])[0] * len(out)
             if labels is not None:
-                pred = (out[:, 0] > 0.5) if self.n_out == 1 else out.argmax(axis=1)
-                correct += int((pred == labels[i:i + batch_size]).sum())
+                correct += int((self.classes_of(out) == labels[i:i + batch_size]).sum())
         accuracy = correct / len(X) if labels is not None else float("nan")
         return total / len(X), accuracy
 

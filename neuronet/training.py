@@ -174,7 +174,7 @@ def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, v
             cb.set_run(network, optimizer, state)
         if hasattr(cb, "on_train_begin"):
             cb.on_train_begin(network, optimizer)
-    batches = _Batches(data, batch_size, shuffle)
+    batches = _Batches(data, batch_size, shuffle, network.threshold)
     with _StopFlag(catch_interrupt) as stop:
         while state.epoch < epochs:
             logs = _run_epoch(network, optimizer, batches, state, seed, callbacks, stop, epochs)
@@ -263,7 +263,7 @@ class _Batches:
     small: they get a shuffled copy per epoch.
     """
 
-    def __init__(self, data: Examples, size: int, shuffle: bool):
+    def __init__(self, data: Examples, size: int, shuffle: bool, threshold: float = 0.5):
         self.X, self.size, self.shuffled = data.X, size, shuffle
         self.n_examples = len(data.X)
         self.n = math.ceil(self.n_examples / size)
@@ -277,6 +277,7 @@ class _Batches:
         # batches are tiny and per-call overhead dominates.
         self.predicted = np.empty_like(data.labels) if data.labels is not None else None
         self.one_output = data.targets.shape[1] == 1
+        self.threshold = threshold
         self.order = None
 
     def shuffle(self, seed: int, epoch: int) -> None:
@@ -300,11 +301,11 @@ class _Batches:
         return lo, hi, xb, self.targets[lo:hi]
 
     def record(self, out: np.ndarray, lo: int, hi: int) -> None:
-        """Keep the classes predicted from ``out`` for examples lo..hi (a single output: > 0.5)."""
+        """Keep the classes predicted from ``out`` for examples lo..hi (as Network.classes_of does)."""
         if self.predicted is None:
             return
         if self.one_output:
-            np.greater(out[:, 0], 0.5, out=self.predicted[lo:hi])
+            np.greater(out[:, 0], self.threshold, out=self.predicted[lo:hi])
         else:
             np.argmax(out, axis=1, out=self.predicted[lo:hi])
 
