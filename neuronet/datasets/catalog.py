@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from neuronet.datasets import locate as _locate
-from neuronet.datasets.download import DEFAULT_TIMEOUT, download_dataset
-from neuronet.datasets.idx import read_idx
-from neuronet.datasets.registry import REGISTRY, DatasetInfo, info
-from neuronet.datasets.split import train_val_split
-from neuronet.datasets.synthetic import GENERATORS
-from neuronet.errors import ConfigError, DataError, DatasetNotFoundError, DownloadError
+from ..errors import ConfigError, DataError, DatasetNotFoundError, DownloadError
+from . import locate as _locate
+from .download import DEFAULT_TIMEOUT, download_dataset
+from .idx import read_idx
+from .sources import REGISTRY, DatasetInfo, info
+from .split import train_val_split
+from .synthetic import GENERATORS
 
 Split = tuple[np.ndarray, np.ndarray]
 

@@ -20,9 +20,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from neuronet.datasets.idx import read_idx
-from neuronet.datasets.registry import DatasetInfo, FileSpec
-from neuronet.errors import DataError, DownloadError
+from ..errors import DataError, DownloadError
+from .idx import read_idx
+from .sources import DatasetInfo, FileSpec
 
 #: Seconds to wait for a connection or for the next block of data.
 DEFAULT_TIMEOUT = 30.0

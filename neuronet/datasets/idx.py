@@ -41,7 +41,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from neuronet.errors import DataError, ShapeError
+from ..errors import DataError, ShapeError
 
 #: Type code -> big-endian element type as stored in the file.
 TYPE_CODES: dict[int, np.dtype] = {

@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from neuronet.datasets.registry import DatasetInfo
+from .sources import DatasetInfo
 
 #: System-wide dataset folder; tests monkeypatch it.
 SYSTEM_DATA_DIR = Path("/usr/share/datasets")

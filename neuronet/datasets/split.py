@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronet.errors import ConfigError, ShapeError
+from ..errors import ConfigError, ShapeError
 
 
 def train_val_split(

@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from neuronet.errors import ConfigError
+from ..errors import ConfigError
 
 #: ``(x, y)``: float32 points of shape ``(n_samples, 2)`` and int64 labels ``(n_samples,)``.
 XY = tuple[np.ndarray, np.ndarray]

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from neuronet.errors import ConfigError, DataError
+from ..errors import ConfigError, DataError
 
 #: File name suffixes that :func:`load_image_folder` treats as images.
 IMAGE_SUFFIXES = frozenset(
