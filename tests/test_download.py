@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from neuronet.datasets import download as dl
-from neuronet.datasets import load, locate, registry
+from neuronet.datasets import load, locate, sources
 from neuronet.datasets.idx import write_idx
-from neuronet.datasets.registry import DatasetInfo, FileSpec
+from neuronet.datasets.sources import DatasetInfo, FileSpec
 from neuronet.errors import DatasetNotFoundError, DownloadError
 
 NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -91,7 +91,7 @@ def register(monkeypatch, blobs, mirrors, with_sums=True):
                            len(blobs[n]) if with_sums else None) for n in NAMES)
     spec = DatasetInfo("tiny", "idx", tuple("0123456789"), (28, 28), 5, 3,
                        mirrors=tuple(mirrors), files=files)
-    monkeypatch.setitem(registry.REGISTRY, "tiny", spec)
+    monkeypatch.setitem(sources.REGISTRY, "tiny", spec)
     return spec
 
 
@@ -242,7 +242,7 @@ def test_upper_case_checksum_in_registry_still_reuses_the_cache(server, tiny, is
     serve(server, "a", blobs)
     spec = register(monkeypatch, blobs, [server.base + "/a/"])
     upper = tuple(FileSpec(f.name, f.sha256.upper(), f.size) for f in spec.files)
-    monkeypatch.setitem(registry.REGISTRY, "tiny", DatasetInfo(
+    monkeypatch.setitem(sources.REGISTRY, "tiny", DatasetInfo(
         "tiny", "idx", spec.class_names, spec.shape, 5, 3, mirrors=spec.mirrors, files=upper))
     load("tiny", progress=False, download=True)
     assert len(server.hits) == 4

@@ -1,17 +1,27 @@
-"""``load`` and ``available``: named datasets as ready-to-train arrays.
+"""Named datasets as ready-to-train arrays: :func:`load` one, or ask :func:`available` where each is.
 
-``load`` returns ``(x_train, y_train), (x_test, y_test)`` with ``x`` float32 and ``y`` int64.
-Image sets are scaled to [0, 1] and flattened to ``(n, 784)`` unless ``flatten=False``.
+:func:`load` turns a name from :data:`~neuronet.datasets.REGISTRY` into
+``(x_train, y_train), (x_test, y_test)``. The labels ``y`` are always int64 of shape ``(n,)``; the
+samples ``x`` are float32 of shape
 
-Local files get the IDX structure checks only (magic number, dimensions, payload length), not
-their SHA-256: the structure checks catch truncation and corruption of the header, and hashing
-~30 MB on every load would cost time for no protection against a file the user put there on
-purpose. Downloads are always checked against the registry's SHA-256 where one is known.
+* ``(60000, 784)`` and ``(10000, 784)`` for ``mnist``, ``fashion-mnist`` and ``kmnist``
+  (``(n, 28, 28)`` with ``flatten=False``), pixels scaled to [0, 1];
+* ``(1437, 64)`` and ``(360, 64)`` for scikit-learn's ``digits`` (``(n, 8, 8)`` unflattened),
+  pixels scaled to [0, 1];
+* ``(n_samples - n_test, 2)`` and ``(n_test, 2)`` for the generated ``xor``, ``circles``,
+  ``moons``, ``spiral`` and ``blobs``, with ``n_test = round(n_samples * test_fraction)`` (200 of
+  the default 1000), raw coordinates.
+
+An IDX set's files are looked for in the folders :mod:`.locate` lists and, if none holds them all,
+downloaded by :mod:`.download`. Local files get the IDX structure checks only (magic number,
+dimensions, payload length), not their SHA-256: the structure checks catch truncation and a
+corrupt header, and hashing ~30 MB on every load would cost time for no protection against a file
+the user put there on purpose. Downloads are always checked against the table's SHA-256 where
+one is known.
 """
 
 from __future__ import annotations
 
-import numbers
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,14 +29,16 @@ from pathlib import Path
 
 import numpy as np
 
-from neuronet.datasets import locate as _locate
-from neuronet.datasets.download import DEFAULT_TIMEOUT, download_dataset
-from neuronet.datasets.idx import read_idx
-from neuronet.datasets.registry import REGISTRY, DatasetInfo, info
-from neuronet.datasets.split import train_val_split
-from neuronet.datasets.synthetic import GENERATORS
-from neuronet.errors import ConfigError, DataError, DatasetNotFoundError, DownloadError
+from .. import checks
+from ..errors import ConfigError, DataError, DatasetNotFoundError, DownloadError
+from . import locate as _locate
+from .download import DEFAULT_TIMEOUT, download_dataset
+from .idx import read_idx
+from .sources import REGISTRY, DatasetInfo, info
+from .split import train_val_split
+from .synthetic import GENERATORS
 
+#: ``(x, y)`` of one part: samples float32 ``(n, ...)`` and labels int64 ``(n,)``.
 Split = tuple[np.ndarray, np.ndarray]
 
 
@@ -54,13 +66,15 @@ def load(
             to a non-empty value other than ``0``.
         progress: show download progress.
         timeout: seconds per connection/read when downloading.
-        mirrors: base URLs to use instead of the registry's.
+        mirrors: base URLs to use instead of the dataset's own.
         **options: for generated sets ``n_samples`` (total, default 1000), ``noise``, ``seed``,
             ``n_classes`` (circles, spiral, blobs) and ``test_fraction`` (default 0.2);
             for ``digits`` ``seed`` (default 0) of the fixed 1437/360 stratified split.
 
     Returns:
-        ``x`` float32 in [0, 1] for images (raw coordinates for 2-D sets), ``y`` int64.
+        ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 in [0, 1] for images (raw
+        coordinates for 2-D sets), ``y`` int64 labels ``(n,)``; the module docstring gives
+        each set's shapes.
 
     Raises:
         DatasetNotFoundError: no local copy and no successful download; the message lists
@@ -84,6 +98,7 @@ def load(
 
 
 def _refuse_unknown(name: str, options: dict, allowed: set[str]) -> None:
+    """A ConfigError naming every option in ``options`` that ``load(name)`` does not take."""
     unknown = set(options) - allowed
     if unknown:
         hint = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
@@ -92,13 +107,14 @@ def _refuse_unknown(name: str, options: dict, allowed: set[str]) -> None:
 
 def _load_synthetic(spec: DatasetInfo, n_samples: int = 1000, test_fraction: float = 0.2,
                     **options) -> tuple[Split, Split]:
+    """A generated set, split into its first ``1 - test_fraction`` and its last ``test_fraction``."""
     make, takes_classes = GENERATORS[spec.name]
     _refuse_unknown(spec.name, options, {"n_samples", "test_fraction", "noise", "seed"}
                     | ({"n_classes"} if takes_classes else set()))
-    if (not isinstance(test_fraction, numbers.Real) or isinstance(test_fraction, bool)
-            or not 0.0 < test_fraction < 1.0):
+    # NaN fails both comparisons, so it is refused here too.
+    if not checks.is_real(test_fraction) or not 0.0 < test_fraction < 1.0:
         raise ConfigError(f"load({spec.name!r}): test_fraction must be in (0, 1), "
-                          f"got {test_fraction!r}")
+                          f"got {checks.shown(test_fraction)}")
     x, y = make(n_samples, **options)
     # The generators shuffle already, so the last test_fraction is a random test set.
     n_test = int(round(len(y) * test_fraction))
@@ -108,7 +124,9 @@ def _load_synthetic(spec: DatasetInfo, n_samples: int = 1000, test_fraction: flo
 
 
 def _load_digits(flatten: bool, **options) -> tuple[Split, Split]:
+    """scikit-learn's 1797 digits, pixels scaled from 0..16 to [0, 1], split 1437/360 by class."""
     _refuse_unknown("digits", options, {"seed"})
+    seed = checks.seed(options.get("seed", 0), "load('digits'): seed")
     try:
         from sklearn.datasets import load_digits
     except ImportError:
@@ -120,10 +138,11 @@ def _load_digits(flatten: bool, **options) -> tuple[Split, Split]:
     y = np.asarray(bunch.target, dtype=np.int64)
     if flatten:
         x = x.reshape(len(x), -1)
-    return train_val_split(x, y, val_size=360, seed=options.get("seed", 0), stratify=True)
+    return train_val_split(x, y, val_size=360, seed=seed, stratify=True)
 
 
 def _not_found_message(spec: DatasetInfo, tried: list[_locate.Candidate], why: str) -> str:
+    """One line: every folder searched, ``why`` nothing was downloaded, and the ways out."""
     places = "; ".join(f"{c.origin}: {c.path}" for c in tried)
     files = ", ".join(f.name for f in spec.files)
     return (f"dataset {spec.name!r} not found (looked in {places}); {why}. Put {files} in one of "
@@ -131,7 +150,9 @@ def _not_found_message(spec: DatasetInfo, tried: list[_locate.Candidate], why: s
             f"containing {spec.name}/")
 
 
-def _load_idx(spec, data_dir, flatten, download, progress, timeout, mirrors):
+def _load_idx(spec: DatasetInfo, data_dir: str | os.PathLike | None, flatten: bool, download: bool,
+              progress: bool, timeout: float, mirrors: Sequence[str] | None) -> tuple[Split, Split]:
+    """The four files of an IDX set, found locally or downloaded, as train and test arrays."""
     _, files, tried = _locate.locate(spec, data_dir)
     if files is None:
         bases = list(spec.mirrors if mirrors is None else mirrors)
@@ -152,6 +173,10 @@ def _load_idx(spec, data_dir, flatten, download, progress, timeout, mirrors):
 
 def _images_and_labels(spec: DatasetInfo, image_path: Path, label_path: Path,
                        flatten: bool) -> Split:
+    """One image file and its label file as ``(x, y)``, checked to fit each other and ``spec``.
+
+    ``x`` is float32 ``(n, h*w)`` (``(n, h, w)`` unflattened) in [0, 1], ``y`` int64 ``(n,)``.
+    """
     images = read_idx(image_path)
     if images.dtype != np.uint8 or images.shape[1:] != spec.shape:
         raise DataError(f"{image_path}: expected uint8 images of shape (n, "
@@ -203,7 +228,7 @@ class DatasetStatus:
 
 
 def available(data_dir: str | os.PathLike | None = None) -> list[DatasetStatus]:
-    """Report, for every known dataset, whether and where it is found, in registry order.
+    """Whether and where each known dataset is found, one :class:`DatasetStatus` each, in table order.
 
     Example::
 

@@ -1,9 +1,13 @@
-"""Download dataset files from their mirrors, verified, into the user cache.
+"""Downloads: a dataset's files fetched from its mirrors into the user cache, each one verified.
 
-Each file is fetched into a temporary file *inside the destination folder*, checked (size and
-SHA-256 when the registry knows them, otherwise the IDX structure) and only then moved into place
-with :func:`os.replace`, so an interrupted or corrupt download never leaves a file behind that a
-later run could mistake for a good one. Mirrors are tried in turn; the error lists why each failed.
+A file is written to a temporary file *inside the destination folder*, checked, and only then
+moved into place with :func:`os.replace`, so an interrupted or corrupt download never leaves a file
+behind that a later run could mistake for a good one. The check is the size and SHA-256 that
+:mod:`.sources` lists for the file where it knows them, otherwise the IDX structure (see
+:mod:`.idx`). Mirrors are tried in turn; if all fail, one :class:`~neuronet.errors.DownloadError`
+says why each one did.
+
+Only the standard library is needed; ``tqdm`` draws a progress bar when it is installed.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from neuronet.datasets.idx import read_idx
-from neuronet.datasets.registry import DatasetInfo, FileSpec
-from neuronet.errors import DataError, DownloadError
+from ..errors import DataError, DownloadError
+from .idx import read_idx
+from .sources import DatasetInfo, FileSpec
 
 #: Seconds to wait for a connection or for the next block of data.
 DEFAULT_TIMEOUT = 30.0
+# 64 KiB per read: small enough for a smooth progress bar, large enough to cost nothing.
 _BLOCK = 1 << 16
 _USER_AGENT = "neuronet-datasets/0.1 (+python urllib)"
 
@@ -85,6 +90,13 @@ def download_dataset(
 
     Files with a known SHA-256 are checked against it; files without one are checked to be
     well-formed IDX files (magic number, dimensions, payload length).
+
+    Returns:
+        The paths of ``spec.files``, in their order (train images, train labels, test images,
+        test labels).
+
+    Raises:
+        DownloadError: a file could not be fetched from any mirror.
     """
     dest_dir = Path(dest_dir)
     bases = list(spec.mirrors if mirrors is None else mirrors)
@@ -122,10 +134,12 @@ def sha256_of(path: str | os.PathLike) -> str:
 
 
 def _check_idx(path: Path) -> None:
+    """Raise DataError unless ``path`` is a well-formed IDX file (it is read in full)."""
     read_idx(path)
 
 
 def _already_good(path: Path, f: FileSpec) -> bool:
+    """Whether a file already in the cache passes the check a fresh download of ``f`` would."""
     try:
         if f.sha256 is not None:
             return sha256_of(path) == f.sha256.lower()
@@ -136,6 +150,7 @@ def _already_good(path: Path, f: FileSpec) -> bool:
 
 
 def _reason(e: BaseException) -> str:
+    """Why one mirror failed, in a few words for the one-line DownloadError."""
     if isinstance(e, urllib.error.HTTPError):
         return f"HTTP {e.code}"
     if isinstance(e, urllib.error.URLError):
@@ -149,6 +164,11 @@ def _reason(e: BaseException) -> str:
 
 def _fetch_one(url: str, dest: Path, sha256: str | None, size: int | None, timeout: float,
                progress: bool, verify: Callable[[Path], None] | None) -> None:
+    """Fetch ``url`` into a temporary file beside ``dest``, check it, then move it onto ``dest``.
+
+    Raises on the first sign of a bad copy (announced or received length, digest, ``verify``);
+    the temporary file is removed whatever happens.
+    """
     # The temporary file keeps dest's suffix so that verify (read_idx) sees ".gz".
     suffix = ".part.gz" if dest.suffix == ".gz" else ".part"
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=suffix)

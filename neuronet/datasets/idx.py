@@ -1,25 +1,42 @@
-"""Read and write IDX files, the format of MNIST and its relatives (raw or gzip-compressed).
+"""IDX files, the format of MNIST and its relatives: read and write them, raw or gzip-compressed.
 
-An IDX file is a 4-byte magic number ``00 00 TT NN`` (``TT`` the element type, ``NN`` the number of
-dimensions), then ``NN`` big-endian uint32 sizes, then the elements in C order, big-endian:
+An IDX file is a short header followed by one array, its elements in C order, big-endian:
 
-====  ==============  ====
-code  element         size
-====  ==============  ====
+==========  =======  ===========================================================
+offset      bytes    content
+==========  =======  ===========================================================
+0           2        ``00 00``
+2           1        type code ``TT`` of the elements (table below)
+3           1        number of dimensions ``NN`` (1 for labels, 3 for images)
+4           4·NN     the size of each dimension, big-endian uint32
+4 + 4·NN    rest     ``prod(sizes)`` elements of ``itemsize`` bytes each
+==========  =======  ===========================================================
+
+The first four bytes together are the *magic number* ``00 00 TT NN``; the error messages call
+them that.
+
+====  ==============  ========
+code  element         itemsize
+====  ==============  ========
 0x08  unsigned byte   1
 0x09  signed byte     1
 0x0B  short (int16)   2
 0x0C  int (int32)     4
 0x0D  float32         4
 0x0E  float64         8
-====  ==============  ====
+====  ==============  ========
 
-The reader trusts nothing: it checks the magic number, type code and dimensions, and that the
-payload length equals ``prod(dims) * itemsize`` *before* it allocates the array, so a 100-byte file
-that claims 10**9 images is refused at once. For ``.gz`` files it decompresses incrementally and
-reads at most ``expected + 1`` bytes, so a gzip bomb or a truncated stream is refused without ever
-holding more than the expected size. Every problem raises one :class:`~neuronet.errors.DataError`
-naming the file.
+So MNIST's training images start ``00 00 08 03`` then 60000, 28, 28: a 16-byte header and
+60000·28·28 = 47 040 000 bytes of uint8 pixels, read back as an array of shape ``(60000, 28, 28)``;
+its labels start ``00 00 08 01`` then 60000: an 8-byte header and one byte per label, shape
+``(60000,)``.
+
+The reader trusts nothing. It checks the two zero bytes, the type code and the number of
+dimensions, and, from the size on disk, that the payload is exactly ``prod(sizes) * itemsize``
+bytes long *before* it allocates the array, so a 100-byte file that claims 10**9 images is refused
+at once. A ``.gz`` file is decompressed as it is read and no more than the claimed payload plus one
+byte is taken from it, so a gzip bomb or a cut-off stream is refused without ever holding more
+than the claimed size. Every problem is one :class:`~neuronet.errors.DataError` naming the file.
 
 Example::
 
@@ -41,7 +58,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from neuronet.errors import DataError, ShapeError
+from ..errors import DataError, ShapeError
 
 #: Type code -> big-endian element type as stored in the file.
 TYPE_CODES: dict[int, np.dtype] = {
@@ -67,6 +84,9 @@ _CHUNK = 1 << 20
 def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.ndarray:
     """Read an IDX file (``.gz`` by suffix) into a native-endian array of the stored shape.
 
+    The header's sizes become the shape: an ``idx3`` image file gives ``(n, height, width)``, an
+    ``idx1`` label file ``(n,)``.
+
     Args:
         path: the file; a name ending in ``.gz`` is decompressed on the fly.
         max_bytes: refuse payloads larger than this (default :data:`MAX_PAYLOAD_BYTES`).
@@ -87,10 +107,10 @@ def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.nda
 
 
 def read_idx_header(path: str | os.PathLike) -> tuple[np.dtype, tuple[int, ...]]:
-    """Return ``(dtype, dims)`` from an IDX file's header without reading the payload.
+    """``(dtype, dims)`` from an IDX file's header, without reading the payload.
 
-    ``dtype`` is the big-endian element type as stored (e.g. ``>u1``); raises DataError like
-    :func:`read_idx`.
+    ``dtype`` is the big-endian element type as stored (e.g. ``>u1``) and ``dims`` the sizes, e.g.
+    ``(60000, 28, 28)``; a bad header raises DataError as in :func:`read_idx`.
     """
     path = Path(path)
     with _open_idx(path) as (stream, _):
@@ -181,6 +201,7 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> Path:
 
 
 def _code_for(dtype: np.dtype) -> int:
+    """The IDX type code of ``dtype`` (by kind and itemsize, so byte order does not matter)."""
     for code, stored in TYPE_CODES.items():
         if np.dtype(dtype).kind == stored.kind and np.dtype(dtype).itemsize == stored.itemsize:
             return code
@@ -191,6 +212,7 @@ def _code_for(dtype: np.dtype) -> int:
 
 
 def _read_exact(stream: BinaryIO, n: int, path: Path, what: str) -> bytes:
+    """Exactly ``n`` bytes of ``stream``, or a DataError saying the file ends inside ``what``."""
     data = stream.read(n)
     if len(data) != n:
         raise DataError(f"{path}: file ends inside the {what} ({len(data)} of {n} bytes)")
@@ -198,6 +220,7 @@ def _read_exact(stream: BinaryIO, n: int, path: Path, what: str) -> bytes:
 
 
 def _read_header(stream: BinaryIO, path: Path) -> tuple[np.dtype, tuple[int, ...]]:
+    """The stored dtype and the sizes from the header at the start of ``stream``, checked."""
     magic = _read_exact(stream, 4, path, "magic number")
     if magic[0] != 0 or magic[1] != 0:
         raise DataError(
@@ -222,6 +245,11 @@ def _read_stream(
     file_size: int | None = None,
     compressed_size: int | None = None,
 ) -> np.ndarray:
+    """Header and payload of ``stream`` as an array of shape ``dims``, checked against the sizes.
+
+    ``file_size`` (raw files) lets the payload length be checked before anything is read;
+    ``compressed_size`` (gzip) bounds what a stream of that size could honestly expand to.
+    """
     dtype, dims = _read_header(stream, path)
     header_len = 4 + 4 * len(dims)
     # Python ints: the product cannot overflow, however absurd the claim.

@@ -1,4 +1,4 @@
-"""Where dataset files are looked for, in order.
+"""Where a dataset's files are looked for on disk, in this order:
 
 1. the ``data_dir`` argument (``--data-dir`` on the command line): the folder itself, then its
    ``<name>/`` subfolder;
@@ -8,8 +8,11 @@
 4. the system folder :data:`SYSTEM_DATA_DIR` ``/<name>`` (Debian's ``dataset-fashion-mnist``
    installs into ``/usr/share/datasets/fashion-mnist``).
 
-A folder counts only if it holds *all* files of the dataset. Each file may be present gzipped
-(``train-images-idx3-ubyte.gz``) or already decompressed (``train-images-idx3-ubyte``).
+A folder counts only if it holds *all* files of the dataset, so a half-finished copy is passed
+over rather than mixed with another. Each file may be present gzipped (``train-images-idx3-ubyte.gz``)
+or already decompressed (``train-images-idx3-ubyte``). Nothing here reads a file: :mod:`.catalog`
+loads what :func:`locate` finds, and the not-found message lists every folder :func:`candidates`
+gave.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from neuronet.datasets.registry import DatasetInfo
+from .sources import DatasetInfo
 
 #: System-wide dataset folder; tests monkeypatch it.
 SYSTEM_DATA_DIR = Path("/usr/share/datasets")
@@ -45,7 +48,7 @@ def cache_dir(name: str) -> Path:
 
 
 def candidates(name: str, data_dir: str | os.PathLike | None = None) -> list[Candidate]:
-    """Folders searched for dataset ``name``, in order of preference."""
+    """Folders searched for dataset ``name``, in order of preference (see the module docstring)."""
     found: list[Candidate] = []
     if data_dir is not None:
         found.append(Candidate("data_dir", Path(data_dir)))

@@ -1,10 +1,17 @@
-"""Seeded train/validation splits, optionally stratified (class proportions kept)."""
+"""Seeded train/validation splits, optionally stratified (each class keeps its share).
+
+A split draws ``val_size`` sample indices with a generator seeded by ``seed``, so the same seed on
+the same data always holds out the same samples. Stratified, each class ``c`` with ``n_c`` of the
+``n`` samples gives ``n_c * val_size / n`` of them to validation, rounded so that the parts still
+add up to exactly ``val_size``: every class first gets the whole part of its share, then the slots
+left over go to the classes with the largest fractional parts (largest-remainder rounding).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from neuronet.errors import ConfigError, ShapeError
+from ..errors import ConfigError, ShapeError
 
 
 def train_val_split(
@@ -12,10 +19,10 @@ def train_val_split(
     y: np.ndarray,
     val_fraction: float | None = 0.1,
     val_size: int | None = None,
-    seed: int = 0,
+    seed: int | None = 0,
     stratify: bool = False,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Split ``(x, y)`` into ``(x_train, y_train), (x_val, y_val)``.
+    """Split ``(x, y)`` into ``(x_train, y_train), (x_val, y_val)``, row by row.
 
     Args:
         x: samples, shape ``(n, ...)``.
@@ -26,7 +33,15 @@ def train_val_split(
         stratify: keep each class's share in both parts (largest-remainder rounding, so the
             validation part still has exactly ``val_size`` samples).
 
-    Both parts keep the original order of samples, so a split of sorted data stays sorted.
+    Returns:
+        ``x_train`` ``(n - val_size, ...)``, ``y_train`` ``(n - val_size,)`` or
+        ``(n - val_size, k)``, and ``x_val``, ``y_val`` likewise with ``val_size`` rows. Both
+        parts keep the original order of samples, so a split of sorted data stays sorted.
+
+    Raises:
+        ShapeError: ``y`` does not have one row per sample.
+        ConfigError: ``val_fraction`` outside (0, 1), or a validation size outside ``1 .. n-1``
+            (which would leave one part empty).
 
     Example::
 

@@ -1,60 +1,64 @@
-"""Small seeded 2-D classification problems for trying out networks in seconds.
+"""Small seeded 2-D classification problems, for trying out a network in seconds.
 
-Every generator returns ``(x, y)`` with ``x`` float32 of shape ``(n_samples, 2)`` and ``y`` int64
-of shape ``(n_samples,)``; classes are as balanced as ``n_samples`` allows and samples are
-shuffled. The same ``seed`` always gives the same data.
+Each generator draws ``n_samples`` points in the plane, split as evenly as ``n_samples`` allows
+over the classes, jittered by Gaussian noise of standard deviation ``noise`` and shuffled:
+
+* ``x`` float32, shape ``(n_samples, 2)``: the coordinates, raw (not scaled);
+* ``y`` int64, shape ``(n_samples,)``: the class of each point, ``0 .. n_classes-1``.
+
+The same ``seed`` always gives the same data. None of these sets can be separated by one straight
+line (blobs aside), so they show what a hidden layer buys. :func:`~neuronet.datasets.load` splits
+them into a training and a test part.
 
 Example::
 
-    x, y = make_spiral(300, n_classes=3, noise=0.2, seed=1)
+    x, y = make_spiral(300, n_classes=3, noise=0.2, seed=1)    # x (300, 2), y (300,)
 """
 
 from __future__ import annotations
 
-import numbers
+import math
 
 import numpy as np
 
-from neuronet.errors import ConfigError
+from .. import checks
+from ..errors import ConfigError
 
 #: ``(x, y)``: float32 points of shape ``(n_samples, 2)`` and int64 labels ``(n_samples,)``.
 XY = tuple[np.ndarray, np.ndarray]
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def _check(n_samples: int, n_classes: int, noise: float, seed: int | None, name: str) -> None:
     """Refuse bad settings with a ConfigError before NumPy fails on them less clearly."""
-    if not _is_int(n_classes) or n_classes < 2:
-        raise ConfigError(f"{name}: n_classes must be an integer >= 2, got {n_classes!r}")
-    if not _is_int(n_samples) or n_samples < n_classes:
+    checks.integer(n_classes, f"{name}: n_classes", low=2)
+    if not checks.is_integer(n_samples) or n_samples < n_classes:
         raise ConfigError(f"{name}: n_samples must be an integer >= n_classes ({n_classes}), "
-                          f"got {n_samples!r}")
+                          f"got {checks.shown(n_samples)}")
     _check_nonnegative(noise, "noise", name)
-    if seed is not None and (not _is_int(seed) or seed < 0):
-        raise ConfigError(f"{name}: seed must be an integer >= 0 or None, got {seed!r}")
+    if seed is not None and (not checks.is_integer(seed) or seed < 0):
+        raise ConfigError(f"{name}: seed must be an integer >= 0 or None, got {checks.shown(seed)}")
 
 
 def _check_nonnegative(value: float, field: str, name: str) -> None:
-    if (not isinstance(value, numbers.Real) or isinstance(value, bool)
-            or not np.isfinite(value) or value < 0):
-        raise ConfigError(f"{name}: {field} must be a finite number >= 0, got {value!r}")
+    """Refuse anything but a finite real number >= 0 (NaN, infinity, strings, bools)."""
+    if not checks.is_real(value) or not math.isfinite(value) or value < 0:
+        raise ConfigError(f"{name}: {field} must be a finite number >= 0, got {checks.shown(value)}")
 
 
 def _class_sizes(n_samples: int, n_classes: int) -> np.ndarray:
+    """How many points each class gets: ``n_samples // n_classes``, the first ones one more."""
     sizes = np.full(n_classes, n_samples // n_classes)
     sizes[: n_samples % n_classes] += 1
     return sizes
 
 
 def _finish(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> XY:
+    """Shuffle the points (generated class by class) and give them the dtypes of :data:`XY`."""
     order = rng.permutation(len(y))
     return x[order].astype(np.float32), y[order].astype(np.int64)
 
 
-def make_xor(n_samples: int = 1000, noise: float = 0.1, seed: int = 0) -> XY:
+def make_xor(n_samples: int = 1000, noise: float = 0.1, seed: int | None = 0) -> XY:
     """Points around the four corners ``(±1, ±1)``; class 1 where the coordinates differ in sign.
 
     ``noise`` is the standard deviation of the Gaussian jitter around each corner.
@@ -69,9 +73,9 @@ def make_xor(n_samples: int = 1000, noise: float = 0.1, seed: int = 0) -> XY:
     return _finish(x, y, rng)
 
 
-def make_circles(n_samples: int = 1000, noise: float = 0.05, seed: int = 0, n_classes: int = 2) -> XY:
-    """Concentric rings, class ``k`` at radius ``(k + 1) / n_classes``, Gaussian jitter ``noise``.
-    """
+def make_circles(n_samples: int = 1000, noise: float = 0.05, seed: int | None = 0,
+                 n_classes: int = 2) -> XY:
+    """Concentric rings, class ``k`` at radius ``(k + 1) / n_classes``, Gaussian jitter ``noise``."""
     _check(n_samples, n_classes, noise, seed, "circles")
     rng = np.random.default_rng(seed)
     xs, ys = [], []
@@ -84,8 +88,12 @@ def make_circles(n_samples: int = 1000, noise: float = 0.05, seed: int = 0, n_cl
     return _finish(x, np.concatenate(ys), rng)
 
 
-def make_moons(n_samples: int = 1000, noise: float = 0.1, seed: int = 0) -> XY:
-    """Two interleaving half circles (upper one class 0, lower shifted one class 1)."""
+def make_moons(n_samples: int = 1000, noise: float = 0.1, seed: int | None = 0) -> XY:
+    """Two interleaving half circles: the upper one class 0, the lower, shifted one class 1.
+
+    Class 0 lies on the unit circle above the x axis, class 1 on the unit circle below, moved by
+    ``(1, 0.5)``; ``noise`` is the standard deviation of the Gaussian jitter.
+    """
     _check(n_samples, 2, noise, seed, "moons")
     rng = np.random.default_rng(seed)
     m0, m1 = _class_sizes(n_samples, 2)
@@ -98,7 +106,8 @@ def make_moons(n_samples: int = 1000, noise: float = 0.1, seed: int = 0) -> XY:
     return _finish(x, y, rng)
 
 
-def make_spiral(n_samples: int = 1000, noise: float = 0.1, seed: int = 0, n_classes: int = 3) -> XY:
+def make_spiral(n_samples: int = 1000, noise: float = 0.1, seed: int | None = 0,
+                n_classes: int = 3) -> XY:
     """``n_classes`` spiral arms winding out from the origin.
 
     Arm ``k`` at radius ``r`` in ``[0, 1]`` has angle ``4r + 2πk / n_classes`` (plus noise, in
@@ -115,10 +124,13 @@ def make_spiral(n_samples: int = 1000, noise: float = 0.1, seed: int = 0, n_clas
     return _finish(np.concatenate(xs), np.concatenate(ys), rng)
 
 
-def make_blobs(n_samples: int = 1000, noise: float = 1.0, seed: int = 0, n_classes: int = 3,
+def make_blobs(n_samples: int = 1000, noise: float = 1.0, seed: int | None = 0, n_classes: int = 3,
                spread: float = 5.0) -> XY:
-    """Isotropic Gaussian clusters (std ``noise``) around centres drawn uniformly in
-    ``[-spread, spread]²``, one per class."""
+    """One round Gaussian cluster per class, of standard deviation ``noise``.
+
+    The centres are drawn uniformly from the square ``[-spread, spread]²``, so with a small
+    ``spread`` or a large ``noise`` the clusters overlap.
+    """
     _check(n_samples, n_classes, noise, seed, "blobs")
     _check_nonnegative(spread, "spread", "blobs")
     rng = np.random.default_rng(seed)
@@ -129,7 +141,8 @@ def make_blobs(n_samples: int = 1000, noise: float = 1.0, seed: int = 0, n_class
     return _finish(x, y, rng)
 
 
-#: name -> (generator, whether it takes n_classes)
+#: name -> (generator, whether it takes ``n_classes``); :func:`~neuronet.datasets.load` and the lab
+#: look the generators up here.
 GENERATORS = {
     "xor": (make_xor, False),
     "circles": (make_circles, True),

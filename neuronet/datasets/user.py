@@ -1,9 +1,20 @@
-"""Load the user's own data: a CSV table or a folder of images with one sub-folder per class.
+"""Your own data as arrays a network takes: a CSV table, a folder of images, or one image.
 
-Both return a :class:`LabeledData` — ``x`` float32, ``y`` int64 in ``0 .. n_classes-1`` and
-``class_names`` (label ``i`` means ``class_names[i]``). It unpacks like a tuple::
+The two loaders of whole sets return a :class:`LabeledData`, which unpacks like a tuple::
 
     x, y, class_names = load_csv("iris.csv", label_column="species")
+
+* ``x`` float32: ``(n, n_features)`` from :func:`load_csv`; ``(n, h*w)`` (``(n, h*w*3)`` in RGB)
+  from :func:`load_image_folder`, or ``(n, h, w)`` / ``(n, h, w, 3)`` unflattened, pixels scaled
+  to [0, 1] as :func:`~neuronet.datasets.load` scales its image sets;
+* ``y`` int64 ``(n,)``, class labels ``0 .. n_classes-1``;
+* ``class_names``: label ``i`` means ``class_names[i]`` (the label column's values, or the names
+  of the class folders).
+
+:func:`load_image` prepares one image the way :func:`load_image_folder` prepares each of its own,
+so a network trained on a folder can be asked about a new picture. A problem in a file is one
+:class:`~neuronet.errors.DataError` naming the file (and, in a CSV, the line and column). Images
+need Pillow (``pip install neuronet[images]``); CSV needs only the standard library.
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from neuronet.errors import ConfigError, DataError
+from ..errors import ConfigError, DataError
 
 #: File name suffixes that :func:`load_image_folder` treats as images.
 IMAGE_SUFFIXES = frozenset(
@@ -29,7 +40,10 @@ IMAGE_SUFFIXES = frozenset(
 
 @dataclass
 class LabeledData:
-    """Samples ``x`` (float32, ``(n, ...)``), labels ``y`` (int64, ``(n,)``) and class names."""
+    """Samples ``x`` (float32, ``(n, ...)``), labels ``y`` (int64, ``(n,)``) and class names.
+
+    Unpacks as ``x, y, class_names``; ``len()`` is the number of samples.
+    """
 
     x: np.ndarray
     y: np.ndarray
@@ -43,6 +57,7 @@ class LabeledData:
 
 
 def _number(cell: str) -> float | None:
+    """The cell as a float (NaN and infinity included), or None if it does not read as one."""
     try:
         return float(cell)
     except ValueError:
@@ -206,8 +221,11 @@ def load_image_folder(
 
 def load_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
                grayscale: bool = True) -> np.ndarray:
-    """One image prepared exactly as :func:`load_image_folder` prepares each of its images:
-    float32 in [0, 1], shape ``(h*w,)`` (or ``(h*w*3,)`` for RGB)."""
+    """One image prepared exactly as :func:`load_image_folder` prepares each of its images.
+
+    Returns float32 in [0, 1] of shape ``(h*w,)`` (``(h*w*3,)`` for RGB), where
+    ``size = (h, w)``: one example, ready for ``network.predict``.
+    """
     height, width = _check_size(size, "load_image")
     pixels = _read_image(Path(path), height, width, grayscale, "load_image")
     return (pixels.astype(np.float32) / 255.0).reshape(-1)

@@ -1,19 +1,32 @@
-"""What neuronet knows about each named dataset: files, checksums, mirrors and class names.
+"""The table of named datasets: what neuronet knows about each one before it touches a file.
 
-The registry is a plain dict so that tests (and users with a private mirror) can add or
-replace entries, e.g. ``monkeypatch.setitem(REGISTRY, "tiny", DatasetInfo(...))``.
+One :class:`DatasetInfo` per name says what kind of set it is (four IDX files, scikit-learn's
+bundled digits, or generated on the fly), what one sample looks like, what its labels mean and,
+for IDX sets, which files make it up, with their SHA-256 and size and the mirrors that serve them.
+:mod:`.catalog` reads this table to load a set; :mod:`.locate` and :mod:`.download` read it to
+find or fetch the files.
+
+:data:`REGISTRY` is a plain dict on purpose, so that tests (and users with a private mirror) can
+add or replace an entry, e.g. ``monkeypatch.setitem(REGISTRY, "tiny", DatasetInfo(...))``.
+
+>>> info("fashion-mnist").shape, info("fashion-mnist").n_classes
+((28, 28), 10)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from neuronet.errors import ConfigError
+from ..errors import ConfigError
 
 
 @dataclass(frozen=True)
 class FileSpec:
-    """One file of a dataset; ``sha256``/``size`` are ``None`` where no trusted value is known."""
+    """One file of a dataset: its name in the mirror folder, hex SHA-256 and size in bytes.
+
+    ``sha256`` and ``size`` are ``None`` where no trusted value is known; such a file is checked
+    for IDX structure instead when it is downloaded.
+    """
 
     name: str
     sha256: str | None = None
@@ -22,7 +35,7 @@ class FileSpec:
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """Description of a dataset, as returned by :func:`neuronet.datasets.info`.
+    """One named dataset, as returned by :func:`neuronet.datasets.info`.
 
     Attributes:
         name: the name passed to :func:`~neuronet.datasets.load`.
@@ -34,7 +47,8 @@ class DatasetInfo:
         n_train, n_test: number of samples in each split (defaults for synthetic sets).
         source: home page of the dataset.
         mirrors: base URLs the files can be downloaded from, tried in order.
-        files: train images, train labels, test images, test labels (IDX sets only).
+        files: train images, train labels, test images, test labels, in that order (IDX sets
+            only).
         description: one line for :func:`~neuronet.datasets.available` and the command line.
     """
 
@@ -55,8 +69,8 @@ class DatasetInfo:
         return len(self.class_names)
 
 
-# The sha256/size values below were taken from the SHA256SUMS shipped with the shared
-# Fashion-MNIST copy and, for MNIST and KMNIST, cross-checked across several independent
+# The sha256/size values below come from the SHA256SUMS shipped with the shared
+# Fashion-MNIST copy and, for MNIST and KMNIST, were cross-checked across several independent
 # projects that verify these exact files.
 _MNIST_FILES = (
     FileSpec(
@@ -129,6 +143,8 @@ _KMNIST_FILES = (
 
 _DIGITS = tuple(str(i) for i in range(10))
 
+#: Every dataset :func:`~neuronet.datasets.load` knows, by name, in the order
+#: :func:`~neuronet.datasets.available` reports them.
 REGISTRY: dict[str, DatasetInfo] = {
     "mnist": DatasetInfo(
         name="mnist",
@@ -204,7 +220,7 @@ REGISTRY: dict[str, DatasetInfo] = {
 
 
 def info(name: str) -> DatasetInfo:
-    """Return the :class:`DatasetInfo` of a known dataset.
+    """The :class:`DatasetInfo` of dataset ``name``, or a ConfigError listing the known names.
 
     >>> info("fashion-mnist").class_names[0]
     'T-shirt/top'
