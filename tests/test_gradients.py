@@ -33,10 +33,11 @@ KINKED = {"relu", "leaky_relu", "elu"}
 # (output activation, loss, fused?) ; fused=None means "whatever the network picks".
 OUTPUTS = ([(a, "mse", None) for a in ACTIVATIONS]
            + [("sigmoid", "binary_crossentropy", True), ("sigmoid", "binary_crossentropy", False),
-              ("softmax", "binary_crossentropy", None),
+              ("identity", "binary_crossentropy", None),          # logits
               ("softmax", "categorical_crossentropy", True),
               ("softmax", "categorical_crossentropy", False),
-              ("sigmoid", "categorical_crossentropy", None)])
+              ("identity", "categorical_crossentropy", None)])    # logits
+# (softmax under binary and sigmoid under categorical cross-entropy are refused: tests/test_pairings.py)
 
 
 def _targets(rng, loss: str, n: int, k: int) -> np.ndarray:
@@ -274,8 +275,11 @@ def test_network_fuses_only_matching_pairs():
         return nn.Network([nn.Dense(2, 3, out_act)], loss=loss, seed=0)._fused
 
     assert fused("softmax", "cross_entropy") and fused("sigmoid", "binary_crossentropy")
-    assert not fused("sigmoid", "cross_entropy") and not fused("softmax", "binary_crossentropy")
-    assert not fused("softmax", "mse") and not fused("log_softmax", "cross_entropy")
+    assert not fused("softmax", "mse") and not fused("identity", "cross_entropy")   # logits: not fused
+    for out_act, loss in (("sigmoid", "cross_entropy"), ("softmax", "binary_crossentropy"),
+                          ("log_softmax", "cross_entropy")):
+        with pytest.raises(nn.ConfigError, match="needs|takes independent"):
+            fused(out_act, loss)
 
 
 def test_gradcheck_of_a_float32_network_leaves_it_untouched():
