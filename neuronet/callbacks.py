@@ -27,6 +27,19 @@ class Callback:
         """Called by the loop before ``on_train_begin``: the run this callback is part of."""
         self.network, self.optimizer, self.state = network, optimizer, state
 
+    # A callback that remembers something across epochs (EarlyStopping's best value and weights) says
+    # so here, and checkpoints keep it: a resumed run then ends exactly as the uninterrupted one.
+    def get_state(self) -> dict:
+        """What this callback remembers, as JSON data (none by default)."""
+        return {}
+
+    def state_arrays(self) -> dict:
+        """Weights it remembers, by parameter name (``"0.W"``), shaped like the network's."""
+        return {}
+
+    def set_state(self, state: dict, arrays: dict) -> None:
+        """Take back what :meth:`get_state` and :meth:`state_arrays` gave (on resume)."""
+
     def on_train_begin(self, network, optimizer) -> None:
         pass
 
@@ -65,6 +78,21 @@ class EarlyStopping(Callback):
     def on_train_begin(self, network, optimizer):
         self.best, self.best_epoch, self.best_weights, self.wait = -math.inf, -1, None, 0
         self.stopped_epoch = None
+
+    def get_state(self):
+        return {"best": None if self.best == -math.inf else self.best, "best_epoch": self.best_epoch,
+                "wait": self.wait}
+
+    def state_arrays(self):
+        return dict(self.best_weights or {})
+
+    def set_state(self, state, arrays):
+        try:
+            best, self.best_epoch, self.wait = state["best"], int(state["best_epoch"]), int(state["wait"])
+            self.best = -math.inf if best is None else float(best)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"EarlyStopping: malformed saved state ({exc})") from None
+        self.best_weights = {k: v.copy() for k, v in arrays.items()} if arrays else None
 
     def on_epoch_end(self, network, epoch, logs):
         value = logs.get(self.monitor)

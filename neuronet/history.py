@@ -46,6 +46,30 @@ class TrainState:
     seconds: float = 0.0
     history: History = field(default_factory=History)
     dropout_rng: list = field(default_factory=list)   # bit-generator states of the Dropout layers
+    # What each callback remembers, in the run's order: {"type": class name, "state": JSON data}, with
+    # the weights it keeps (EarlyStopping's best) as {param name: array} in callback_arrays.
+    callbacks: list = field(default_factory=list)
+    callback_arrays: list = field(default_factory=list)
+
+    def keep_callbacks(self, callbacks) -> None:
+        """Record what each of ``callbacks`` (the ones that keep a state) remembers now: what a
+        checkpoint written next will hold."""
+        self.callbacks = [{"type": type(cb).__name__, "state": cb.get_state()} for cb in callbacks]
+        self.callback_arrays = [cb.state_arrays() for cb in callbacks]
+
+    def restore_callbacks(self, callbacks) -> None:
+        """Give each callback back what it remembered when this state was saved; a run resumed with
+        other callbacks than it was saved with is refused (it could not end as the original would)."""
+        if not self.callbacks:
+            return
+        saved = [entry["type"] for entry in self.callbacks]
+        given = [type(cb).__name__ for cb in callbacks]
+        if saved != given:
+            raise ConfigError(f"the checkpoint was written by a run with callbacks {saved}, but this run "
+                              f"has {given}; resume with the same callbacks (e.g. the same --patience)")
+        arrays = self.callback_arrays or [{}] * len(callbacks)
+        for cb, entry, kept in zip(callbacks, self.callbacks, arrays, strict=True):
+            cb.set_state(entry["state"], kept)
 
     def end_epoch(self, logs: dict) -> int:
         """Record the finished epoch's ``logs`` and move on to the next epoch; returns the epoch
@@ -59,7 +83,8 @@ class TrainState:
     def to_dict(self) -> dict:
         return {"epoch": self.epoch, "batch": self.batch, "loss_sum": self.loss_sum,
                 "correct": self.correct, "seen": self.seen, "seconds": self.seconds,
-                "history": dict(self.history), "dropout_rng": self.dropout_rng}
+                "history": dict(self.history), "dropout_rng": self.dropout_rng,
+                "callbacks": self.callbacks}
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainState:
@@ -67,7 +92,8 @@ class TrainState:
             return cls(epoch=int(d["epoch"]), batch=int(d["batch"]), loss_sum=float(d["loss_sum"]),
                        correct=int(d["correct"]), seen=int(d["seen"]),
                        seconds=float(d.get("seconds", 0.0)), history=History(d["history"]),
-                       dropout_rng=list(d.get("dropout_rng", [])))
+                       dropout_rng=list(d.get("dropout_rng", [])),
+                       callbacks=_callback_states(d.get("callbacks", [])))
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"malformed training state: {exc}") from None
 
@@ -84,3 +110,11 @@ def format_logs(epoch: int, epochs: int, logs: dict) -> str:
     s = logs['seconds']
     parts.append(f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s")
     return "  ".join(parts)
+
+
+def _callback_states(entries) -> list:
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("type"), str) and isinstance(e.get("state"), dict)
+            for e in entries):
+        raise ConfigError("malformed training state: callbacks must be a list of {type, state} objects")
+    return entries

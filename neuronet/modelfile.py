@@ -83,6 +83,8 @@ def save_checkpoint(path: str | os.PathLike, network: Network, optimizer: Optimi
     doc["train_state"] = _jsonable(state.to_dict(), "training state")
     arrays = {f"weights/{name}": p for name, p, _ in network.parameters()}
     arrays.update({f"optimizer/{key}": a for key, a in optimizer.state_arrays().items()})
+    arrays.update({f"callbacks/{i}/{name}": a for i, kept in enumerate(state.callback_arrays)
+                   for name, a in kept.items()})
     _write(path, doc, arrays)
 
 
@@ -333,13 +335,20 @@ class _Reader:
             expected.update({f"weights/{i}.{k}": shape for k, shape in self.param_shapes(i, layer).items()})
         if doc["kind"] == "checkpoint":
             listed = doc.get("arrays") if isinstance(doc.get("arrays"), dict) else {}
+            state = doc.get("train_state")
+            n_callbacks = len(state.get("callbacks") or []) if isinstance(state, dict) else 0
             for name in listed:
                 parts = name.split("/")
-                if parts[0] != "optimizer":
+                if parts[0] == "optimizer":
+                    if len(parts) != 3 or not _SLOT_NAME.match(parts[1]) or \
+                            f"weights/{parts[2]}" not in expected:
+                        raise self.fail(f"unexpected optimizer array {_short(name)}")
+                elif parts[0] == "callbacks":   # weights a callback keeps (EarlyStopping's best)
+                    if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) >= n_callbacks or \
+                            f"weights/{parts[2]}" not in expected:
+                        raise self.fail(f"unexpected callback array {_short(name)}")
+                else:
                     continue
-                if len(parts) != 3 or not _SLOT_NAME.match(parts[1]) or \
-                        f"weights/{parts[2]}" not in expected:
-                    raise self.fail(f"unexpected optimizer array {_short(name)}")
                 expected[name] = expected[f"weights/{parts[2]}"]
         return expected
 
@@ -463,6 +472,11 @@ class _Reader:
         if not isinstance(doc.get("train_state"), dict):
             raise self.fail("train_state is missing")
         state = TrainState.from_dict(doc["train_state"])
+        state.callback_arrays = [{} for _ in state.callbacks]
+        for key, arr in arrays.items():
+            if key.startswith("callbacks/"):
+                _, i, name = key.split("/", 2)
+                state.callback_arrays[int(i)][name] = arr
         for i, st in enumerate(state.dropout_rng):
             try:   # a bad generator state would otherwise surface only mid-training
                 np.random.default_rng().bit_generator.state = st

@@ -174,6 +174,7 @@ def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, v
             cb.set_run(network, optimizer, state)
         if hasattr(cb, "on_train_begin"):
             cb.on_train_begin(network, optimizer)
+    state.restore_callbacks(_stateful(callbacks))
     batches = _Batches(data, batch_size, shuffle, network.threshold)
     with _StopFlag(catch_interrupt) as stop:
         while state.epoch < epochs:
@@ -183,8 +184,7 @@ def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, v
             epoch = state.end_epoch(logs)
             if verbose:
                 print(format_logs(epoch, epochs, logs), flush=True)
-            # Every callback sees the epoch, even when an earlier one asks to stop.
-            if any([bool(cb.on_epoch_end(network, epoch, logs)) for cb in callbacks]):
+            if _epoch_end(network, epoch, logs, state, callbacks):
                 break
             if stop.requested:
                 _interrupt(optimizer, state, callbacks)
@@ -232,6 +232,24 @@ def _run_epoch(network, optimizer, batches: _Batches, state: TrainState, seed: i
     return {"loss": state.loss_sum / state.seen,
             "accuracy": state.correct / state.seen if batches.labels is not None else float("nan"),
             "lr": optimizer.lr, "seconds": state.seconds + time.perf_counter() - started}
+
+
+def _epoch_end(network, epoch: int, logs: dict, state: TrainState, callbacks) -> bool:
+    """Run every callback's ``on_epoch_end`` (each sees the epoch, even when an earlier one asks to
+    stop); True when one asks to stop. What each remembers is recorded in ``state`` before every call,
+    so that a Checkpoint, which comes last, saves the others as they stand after this epoch."""
+    stop, stateful = False, _stateful(callbacks)
+    for cb in callbacks:
+        state.keep_callbacks(stateful)
+        stop = bool(cb.on_epoch_end(network, epoch, logs)) or stop
+    state.keep_callbacks(stateful)
+    return stop
+
+
+def _stateful(callbacks) -> list:
+    """The callbacks that remember something across epochs (they override Callback.get_state)."""
+    return [cb for cb in callbacks
+            if isinstance(cb, Callback) and type(cb).get_state is not Callback.get_state]
 
 
 def _seed_dropout(network, seed: int, state: TrainState) -> list:

@@ -133,3 +133,33 @@ def test_divergence_keeps_last_good_weights():
     after = net.get_weights()
     assert all(np.isfinite(w).all() for w in after.values())
     assert all(np.array_equal(after[k], good[k]) for k in good)
+
+
+@pytest.mark.parametrize("restore_best", [True, False])
+def test_early_stopping_resumes_as_if_never_stopped(tmp_path, restore_best):
+    """Killed after its best epoch and resumed, a run with EarlyStopping stops at the same epoch with
+    the same weights: the callback's best value, wait count and best weights are in the checkpoint."""
+    def stopper():
+        return nn.EarlyStopping("val_loss", patience=3, min_delta=0.02, restore_best_weights=restore_best)
+
+    ref_stop = stopper()
+    ref_net, ref_history = helper.train(epochs=40, callbacks=[ref_stop])
+    assert ref_stop.stopped_epoch is not None and ref_stop.best_epoch >= 1
+    cut = ref_stop.best_epoch + 2                  # after the best epoch, while it is waiting
+    assert cut <= ref_stop.stopped_epoch
+    ck = tmp_path / "ck.npz"
+    helper.train(epochs=cut, checkpoint=ck, callbacks=[stopper()])
+    saved = modelfile.load_checkpoint(ck)[2]
+    assert saved.callbacks[0]["type"] == "EarlyStopping" and saved.callbacks[0]["state"]["wait"] == 1
+    assert bool(saved.callback_arrays[0]) == restore_best
+    resumed = stopper()
+    net, history = helper.train(epochs=40, resume=ck, callbacks=[resumed])
+    assert resumed.stopped_epoch == ref_stop.stopped_epoch and resumed.best_epoch == ref_stop.best_epoch
+    assert_same(net, helper.comparable(history), (ref_net.get_weights(), helper.comparable(ref_history)))
+
+
+def test_resuming_with_other_stateful_callbacks_is_refused(tmp_path):
+    ck = tmp_path / "ck.npz"
+    helper.train(epochs=2, checkpoint=ck, callbacks=[nn.EarlyStopping(patience=5)])
+    with pytest.raises(nn.ConfigError, match=r"callbacks \['EarlyStopping'\], but this run has \[\]"):
+        helper.train(epochs=4, resume=ck)
