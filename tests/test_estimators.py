@@ -339,7 +339,8 @@ def test_early_stopping_stops_and_keeps_the_best_weights():
     assert len(val) == clf.n_iter_ and not np.isnan(val).any()
     assert np.argmin(val) == clf.n_iter_ - 4   # the best, then `patience` epochs without progress
     # the network ends with the weights of that best epoch: its loss on the held-out 10 % is the minimum
-    _, _, (X_val, y_val) = clf._hold_out(clf.network_.check_inputs(X), y, clf.seed)
+    _, held_out = clf._hold_out(clf.network_.check_examples(X, y), clf.seed)
+    X_val, y_val = held_out.X, held_out.labels
     assert len(X_val) == 30
     # held out class by class, each in its share of the training set (largest remainders round up)
     assert np.abs(np.bincount(y_val, minlength=3) - np.bincount(y) * 0.1).max() < 1
