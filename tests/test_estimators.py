@@ -275,6 +275,41 @@ def test_lists_and_integer_inputs_give_the_same_model_as_floats():
     np.testing.assert_array_equal(a.predict_proba(Xi), b.predict_proba(Xi.tolist()))
 
 
+
+def test_data_is_scanned_for_nan_once_per_fit(monkeypatch):
+    """X is cast and scanned once per fit, where it enters (Network.check_examples): not again by the
+    network, nor by the training loop, nor for the early-stopping hold-out, which is taken from the
+    checked examples. A regressor's y is scanned once beside it; a classifier's labels are indices."""
+    from neuronet import checks
+
+    scanned = []
+    finite_rows = checks.finite_rows
+
+    def counted(values, source, name):
+        scanned.append((name, values.shape))
+        return finite_rows(values, source, name)
+
+    monkeypatch.setattr(checks, "finite_rows", counted)
+    X, y = _blobs(n=50)
+    for early_stopping in (False, True):
+        settings = {"hidden_layers": (4,), "epochs": 2, "early_stopping": early_stopping}
+        scanned.clear()
+        clf = nn.MLPClassifier(**settings).fit(X, y)
+        assert scanned == [("X", (50, 4))]
+        scanned.clear()
+        reg = nn.MLPRegressor(**settings).fit(X, y.astype(float))
+        assert scanned == [("X", (50, 4)), ("y", (50, 1))]
+        # with early stopping, the hold-out was evaluated every epoch all the same
+        assert np.isnan(reg.history_["val_loss"]).all() != early_stopping
+        assert np.isnan(clf.history_["val_loss"]).all() != early_stopping
+    scanned.clear()
+    clf.partial_fit(X, y)
+    assert scanned == [("X", (50, 4))]
+    scanned.clear()
+    clf.predict(X)
+    assert scanned == [("X", (50, 4))]
+
+
 # --- reproducibility and partial_fit -----------------------------------------------------------------
 
 def test_same_seed_same_model_and_other_seed_another():
