@@ -216,7 +216,7 @@ class _MLPBase:
         history = training.train(net, data, epochs=settings.epochs, batch_size=settings.batch_size,
                                  optimizer=self._new_optimizer(), validation=held_out,
                                  shuffle=settings.shuffle, seed=settings.seed, callbacks=callbacks,
-                                 catch_interrupt=False, verbose=int(bool(self.verbose)))
+                                 catch_interrupt=False, verbose=bool(self.verbose))
         self._set_fitted(net, fitted, history, settings.seed)
         return self
 
@@ -244,7 +244,7 @@ class _MLPBase:
         state = TrainState(epoch=len(history["loss"]), history=history)
         history = training.train(net, data, epochs=state.epoch + 1, batch_size=settings.batch_size,
                                  optimizer=optimizer, shuffle=settings.shuffle, seed=seed, state=state,
-                                 catch_interrupt=False, verbose=int(bool(self.verbose)))
+                                 catch_interrupt=False, verbose=bool(self.verbose))
         self._set_fitted(net, fitted, history, seed)
         return self
 
