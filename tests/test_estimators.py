@@ -275,6 +275,41 @@ def test_lists_and_integer_inputs_give_the_same_model_as_floats():
     np.testing.assert_array_equal(a.predict_proba(Xi), b.predict_proba(Xi.tolist()))
 
 
+
+def test_data_is_scanned_for_nan_once_per_fit(monkeypatch):
+    """X is cast and scanned once per fit, where it enters (Network.check_examples): not again by the
+    network, nor by the training loop, nor for the early-stopping hold-out, which is taken from the
+    checked examples. A regressor's y is scanned once beside it; a classifier's labels are indices."""
+    from neuronet import checks
+
+    scanned = []
+    finite_rows = checks.finite_rows
+
+    def counted(values, source, name):
+        scanned.append((name, values.shape))
+        return finite_rows(values, source, name)
+
+    monkeypatch.setattr(checks, "finite_rows", counted)
+    X, y = _blobs(n=50)
+    for early_stopping in (False, True):
+        settings = {"hidden_layers": (4,), "epochs": 2, "early_stopping": early_stopping}
+        scanned.clear()
+        clf = nn.MLPClassifier(**settings).fit(X, y)
+        assert scanned == [("X", (50, 4))]
+        scanned.clear()
+        reg = nn.MLPRegressor(**settings).fit(X, y.astype(float))
+        assert scanned == [("X", (50, 4)), ("y", (50, 1))]
+        # with early stopping, the hold-out was evaluated every epoch all the same
+        assert np.isnan(reg.history_["val_loss"]).all() != early_stopping
+        assert np.isnan(clf.history_["val_loss"]).all() != early_stopping
+    scanned.clear()
+    clf.partial_fit(X, y)
+    assert scanned == [("X", (50, 4))]
+    scanned.clear()
+    clf.predict(X)
+    assert scanned == [("X", (50, 4))]
+
+
 # --- reproducibility and partial_fit -----------------------------------------------------------------
 
 def test_same_seed_same_model_and_other_seed_another():
@@ -339,7 +374,8 @@ def test_early_stopping_stops_and_keeps_the_best_weights():
     assert len(val) == clf.n_iter_ and not np.isnan(val).any()
     assert np.argmin(val) == clf.n_iter_ - 4   # the best, then `patience` epochs without progress
     # the network ends with the weights of that best epoch: its loss on the held-out 10 % is the minimum
-    _, _, (X_val, y_val) = clf._hold_out(clf.network_.check_inputs(X), y, clf.seed)
+    _, held_out = clf._hold_out(clf.network_.check_examples(X, y), clf.seed)
+    X_val, y_val = held_out.X, held_out.labels
     assert len(X_val) == 30
     # held out class by class, each in its share of the training set (largest remainders round up)
     assert np.abs(np.bincount(y_val, minlength=3) - np.bincount(y) * 0.1).max() < 1
