@@ -15,7 +15,9 @@ the architecture implies and the float dtype the JSON records; each array's SHA-
 Any problem is a :class:`~neuronet.errors.ModelFileError` with one line naming the file.
 
 Writes are atomic (temporary file in the same directory, fsync, ``os.replace``): a crash or kill at
-any moment leaves either the previous file or the new one, never a mix.
+any moment leaves either the previous file or the new one, never a mix. A symlink is followed (the
+file it points to is replaced and the link stays); a path that is a directory, a FIFO or a device is
+refused, never replaced.
 
     net.save("digits.npz", epochs=10, note="first try")
     net2 = neuronet.load("digits.npz")
@@ -32,6 +34,7 @@ import math
 import os
 import re
 import secrets
+import stat
 import struct
 import time
 import zipfile
@@ -140,7 +143,8 @@ def _write(path, doc: dict, arrays: dict[str, np.ndarray]) -> None:
                      for name, a in prepared.items()}
     text = json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
-    directory = os.path.dirname(os.path.abspath(path))
+    path = _target(path)
+    directory = os.path.dirname(path)
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
     try:
         # O_EXCL: never clobber someone else's file; 0o666 lets the umask decide permissions.
@@ -164,6 +168,25 @@ def _write(path, doc: dict, arrays: dict[str, np.ndarray]) -> None:
         raise
     _fsync_directory(directory)
     _remove_stale_temporaries(directory, os.path.basename(path))
+
+
+def _target(path: str) -> str:
+    """The file a save replaces: ``path`` itself, or, for a symlink, the file it points to (followed,
+    so the link stays and points at the new file). Anything that is not a regular file (a directory, a
+    FIFO, a device) is refused before anything is written: replacing it would destroy it."""
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else
+                "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise ModelFileError(f"cannot save to {path}: it is {kind}; give the path of a file")
+    return target
 
 
 # A writer killed outright (SIGKILL, power loss) cannot remove its temporary file. The next save of

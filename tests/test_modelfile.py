@@ -4,8 +4,10 @@ import io
 import json
 import os
 import pickle
+import stat
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -368,3 +370,42 @@ def test_a_killed_writers_old_temporary_is_removed_by_the_next_save(tmp_path):
     os.utime(old, (past, past))
     net.save(target)
     assert not old.exists() and fresh.exists() and target.exists()
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "device"])
+def test_save_refuses_what_is_not_a_regular_file(tmp_path, kind):
+    net = nn.mlp([3, 2], seed=0)
+    if kind == "directory":
+        target = tmp_path / "m.npz"
+        target.mkdir()
+        (target / "keep.txt").write_text("mine")
+    elif kind == "fifo":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/null")
+    with pytest.raises(nn.ModelFileError, match=f"cannot save to {target}: it is a") as exc:
+        net.save(target)
+    assert "\n" not in str(exc.value)
+    if kind == "directory":
+        assert (target / "keep.txt").read_text() == "mine"
+    if kind == "fifo":
+        assert stat.S_ISFIFO(os.stat(target).st_mode)
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")] or kind == "device"
+
+
+def test_save_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    real = tmp_path / "models" / "real.npz"
+    real.parent.mkdir()
+    nn.mlp([3, 2], seed=0).save(real)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(real)
+    net = nn.mlp([3, 2], seed=5)
+    net.save(link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    X = np.ones((1, 3), dtype=np.float32)
+    np.testing.assert_array_equal(nn.load(real).predict_proba(X), net.predict_proba(X))
+    dangling = tmp_path / "new.npz"
+    dangling.symlink_to(tmp_path / "models" / "made.npz")
+    net.save(dangling)
+    assert (tmp_path / "models" / "made.npz").is_file() and dangling.is_symlink()
