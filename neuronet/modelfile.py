@@ -55,6 +55,9 @@ FORMAT_VERSION = 1
 DOC_ENTRY = "__neuronet__.npy"
 MAX_JSON_BYTES = 64 << 20      # the description, history included, is far smaller in practice
 MAX_NPY_HEADER = 4096          # numpy writes 128-byte headers for arrays like ours
+# The most values one example may have at any layer of a loaded network: 2²⁴ (a 2,365 × 2,365 RGB
+# image; 64 MB per example in float32), far beyond any network this library trains.
+MAX_VALUES_PER_EXAMPLE = 1 << 24
 _FLOAT_DTYPES = {"float32": "<f4", "float64": "<f8"}
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)   # fixed, so that the same model always gives the same bytes
 _SLOT_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -472,8 +475,23 @@ class _Reader:
         from .network import Network
 
         net = Network.from_config(self.doc["network"])
+        self.check_widths(net)
         net.set_weights({k[len("weights/"):]: v for k, v in arrays.items() if k.startswith("weights/")})
         return net
+
+    def check_widths(self, net) -> None:
+        """Refuse a network whose layers work on more than MAX_VALUES_PER_EXAMPLE values per example.
+
+        Weights are bounded by the file's size, but a layer without weights is not: a MaxPool2D over a
+        50,000 × 50,000 image fits in 2 KB and would make every prediction ask for gigabytes."""
+        width = net.n_in
+        for i, layer in enumerate([None, *net.layers]):
+            if i:
+                width = layer.output_dim(width)
+            if width > MAX_VALUES_PER_EXAMPLE:
+                where = "its input" if i == 0 else f"layer {i - 1} ({type(layer).__name__})"
+                raise self.fail(f"{where} has {width:,} values per example, more than the "
+                                f"{MAX_VALUES_PER_EXAMPLE:,} a model file may ask for")
 
     def checkpoint(self):
         from . import optimizers

@@ -409,3 +409,27 @@ def test_save_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path)
     dangling.symlink_to(tmp_path / "models" / "made.npz")
     net.save(dangling)
     assert (tmp_path / "models" / "made.npz").is_file() and dangling.is_symlink()
+
+
+def test_a_model_declaring_an_absurd_input_is_refused_at_load(tmp_path):
+    """A 2 KB file whose MaxPool2D takes 50,000 × 50,000 images: no weights to bound its size, so
+    load itself refuses it, before predict could ask for gigabytes."""
+    net = nn.Network([nn.MaxPool2D((2, 2, 1), pool_size=2), nn.Dense(1, 2, "softmax")], seed=0)
+    path = tmp_path / "huge.npz"
+    net.save(path)
+
+    def enlarge(doc):
+        doc["network"]["layers"][0]["input_shape"] = [50_000, 50_000, 1]
+        doc["network"]["layers"][0]["pool_size"] = 50_000
+
+    edit_doc(path, enlarge)
+    assert path.stat().st_size < 4096
+    with pytest.raises(ModelFileError, match=r"its input has 2,500,000,000 values per example, more than "
+                                             r"the 16,777,216 a model file may ask for") as exc:
+        nn.load(path)
+    assert "\n" not in str(exc.value)
+    tracemalloc.start()
+    with pytest.raises(ModelFileError):
+        nn.load(path)
+    assert tracemalloc.get_traced_memory()[1] < 50 << 20
+    tracemalloc.stop()
