@@ -265,3 +265,27 @@ def test_predict_with_a_square_model_that_records_no_image_shape(tmp_path, capsy
     Image.fromarray(canvas).save(picture)
     assert cli.main(["predict", str(model), str(picture)]) == 0
     assert capsys.readouterr().out.startswith(f"{picture}: ")
+
+
+def _python_m(module: str, *argv, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *map(str, argv)], cwd=cwd, capture_output=True,
+                          text=True, timeout=120,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_python_m_neuronet_is_the_neuronet_command(tmp_path):
+    helped = _python_m("neuronet", "--help", cwd=tmp_path)
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: neuronet [-h] [--version] COMMAND")
+    assert all(f"\n    {name} " in helped.stdout for name in cli.COMMANDS)
+    assert _python_m("neuronet", "--version", cwd=tmp_path).stdout.strip().startswith("neuronet ")
+    out = tmp_path / "xor.npz"
+    trained = _python_m("neuronet", "train", "--dataset", "xor", "--epochs", "2", "--no-progress",
+                        "-o", out, cwd=tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    assert f"model saved to {out}" in trained.stdout and out.exists()
+    described = _python_m("neuronet", "info", out, cwd=tmp_path)
+    assert described.returncode == 0 and f"model file: {out}" in described.stdout
+    nothing = _python_m("neuronet", cwd=tmp_path)               # no command: the help, status 2
+    assert nothing.returncode == 2 and "COMMAND" in nothing.stdout
+    mistake = _python_m("neuronet", "train", "--epochs", "0", cwd=tmp_path)
+    assert mistake.returncode == 2 and mistake.stderr.count("\n") == 1
