@@ -23,7 +23,7 @@ from .errors import (
 from .estimators import MLPClassifier, MLPRegressor
 from .gradcheck import gradcheck
 from .layers import Dense, Dropout, Layer
-from .network import Network, mlp
+from .network import Network, cnn, mlp
 from .neuron import Neuron, Perceptron
 from .optimizers import SGD, Adam, AdamW, RMSprop
 from .schedules import CosineDecay, ExponentialDecay, StepDecay
@@ -59,6 +59,6 @@ __all__ = [
     "ExponentialDecay", "History", "Layer", "MLPClassifier", "MLPRegressor", "MaxPool2D",
     "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError", "Perceptron", "RMSprop",
     "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
-    "activations", "callbacks", "datasets", "gradcheck", "initializers", "load", "losses", "metrics",
+    "activations", "callbacks", "cnn", "datasets", "gradcheck", "initializers", "load", "losses", "metrics",
     "mlp", "optimizers", "report", "schedules", "viz",
 ]

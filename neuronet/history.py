@@ -2,13 +2,16 @@
 :class:`TrainState` a checkpoint needs to resume it exactly, and the one-line summary of an epoch.
 
 Plain data, no training: the loop (:mod:`neuronet.training`) fills them in, the file format
-(:mod:`neuronet.modelfile`) stores them, the callbacks and the command line print them.
+(:mod:`neuronet.modelfile`) stores them, the callbacks and the command line print them;
+:func:`read_history` reads one back from a JSON file and :func:`check_history` checks one.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import ConfigError
 
@@ -118,3 +121,40 @@ def _callback_states(entries) -> list:
             for e in entries):
         raise ConfigError("malformed training state: callbacks must be a list of {type, state} objects")
     return entries
+
+
+def _is_run(data) -> bool:
+    """One run's history: a dict of name -> list of numbers (None for a gap), with a ``loss`` list."""
+    return (isinstance(data, dict) and isinstance(data.get("loss"), list)
+            and all(isinstance(values, list)
+                    and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+                            for v in values)
+                    for values in data.values()))
+
+
+def check_history(data, source: str = "history") -> dict:
+    """``data`` if it is a training history, else a one-line ConfigError naming ``source``.
+
+    A history is one run, ``{"loss": [...], "val_loss": [...], ...}`` (lists of numbers, one per
+    epoch, as ``dict(History)`` holds them), or a dict of named runs, ``{"adam": run, "sgd": run}``, to
+    overlay in one figure. Checked here, where a file enters, so that a hand-edited one fails in one
+    line and not deep inside matplotlib.
+    """
+    runs = [data] if isinstance(data, dict) and "loss" in data else \
+        list(data.values()) if isinstance(data, dict) else []
+    if not runs or not all(_is_run(run) for run in runs):
+        raise ConfigError(f"{source} is not a training history (a 'loss' list and other lists of "
+                          "numbers, as train --history writes)")
+    return data
+
+
+def read_history(path) -> dict:
+    """The training history in the JSON file ``path`` (as ``neuronet train --history`` writes it),
+    checked by :func:`check_history`; a ConfigError if it cannot be read or is not one."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise ConfigError(f"cannot read history {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:   # also a file that is not text (UnicodeDecodeError)
+        raise ConfigError(f"history {path} is not valid JSON: {exc}") from None
+    return check_history(data, f"history {path}")

@@ -1,19 +1,19 @@
-"""Turn a photo or scan of one handwritten digit into an MNIST-style 28x28 array.
+"""Pictures in and out of a model: a photo of a digit as MNIST-style input, a vector as a picture.
 
 MNIST digits were made in a particular way, and a network trained on them only recognises
 digits prepared the same way:
 
 * bright ink (1.0) on a black background (0.0);
 * the digit scaled, keeping its aspect ratio, so that its longer side fills a 20x20 box;
-* that 20x20 box placed in a 28x28 field and shifted so the digit's centre of mass (the
-  intensity-weighted mean pixel position) sits at the middle of the field.
+* that 20x20 box placed in a 28x28 field and shifted so the digit's centre of mass
+  ``(Σ x_ij·i, Σ x_ij·j) / Σ x_ij`` (the intensity-weighted mean pixel position) sits at its middle.
 
-:func:`preprocess_digit` does this to an array in memory; :func:`load_digit_image` reads a
-PNG/JPEG/... file first. :func:`to_image` writes a result back out, to see what the network saw.
+:func:`preprocess_digit` does this to an (H, W) array in memory; :func:`load_digit_image` reads a
+PNG/JPEG/... file first; :func:`prepare_image` prepares a file as the input vector of a model, the
+way that model's training pictures were framed. :func:`image_shape` is the (height, width) a model's
+n_in inputs form; :func:`to_image` writes a picture back out, to see what the network saw.
 
 Pillow is an optional extra (``pip install "neuronet[images]"``), imported only when needed.
-
-Example::
 
     >>> x = load_digit_image("seven.jpg")      # doctest: +SKIP
     >>> x.shape, x.dtype, float(x.max())       # doctest: +SKIP
@@ -22,16 +22,18 @@ Example::
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from neuronet.errors import ConfigError, DataError, ShapeError
+from . import checks
+from .errors import ConfigError, DataError, ShapeError
 
-__all__ = ["digit_framing", "load_digit_image", "preprocess_digit", "to_image"]
+__all__ = ["digit_framing", "image_shape", "load_digit_image", "prepare_image", "preprocess_digit",
+           "to_image"]
 
 # Larger inputs are first shrunk (area averaging) so that their longer side is this long:
 # the digit ends up 20 px tall anyway, and it bounds the time and memory of every later step.
@@ -42,8 +44,8 @@ _BOX_FRACTION = 0.1
 _SPECK_FRACTION = 0.02
 
 
-def _pillow() -> tuple[Any, Any]:
-    """Import Pillow lazily; return ``(PIL.Image, PIL.ImageOps)`` or raise ConfigError."""
+def _pillow() -> tuple:
+    """``(PIL.Image, PIL.ImageOps)``, imported on first use, or a ConfigError naming the extra."""
     try:
         from PIL import Image, ImageOps
     except ImportError:
@@ -54,7 +56,10 @@ def _pillow() -> tuple[Any, Any]:
 
 
 def _unit_range(a: np.ndarray) -> np.ndarray:
-    """Map an array of any numeric dtype to float64, integers divided by their dtype's maximum."""
+    """An array of any numeric dtype as float64 in [0, 1]: ``a / iinfo(dtype).max`` for integers.
+
+    Same shape in and out; bool becomes 0.0 / 1.0, floats are taken as already in [0, 1].
+    """
     if a.dtype == np.bool_:
         return a.astype(np.float64)
     if np.issubdtype(a.dtype, np.integer):
@@ -97,7 +102,10 @@ def _to_grey(array: np.ndarray) -> np.ndarray:
 
 
 def _shrink(grey: np.ndarray, max_side: int) -> np.ndarray:
-    """Shrink so the longer side is at most ``max_side``, averaging over areas (no aliasing)."""
+    """(H, W) -> (H·s, W·s) with ``s = max_side / max(H, W)`` when that is < 1, else unchanged.
+
+    Each output pixel is the mean of the input area it covers (box filter), so nothing aliases.
+    """
     h, w = grey.shape
     if max(h, w) <= max_side:
         return grey
@@ -109,7 +117,7 @@ def _shrink(grey: np.ndarray, max_side: int) -> np.ndarray:
 
 
 def _ink(grey: np.ndarray) -> np.ndarray:
-    """Return ink strength: 0 on the paper, 1 at the strongest ink, whatever the polarity.
+    """Ink strength of an (H, W) grey image, (H, W) in [0, 1]: 0 on the paper, 1 at the strongest ink.
 
     * Background level ``b``: the median of a thin frame of border pixels (paper reaches the
       edges of a photo; the digit mostly does not).
@@ -137,7 +145,7 @@ def _ink(grey: np.ndarray) -> np.ndarray:
 
 
 def _bands(profile: np.ndarray) -> list[tuple[int, int, float]]:
-    """Split a 1-D profile into runs of non-zero entries: ``(start, stop, mass)`` each."""
+    """The runs of non-zero entries of a (n,) profile: ``(start, stop, Σ profile[start:stop])`` each."""
     nonzero = np.concatenate([[False], profile > 0, [False]])
     edges = np.flatnonzero(nonzero[1:] != nonzero[:-1])
     starts, stops = edges[::2], edges[1::2]
@@ -145,7 +153,7 @@ def _bands(profile: np.ndarray) -> list[tuple[int, int, float]]:
 
 
 def _digit_box(ink: np.ndarray) -> tuple[slice, slice]:
-    """Find the rows and columns the digit occupies, ignoring faint pixels and small specks.
+    """(rows, cols) slices of the (H, W) ink that the digit occupies, without faint pixels and specks.
 
     Pixels under 10% of the strongest ink are ignored. Then, alternately along rows and
     columns, bands of consecutive non-empty rows (columns) are found and any band carrying
@@ -175,7 +183,7 @@ def _digit_box(ink: np.ndarray) -> tuple[slice, slice]:
 
 
 def _fit_box(crop: np.ndarray, box: int) -> np.ndarray:
-    """Resize so the longer side is ``box`` pixels, keeping the aspect ratio (MNIST's 20x20 box).
+    """(h, w) -> (h·s, w·s) with ``s = box / max(h, w)``: the longer side is ``box`` (MNIST's 20x20 box).
 
     Lanczos resampling on the float image antialiases when shrinking and stays sharp when a
     tiny crop is enlarged; its slight overshoot below 0 is clipped away.
@@ -190,7 +198,7 @@ def _fit_box(crop: np.ndarray, box: int) -> np.ndarray:
 
 
 def _centre_by_mass(patch: np.ndarray, size: int) -> np.ndarray:
-    """Place ``patch`` on a black ``size`` x ``size`` field with its centre of mass at the middle.
+    """An (h, w) patch on a black (size, size) field, its centre of mass at the middle.
 
     The centre of mass is the intensity-weighted mean of the pixel indices,
     ``(sum_ij x_ij * i, sum_ij x_ij * j) / sum_ij x_ij``. MNIST put it at the middle of the
@@ -213,8 +221,11 @@ def _centre_by_mass(patch: np.ndarray, size: int) -> np.ndarray:
 
 
 def _centre_by_box(patch: np.ndarray, size: int) -> np.ndarray:
-    """Place ``patch`` in the middle of a black ``size`` x ``size`` field (Fashion-MNIST's framing:
-    the item's bounding box, not its centre of mass, is centred)."""
+    """An (h, w) patch in the middle of a black (size, size) field, its top-left corner at
+    ``((size - h) // 2, (size - w) // 2)``.
+
+    Fashion-MNIST's framing: the item's bounding box, not its centre of mass, is centred.
+    """
     field = np.zeros((size, size))
     top, left = (size - patch.shape[0]) // 2, (size - patch.shape[1]) // 2
     field[top:top + patch.shape[0], left:left + patch.shape[1]] = patch
@@ -237,7 +248,7 @@ def digit_framing(side: int) -> dict:
 
 def preprocess_digit(array: np.ndarray, *, size: int = 28, box: int = 20,
                      centre: str = "mass") -> np.ndarray:
-    """Prepare an in-memory image of one digit the way MNIST digits were prepared.
+    """An in-memory image of one digit, (H, W[, C]) -> (size, size) float32, prepared as MNIST's were.
 
     ``array``: (H, W) grey or (H, W, 3) RGB or (H, W, 4) RGBA; uint8/uint16 (scaled by their
     maximum), bool, or float in [0, 1]. Dark-on-light and light-on-dark both work.
@@ -275,7 +286,7 @@ def preprocess_digit(array: np.ndarray, *, size: int = 28, box: int = 20,
 
 
 def _read_pixels(path: Path) -> np.ndarray:
-    """Open an image file with Pillow and return its pixels as a NumPy array.
+    """The pixels of an image file: (H, W) grey (uint8, or float64 in [0, 1]) or (H, W, 4) RGBA uint8.
 
     EXIF orientation is applied (phones store photos sideways and record the rotation).
     Modes with transparency come back as (H, W, 4) RGBA so that ``_to_grey`` can treat
@@ -303,7 +314,7 @@ def _mode_max(mode: str) -> float:
 
 def load_digit_image(path: str | os.PathLike[str], *, size: int = 28, box: int = 20,
                      centre: str = "mass") -> np.ndarray:
-    """Read an image file (PNG, JPEG, ...) of one handwritten digit and prepare it like MNIST.
+    """An image file (PNG, JPEG, ...) of one handwritten digit as a (size, size) input, prepared like MNIST.
 
     Any size, colour mode or polarity; see :func:`preprocess_digit` for the steps.
     Returns float32 (size, size) in [0, 1], bright ink on black.
@@ -339,7 +350,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def to_image(array: np.ndarray, path: str | os.PathLike[str], *, scale: int = 1) -> Path:
-    """Save a prepared digit (values in [0, 1], bright ink) as an 8-bit greyscale PNG.
+    """Save an (H, W) picture with values in [0, 1] as an 8-bit greyscale PNG: ``round(255·x)``.
 
     ``scale`` enlarges each pixel to a ``scale`` x ``scale`` block, which is easier to look at
     than 28x28. Returns the path written.
@@ -367,3 +378,61 @@ def to_image(array: np.ndarray, path: str | os.PathLike[str], *, scale: int = 1)
     except OSError as exc:
         raise DataError(f"{p}: cannot write image ({_first_line(exc)})") from None
     return p
+
+
+def image_shape(n_in: int, declared=None) -> tuple[int, int]:
+    """The (height, width) of the pictures that ``n_in`` inputs form: ``declared``, or a square.
+
+    ``declared`` is what a model records (``net.preprocessing["image_shape"]``, e.g. ``[28, 28]``) and
+    must hold ``height · width = n_in`` pixels; without it the inputs must be a square, ``side² = n_in``.
+    Raises ConfigError when they do not form a picture.
+
+    >>> image_shape(784), image_shape(6, declared=(2, 3))
+    ((28, 28), (2, 3))
+    """
+    if declared is not None:
+        if not isinstance(declared, (tuple, list)) or len(declared) != 2 or \
+                not all(checks.is_integer(s) and s >= 1 for s in declared):
+            raise ConfigError(f"image_shape must be (height, width), two positive integers; "
+                              f"got {checks.shown(declared)}")
+        h, w = (int(s) for s in declared)
+        if h * w != n_in:
+            raise ConfigError(f"image_shape {(h, w)} has {h * w} pixels, but the inputs have {n_in}")
+        return h, w
+    side = math.isqrt(n_in) if checks.is_integer(n_in) and n_in >= 0 else -1
+    if side < 1 or side * side != n_in:
+        raise ConfigError(f"{n_in} inputs are not a square picture; pass image_shape=(height, width)")
+    return side, side
+
+
+# How each framing a model records (``net.preprocessing["framing"]``) prepares a photo: see prepare_image.
+_FRAMINGS = ("digit", "fill", "resize")
+
+
+def prepare_image(path: str | os.PathLike[str], side: int = 28, framing: str = "digit") -> np.ndarray:
+    """A photo or scan as the input of a model of ``side`` × ``side`` pictures: (side·side,) float32.
+
+    Prepared the way that model's training pictures were (``framing``, as ``neuronet train`` records it):
+
+    * ``"digit"``: a handwritten digit framed by :func:`digit_framing`: a 20x20 box centred by mass in
+      28x28 (MNIST's rule), or filling the square for other sizes (the 8x8 digits);
+    * ``"fill"``: the whole picture resized to fill the square, light on dark (Fashion-MNIST); a photo
+      on light paper (the median of its border above 0.5) is inverted, ``x -> 1 - x``;
+    * ``"resize"``: the whole picture resized, as an image folder's pictures were for training.
+
+    Values are in [0, 1]. Raises DataError for a file that is missing or not an image, ConfigError
+    for an unknown framing or without Pillow.
+    """
+    side = checks.positive_int(side, "prepare_image: side")
+    checks.one_of(framing, "prepare_image: framing", _FRAMINGS)
+    if framing == "digit":
+        return load_digit_image(path, size=side, **digit_framing(side)).reshape(-1)
+    from .datasets import load_image
+
+    x = load_image(path, size=(side, side))          # (side·side,) in [0, 1], the whole picture
+    if framing == "fill":
+        square = x.reshape(side, side)
+        border = np.concatenate([square[0], square[-1], square[:, 0], square[:, -1]])
+        if np.median(border) > 0.5:                  # light paper: make the item the bright part
+            x = 1.0 - x
+    return x

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import activations, checks, losses
 from . import layers as layers_mod
+from .conv import Conv2D, MaxPool2D
 from .errors import ConfigError, ShapeError
 from .layers import Dense, Layer, WeightedLayer
 
@@ -296,6 +297,78 @@ def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=Non
     """
     if len(sizes) < 2:
         raise ConfigError(f"mlp needs at least an input and an output size, got {sizes}")
+    stack, loss_obj = _dense_stack(sizes, activation, output_activation, loss, init, dropout)
+    return Network(stack, loss=loss_obj, seed=0 if seed is None else seed, dtype=dtype)
+
+
+def cnn(input_shape, filters: list[int], sizes: list[int], activation="relu", output_activation=None,
+        loss=None, init: str | None = None, dropout: float = 0.0, seed: int | None = None,
+        dtype="float32") -> Network:
+    """A convolutional network: blocks of a 3×3 convolution and a 2×2 max-pool, then an mlp.
+
+    Block k is ``Conv2D(filters[k], 3×3, padding="same", activation)`` then ``MaxPool2D(2)``: the
+    convolution keeps the height and width, the pooling halves them (floor), ``(H, W) -> (H//2, W//2)``.
+    ``sizes`` are the dense layers that read the last block's flattened output: the hidden sizes, then
+    the number of outputs, built as :func:`mlp` builds them (``activation`` in the hidden layers,
+    ``Dropout(dropout)`` after each of them, a matching output activation and loss).
+
+        cnn((28, 28, 1), [16, 32], [128, 10])
+        # 28×28×1 -conv16-> 28×28×16 -pool-> 14×14×16 -conv32-> 14×14×32 -pool-> 7×7×32 = 1568 -> 128 -> 10
+
+    ``input_shape`` is (height, width) for grey pictures or (height, width, channels); the network
+    takes them flattened, (batch, H·W·C) in channels-last order. Every block's input must hold the
+    3×3 kernel (:func:`max_conv_blocks` says how many fit). All weights are drawn once, by the
+    network, from one generator seeded with ``seed`` (0 if None), layer by layer in order.
+    """
+    shape = tuple(checks.positive_int(s, f"cnn: input_shape[{i}]") for i, s in enumerate(input_shape)) \
+        if isinstance(input_shape, (tuple, list)) and len(input_shape) in (2, 3) else None
+    if shape is None:
+        raise ConfigError(f"cnn: input_shape must be (height, width) or (height, width, channels), "
+                          f"got {checks.shown(input_shape)}")
+    if not isinstance(filters, (list, tuple)) or not filters:
+        raise ConfigError(f"cnn needs a list of filter counts, one per block, got {checks.shown(filters)}")
+    filters = [checks.positive_int(f, f"cnn: filters[{i}]") for i, f in enumerate(filters)]
+    if not isinstance(sizes, (list, tuple)) or not sizes:
+        raise ConfigError(f"cnn needs the dense layer sizes after the blocks (at least the outputs), "
+                          f"got {checks.shown(sizes)}")
+    height, width = shape[:2]
+    most = max_conv_blocks(height, width)
+    if len(filters) > most:
+        halved = [(height >> k, width >> k) for k in range(len(filters) + 1)]   # floor-halving k times
+        raise ConfigError(f"cnn: {len(filters)} blocks are too many for {height}x{width} images (each "
+                          f"halves them: {' -> '.join(f'{h}x{w}' for h, w in halved)}; a 3x3 "
+                          f"convolution needs at least 3x3); use at most {most}")
+    image = (height, width, shape[2] if len(shape) == 3 else 1)   # (H, W, C) entering the first block
+    blocks: list[Layer] = []
+    for f in filters:
+        conv = Conv2D(image, filters=f, kernel_size=3, padding="same", activation=activation, init=init)
+        pool = MaxPool2D(conv.output_shape, pool_size=2)
+        blocks += [conv, pool]
+        image = pool.output_shape                                  # (H//2, W//2, f)
+    dense, loss_obj = _dense_stack([blocks[-1].n_out, *sizes], activation, output_activation, loss,
+                                   init, dropout)
+    return Network([*blocks, *dense], loss=loss_obj, seed=0 if seed is None else seed, dtype=dtype)
+
+
+def max_conv_blocks(height: int, width: int) -> int:
+    """How many :func:`cnn` blocks (3×3 convolution, 2×2 pool) fit an image of ``height`` × ``width``.
+
+    Each block halves the image (floor), and each block's input must be at least 3×3 for its kernel:
+    4 blocks on 28×28 (28 -> 14 -> 7 -> 3 -> 1), 2 on 8×8 (8 -> 4 -> 2).
+    """
+    most, side = 0, min(height, width)
+    while side >= 3:
+        most, side = most + 1, side // 2
+    return most
+
+
+def _dense_stack(sizes, activation, output_activation, loss, init,
+                 dropout) -> tuple[list[Layer], losses.Loss]:
+    """The Dense (and Dropout) layers of ``sizes`` and the loss, for :func:`mlp` and :func:`cnn`.
+
+    The output activation and the loss default to a matching pair: softmax + cross-entropy for
+    several outputs, sigmoid + binary cross-entropy for one, sigmoid outputs for ``loss="mse"``.
+    """
     n_out = sizes[-1]
     if loss is None:
         loss = "binary_crossentropy" if n_out == 1 else "cross_entropy"
@@ -309,4 +382,4 @@ def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=Non
         stack.append(Dense(a, b, activation=output_activation if last else activation, init=init))
         if dropout and not last:
             stack.append(layers_mod.Dropout(dropout))
-    return Network(stack, loss=loss_obj, seed=0 if seed is None else seed, dtype=dtype)
+    return stack, loss_obj

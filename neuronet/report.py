@@ -46,9 +46,8 @@ def write_report(directory, network, history, X_test, y_test, settings: dict, cl
     of inputs), or for a convolutional network its first filters and their feature maps. Returns the
     path of the HTML file.
     """
-    from . import viz
+    from . import imaging, viz
     from .conv import Conv2D, MaxPool2D
-    from .viz._base import image_shape_for
 
     if not isinstance(settings, dict):
         raise ConfigError("write_report: settings must be a dict of name -> value")
@@ -60,7 +59,7 @@ def write_report(directory, network, history, X_test, y_test, settings: dict, cl
     pred = network.predict(X)
     names = class_names if class_names is not None else network.class_names
     try:
-        shape = image_shape_for(X.shape[1], image_shape)
+        shape = imaging.image_shape(X.shape[1], image_shape)
     except ConfigError:
         shape = None                          # not pictures: skip the image figures
 

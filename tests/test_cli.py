@@ -12,6 +12,7 @@ import pytest
 
 from neuronet import cli, datasets, modelfile
 from neuronet.errors import DownloadError
+from neuronet.imaging import prepare_image
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("sklearn")
@@ -80,7 +81,8 @@ def test_default_train_falls_back_to_digits_offline(monkeypatch, tmp_path, capsy
         raise DownloadError("cannot connect (test: offline)")
 
     monkeypatch.setattr(datasets.catalog, "download_dataset", offline)
-    monkeypatch.setattr(cli, "DEFAULTS", {**cli.DEFAULTS, "digits": {**cli.DEFAULTS["digits"], "epochs": 3}})
+    monkeypatch.setattr(cli.train, "DEFAULTS",
+                        {**cli.train.DEFAULTS, "digits": {**cli.train.DEFAULTS["digits"], "epochs": 3}})
     monkeypatch.chdir(tmp_path)
     assert cli.main(["train", "--no-progress"]) == 0
     captured = capsys.readouterr()
@@ -120,7 +122,7 @@ def test_user_mistakes_are_one_line_and_exit_2(argv, fragment, tmp_path):
                                           (["--weight-decay", "0.1"], 0.1)])
 def test_adamw_keeps_its_own_weight_decay_unless_given(extra, decay):
     args = cli.build_parser().parse_args(["train", "--optimizer", "adamw", *extra])
-    assert cli._make_optimizer(args, 1e-3, 10).weight_decay == decay
+    assert cli.train.make_optimizer(args, 1e-3, 10).weight_decay == decay
 
 
 def test_train_on_a_csv_file(tmp_path, capsys):
@@ -142,7 +144,7 @@ def test_train_on_a_csv_file(tmp_path, capsys):
                                                ("data/points.csv", "points.npz"),
                                                ("photos/", "photos.npz"), ("photos", "photos.npz")])
 def test_default_model_file_is_named_after_the_dataset(dataset, expected):
-    assert cli._default_output(dataset) == Path("models") / expected
+    assert cli.train.default_output(dataset) == Path("models") / expected
 
 
 def test_train_on_a_csv_file_without_output_writes_models_stem(tmp_path, monkeypatch, capsys):
@@ -212,8 +214,8 @@ def test_fill_framing_undoes_light_paper(tmp_path):
     item[4:24, 8:20] = rng.integers(120, 255, size=(20, 12))
     Image.fromarray(item).resize((112, 112), Image.Resampling.NEAREST).save(tmp_path / "dark.png")
     Image.fromarray(255 - item).resize((112, 112), Image.Resampling.NEAREST).save(tmp_path / "light.png")
-    a = cli._prepare_image(tmp_path / "dark.png", "fill", 28)
-    b = cli._prepare_image(tmp_path / "light.png", "fill", 28)
+    a = prepare_image(tmp_path / "dark.png", 28, "fill")
+    b = prepare_image(tmp_path / "light.png", 28, "fill")
     assert a.shape == (784,) and np.allclose(a, b, atol=1 / 255 + 1e-6)
     # resizing back recovers the item (bilinear resampling blends neighbouring pixels a little)
     assert np.abs(a.reshape(28, 28) - item / 255).mean() < 0.05
@@ -263,3 +265,27 @@ def test_predict_with_a_square_model_that_records_no_image_shape(tmp_path, capsy
     Image.fromarray(canvas).save(picture)
     assert cli.main(["predict", str(model), str(picture)]) == 0
     assert capsys.readouterr().out.startswith(f"{picture}: ")
+
+
+def _python_m(module: str, *argv, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *map(str, argv)], cwd=cwd, capture_output=True,
+                          text=True, timeout=120,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_python_m_neuronet_is_the_neuronet_command(tmp_path):
+    helped = _python_m("neuronet", "--help", cwd=tmp_path)
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: neuronet [-h] [--version] COMMAND")
+    assert all(f"\n    {name} " in helped.stdout for name in cli.COMMANDS)
+    assert _python_m("neuronet", "--version", cwd=tmp_path).stdout.strip().startswith("neuronet ")
+    out = tmp_path / "xor.npz"
+    trained = _python_m("neuronet", "train", "--dataset", "xor", "--epochs", "2", "--no-progress",
+                        "-o", out, cwd=tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    assert f"model saved to {out}" in trained.stdout and out.exists()
+    described = _python_m("neuronet", "info", out, cwd=tmp_path)
+    assert described.returncode == 0 and f"model file: {out}" in described.stdout
+    nothing = _python_m("neuronet", cwd=tmp_path)               # no command: the help, status 2
+    assert nothing.returncode == 2 and "COMMAND" in nothing.stdout
+    mistake = _python_m("neuronet", "train", "--epochs", "0", cwd=tmp_path)
+    assert mistake.returncode == 2 and mistake.stderr.count("\n") == 1

@@ -14,7 +14,7 @@ from neuronet.callbacks import Callback
 from neuronet.conv import Conv2D, MaxPool2D
 from neuronet.errors import ConfigError
 from neuronet.layers import Dense, Dropout
-from neuronet.network import Network
+from neuronet.network import Network, cnn, max_conv_blocks
 
 pytest.importorskip("sklearn")   # the 8x8 digits
 
@@ -139,11 +139,12 @@ def test_as_many_blocks_as_fit_the_8x8_digits(tmp_path):
 
 def test_how_many_blocks_fit(monkeypatch):
     """4 on 28x28 (28 -> 14 -> 7 -> 3 -> 1), 5 on 48x48, whatever the other side allows."""
-    assert len(cli._conv_blocks([2] * 4, [28, 28], 784, "x", "relu")) == 8
-    assert len(cli._conv_blocks([2] * 5, [48, 60], 48 * 60, "x", "relu")) == 10
+    assert len(cnn((28, 28), [2] * 4, [10]).layers[:-1]) == 8     # 4 blocks of 2 layers, then the output
+    assert len(cnn((48, 60), [2] * 5, [10]).layers[:-1]) == 10
+    assert (max_conv_blocks(28, 28), max_conv_blocks(48, 60), max_conv_blocks(8, 8)) == (4, 5, 2)
     for filters, shape in (([2] * 5, [28, 28]), ([2] * 2, [5, 40]), ([2], [2, 2])):
         with pytest.raises(ConfigError, match=f"use at most {len(filters) - 1}$"):
-            cli._conv_blocks(filters, shape, shape[0] * shape[1], "x", "relu")
+            cnn(shape, filters, [10])
 
 
 def test_conv_needs_image_data(tmp_path, capsys):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from neuronet.errors import ConfigError, DataError, ShapeError
-from neuronet.imaging import load_digit_image, preprocess_digit, to_image
+from neuronet.imaging import image_shape, load_digit_image, prepare_image, preprocess_digit, to_image
 
 PIL = pytest.importorskip("PIL")
 from PIL import Image, ImageDraw  # noqa: E402
@@ -321,3 +321,65 @@ def test_a_large_photo_gives_the_same_digit_as_a_small_one():
     small = draw_digit("7", dx=30)
     big = np.asarray(Image.fromarray(small).resize((W * 6, H * 6), Image.Resampling.BICUBIC))
     assert np.abs(preprocess_digit(big) - preprocess_digit(small)).mean() < 0.02
+
+
+# --- image_shape: the pictures a model's inputs form ---------------------------------------------------
+def test_image_shape_is_the_declared_one_or_a_square():
+    assert image_shape(784) == (28, 28) and image_shape(64) == (8, 8) and image_shape(1) == (1, 1)
+    assert image_shape(6, declared=(2, 3)) == (2, 3)
+    assert image_shape(784, declared=[np.int64(28), 28]) == (28, 28)   # as a model file or arr.shape has it
+
+
+@pytest.mark.parametrize("n_in, declared, match", [
+    (2, None, "2 inputs are not a square picture"),
+    (0, None, "0 inputs are not a square picture"),
+    (785, None, "not a square picture"),
+    (784, (28, 27), r"image_shape \(28, 27\) has 756 pixels, but the inputs have 784"),
+    (784, ["a", "b"], "image_shape must be \\(height, width\\)"),   # a hand-edited model file
+    (784, (28.0, 28.0), "two positive integers"),
+    (784, (784,), "two positive integers"),
+    (784, (-28, -28), "two positive integers"),
+    (784, "28x28", "two positive integers"),
+])
+def test_image_shape_refuses_what_is_not_a_picture(n_in, declared, match):
+    with pytest.raises(ConfigError, match=match):
+        image_shape(n_in, declared)
+
+
+# --- prepare_image: a file as a model's input, framed as its training pictures were ----------------------
+def test_prepare_image_digit_framing_is_load_digit_image_flattened(tmp_path):
+    path = save(draw_digit("7"), tmp_path / "seven.png")
+    x = prepare_image(path, 28, "digit")
+    assert x.shape == (784,) and x.dtype == np.float32
+    np.testing.assert_array_equal(x, load_digit_image(path).reshape(-1))
+    # the 8x8 digits fill their square (digit_framing(8)), so their box spans it
+    small = prepare_image(path, 8).reshape(8, 8)
+    assert max(ink_box(small)) == 8
+
+
+def test_prepare_image_resize_and_fill(tmp_path):
+    item = np.zeros((40, 40), np.uint8)
+    item[5:35, 10:30] = 200
+    dark, light = save(item, tmp_path / "dark.png"), save(255 - item, tmp_path / "light.png")
+    resized = prepare_image(dark, 20, "resize")
+    assert resized.shape == (400,) and 0.0 <= resized.min() and resized.max() <= 1.0
+    np.testing.assert_array_equal(prepare_image(dark, 20, "fill"), resized)   # already light on black
+    np.testing.assert_allclose(prepare_image(light, 20, "fill"), resized, atol=1 / 255 + 1e-6)
+    assert prepare_image(light, 20, "resize").mean() > 0.5                     # not inverted
+
+
+@pytest.mark.parametrize("side, framing, match", [
+    (28, "stretch", "framing must be one of digit, fill, resize"),
+    (0, "digit", "side must be a positive integer"),
+    (28.0, "digit", "side must be a positive integer"),
+])
+def test_prepare_image_refuses_bad_settings(tmp_path, side, framing, match):
+    path = save(draw_digit("1"), tmp_path / "one.png")
+    with pytest.raises(ConfigError, match=match):
+        prepare_image(path, side, framing)
+
+
+def test_prepare_image_of_a_missing_file_is_a_data_error(tmp_path):
+    for framing in ("digit", "fill"):
+        with pytest.raises(DataError, match="missing.png"):
+            prepare_image(tmp_path / "missing.png", 28, framing)

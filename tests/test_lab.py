@@ -28,7 +28,7 @@ ImageDraw = pytest.importorskip("PIL.ImageDraw")
 import neuronet as nn  # noqa: E402
 from neuronet import cli, surfaces  # noqa: E402
 from neuronet.errors import ConfigError  # noqa: E402
-from neuronet.imaging import preprocess_digit  # noqa: E402
+from neuronet.imaging import prepare_image, preprocess_digit  # noqa: E402
 from neuronet.lab import create_app, descent, make_server, playground  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +98,8 @@ def test_digit_input_matches_the_predict_command(tmp_path, n_in):
     result = create_app(picture_model(n_in)).test_client().post(
         "/api/digit", json={"image": data_url(seven())}).get_json()
     side = int(np.sqrt(n_in))
-    np.testing.assert_allclose(result["input"], cli._prepare_image(path, "digit", side), atol=1e-4)
+    picture = prepare_image(path, side, "digit").reshape(side, side)   # the model's input, as a picture
+    np.testing.assert_allclose(result["input"], picture, atol=1e-4)
 
 
 def drawn(digit: str) -> Image.Image:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, NeuronetError
 from ..network import Network
-from ..viz._base import CLASS_COLOURS
+from ..viz import CLASS_COLOURS
 from . import descent, digit, playground
 
 STATIC = Path(__file__).with_name("static")

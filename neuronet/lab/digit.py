@@ -43,11 +43,11 @@ def input_geometry(net: Network) -> tuple[int, str]:
     ``framing`` is what ``neuronet train`` recorded: ``"digit"`` (MNIST's rule, the default) or
     another framing such as ``"fill"`` (Fashion-MNIST).
     """
-    from ..viz._base import image_shape_for  # no matplotlib at import time
+    from ..imaging import image_shape
 
     try:
-        h, w = image_shape_for(net.n_in, net.preprocessing.get("image_shape"))
-    except (ConfigError, TypeError, ValueError):
+        h, w = image_shape(net.n_in, net.preprocessing.get("image_shape"))
+    except ConfigError:
         raise ConfigError(f"the digit tab needs a model of square pictures; this one takes "
                           f"{net.n_in} inputs that are not a picture") from None
     if h != w:

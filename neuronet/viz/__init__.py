@@ -10,7 +10,7 @@ global changes and no display is needed.
 """
 
 from ..surfaces import optimizer_path
-from ._base import pixels
+from ._base import CLASS_COLOURS, check_path, pixels
 from .activations import plot_activation, plot_activations
 from .classification import plot_confusion, plot_mistakes
 from .conv import plot_filters
@@ -24,9 +24,10 @@ from .training import GradientNormRecorder, plot_gradient_norms, plot_history
 from .weights import dead_fraction, plot_activation_histograms, plot_weights
 
 __all__ = [
-    "GradientNormRecorder", "animate_perceptron", "dead_fraction", "loss_curves", "optimizer_label",
-    "optimizer_path", "pixels", "plot_activation", "plot_activation_histograms", "plot_activations",
-    "plot_confusion", "plot_decision_regions", "plot_filters", "plot_gradient_norms", "plot_hidden_units",
-    "plot_history", "plot_losses", "plot_mistakes", "plot_network", "plot_neuron", "plot_optimizer_paths",
-    "plot_perceptron_steps", "plot_weights",
+    "CLASS_COLOURS", "GradientNormRecorder", "animate_perceptron", "check_path", "dead_fraction",
+    "loss_curves", "optimizer_label", "optimizer_path", "pixels", "plot_activation",
+    "plot_activation_histograms", "plot_activations", "plot_confusion", "plot_decision_regions",
+    "plot_filters", "plot_gradient_norms", "plot_hidden_units", "plot_history", "plot_losses",
+    "plot_mistakes", "plot_network", "plot_neuron", "plot_optimizer_paths", "plot_perceptron_steps",
+    "plot_weights",
 ]

@@ -123,15 +123,3 @@ def layer_outputs(net, X) -> list[np.ndarray]:
 
     return [a for layer, a in zip(net.layers, net.layer_outputs(X), strict=True) if isinstance(layer, Dense)]
 
-
-def image_shape_for(n: int, image_shape=None) -> tuple[int, int]:
-    """The (height, width) to show an n-value vector as a picture: given, or a square."""
-    if image_shape is not None:
-        h, w = (int(s) for s in image_shape)
-        if h * w != n:
-            raise ConfigError(f"image_shape {tuple(image_shape)} has {h * w} pixels, but the inputs have {n}")
-        return h, w
-    side = int(round(np.sqrt(n)))
-    if side * side != n:
-        raise ConfigError(f"{n} inputs are not a square picture; pass image_shape=(height, width)")
-    return side, side

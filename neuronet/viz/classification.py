@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import imaging
 from ..errors import ShapeError
 from ..metrics import confusion_matrix
-from ._base import class_probabilities, dense_layers, finish, grid_shape, image_shape_for, new_figure
+from ._base import class_probabilities, dense_layers, finish, grid_shape, new_figure
 
 
 def plot_confusion(y_true, y_pred, n_classes: int | None = None, class_names=None, normalize: bool = False,
@@ -72,7 +73,7 @@ def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int
     conf = proba[np.arange(len(pred)), pred]
     wrong = np.flatnonzero(pred != y)
     wrong = wrong[np.argsort(-conf[wrong], kind="stable")][:max_images]
-    h, w = image_shape_for(X2.shape[1], image_shape)
+    h, w = imaging.image_shape(X2.shape[1], image_shape)
     name = (lambda c: str(class_names[c])) if class_names is not None else str
     n_wrong = int(np.count_nonzero(pred != y))
     if len(wrong) == 0:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import imaging
 from ..errors import ConfigError
-from ._base import CLASS_COLOURS, dense_layers, finish, grid_shape, image_shape_for, layer_outputs, new_figure
+from ._base import CLASS_COLOURS, dense_layers, finish, grid_shape, layer_outputs, new_figure
 
 _RELU_LIKE = {"relu"}   # activations that output exactly 0 for every negative input
 
@@ -21,7 +22,7 @@ def plot_weights(net, layer: int = 0, image_shape=None, max_units: int = 64, pat
     if not 0 <= layer < len(dense):
         raise ConfigError(f"layer must be between 0 and {len(dense) - 1}, got {layer}")
     W = dense[layer].W
-    h, w = image_shape_for(W.shape[0], image_shape)
+    h, w = imaging.image_shape(W.shape[0], image_shape)
     n = min(W.shape[1], max_units)
     rows, cols = grid_shape(n, max_cols=8)
     fig = new_figure(1.3 * cols + 0.8, 1.35 * rows + 0.6)

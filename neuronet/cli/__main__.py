@@ -1,0 +1,7 @@
+"""``python -m neuronet.cli ...``: the ``neuronet`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
