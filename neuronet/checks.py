@@ -179,6 +179,23 @@ def finite_rows(values: np.ndarray, source, name: str) -> np.ndarray:
     return values
 
 
+def cast_finite(values, dtype: np.dtype, name: str) -> np.ndarray:
+    """``values`` (any shape) cast to ``dtype``, if every value is finite there; else a ShapeError
+    naming the first one that is not (NaN, infinity, or beyond the dtype's range)."""
+    values = np.asarray(values)
+    with np.errstate(over="ignore"):
+        cast = values.astype(dtype)
+    bad = np.flatnonzero(~np.isfinite(cast))
+    if bad.size:
+        where = tuple(int(i) for i in np.unravel_index(bad[0], cast.shape))
+        value = values[where]
+        if np.isfinite(value):
+            raise ShapeError(f"{name}{list(where)} = {float(value):g} is beyond {np.dtype(dtype).name}'s "
+                             f"range (±{float(np.finfo(dtype).max):.3g})")
+        raise ShapeError(f"{name} contains NaN or infinity (first at {list(where)})")
+    return cast
+
+
 def inputs(X, n_in: int, dtype: np.dtype, name: str = "X") -> np.ndarray:
     """``X`` as a contiguous, finite ``(n, n_in)`` array of ``dtype``, or a ShapeError saying what is
     wrong. One example of shape ``(n_in,)`` becomes a batch of one; images ``(n, 28, 28)`` are
@@ -202,9 +219,13 @@ def inputs(X, n_in: int, dtype: np.dtype, name: str = "X") -> np.ndarray:
     return finite_rows(cast, X, name)
 
 
-def targets(y, n: int, n_out: int, dtype: np.dtype, name: str = "y") -> tuple[np.ndarray, np.ndarray | None]:
+def targets(y, n: int, n_out: int, dtype: np.dtype, name: str = "y",
+            values: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """(targets as ``(n, n_out)`` rows of ``dtype``, integer class labels ``(n,)`` or None) from
-    class labels ``(n,)`` or target rows ``(n, n_out)`` (one-hot rows count as labels too)."""
+    class labels ``(n,)`` or target rows ``(n, n_out)`` (one-hot rows count as labels too).
+
+    ``values``: for one output, a 1-D ``y`` holds target values (regression, as scikit-learn and Keras
+    take them) rather than class labels; whole 0/1 values still count as labels for accuracy."""
     try:
         y = np.asarray(y)
     except (ValueError, TypeError) as exc:
@@ -213,6 +234,8 @@ def targets(y, n: int, n_out: int, dtype: np.dtype, name: str = "y") -> tuple[np
         raise ShapeError(f"{name} has {y.shape[0] if y.ndim else 0} labels for {n} examples")
     if y.dtype.kind not in "biuf":
         raise ShapeError(f"{name} must be numeric labels, got dtype {y.dtype}")
+    if values and n_out == 1 and y.ndim == 1:
+        y = y[:, None]
     if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1 and n_out > 1):
         return _from_labels(y.reshape(-1), n, n_out, dtype, name)
     if y.ndim != 2 or y.shape[1] != n_out:
@@ -256,7 +279,8 @@ class Examples(NamedTuple):
                         None if self.labels is None else self.labels[index])
 
 
-def examples(X, y, n_in: int, n_out: int, dtype: np.dtype, names: tuple[str, str] = ("X", "y")) -> Examples:
+def examples(X, y, n_in: int, n_out: int, dtype: np.dtype, names: tuple[str, str] = ("X", "y"),
+             values: bool = False) -> Examples:
     """``(X, y)`` checked once, as :class:`Examples`: see :func:`inputs` and :func:`targets`."""
     X = inputs(X, n_in, dtype, names[0])
-    return Examples(X, *targets(y, len(X), n_out, dtype, names[1]))
+    return Examples(X, *targets(y, len(X), n_out, dtype, names[1], values))

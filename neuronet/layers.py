@@ -21,13 +21,29 @@ from .registry import Registry
 _RELU_LIKE = {"relu", "leaky_relu", "elu", "gelu", "silu", "softplus"}
 
 
+class Params(dict):
+    """A layer's parameters by name (``"W"``, ``"b"``). Setting one, ``params["W"] = values``, copies the
+    values *into* the existing array after checking them (same shape, numbers, finite, cast to the
+    layer's dtype), so optimisers, gradients and model files go on seeing the one array they know."""
+
+    def __setitem__(self, name: str, values) -> None:
+        if name not in self:
+            raise ConfigError(f"no parameter {name!r}; this layer has {', '.join(self) or 'none'}")
+        current = dict.__getitem__(self, name)
+        values = checks.numeric_array(values, f"parameter {name}")
+        if values.shape != current.shape:
+            raise ShapeError(f"parameter {name} has shape {current.shape}; got values of shape "
+                             f"{values.shape}")
+        current[...] = checks.cast_finite(values, current.dtype, f"parameter {name}")
+
+
 class Layer:
     """Base class: a layer with no parameters that passes its input through."""
 
     trainable = False
 
     def __init__(self) -> None:
-        self.params: dict[str, np.ndarray] = {}
+        self.params: Params = Params()
         self.grads: dict[str, np.ndarray] = {}
 
     @property
@@ -98,19 +114,29 @@ class WeightedLayer(Layer):
 
     def initialize(self, rng, dtype=np.float32):
         shape = self.weight_shape
-        self.params = {"W": initializers.get(self.init)(rng, shape, np.dtype(dtype))}
+        self.params = Params(W=initializers.get(self.init)(rng, shape, np.dtype(dtype)))
         if self.use_bias:
-            self.params["b"] = np.zeros(shape[-1], dtype=dtype)
+            dict.__setitem__(self.params, "b", np.zeros(shape[-1], dtype=dtype))
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
-    # Convenient, read-only names for the two arrays the maths talks about.
+    # The two arrays the maths talks about, by name; ``layer.W = values`` is checked as Params checks.
     @property
     def W(self) -> np.ndarray:
         return self.params["W"]
 
+    @W.setter
+    def W(self, values) -> None:
+        self.params["W"] = values
+
     @property
     def b(self) -> np.ndarray | None:
         return self.params.get("b")
+
+    @b.setter
+    def b(self, values) -> None:
+        if "b" not in self.params:
+            raise ConfigError("this layer has no bias (use_bias=False)")
+        self.params["b"] = values
 
 
 @LAYERS.register

@@ -17,7 +17,7 @@ from . import activations, checks, losses
 from . import layers as layers_mod
 from .conv import Conv2D, MaxPool2D
 from .errors import ConfigError, ShapeError
-from .layers import Dense, Layer, WeightedLayer
+from .layers import Dense, Layer, Params, WeightedLayer
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -27,6 +27,17 @@ def _dtype(dtype) -> np.dtype:
     if name not in _DTYPES:
         raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
     return np.dtype(_DTYPES[name])
+
+
+class _Layers(tuple):
+    """A network's layers: fixed once it is built (its widths, loss pairing and fusing depend on them)."""
+
+    def _fixed(self, *args, **kwargs):
+        raise ConfigError("a network's layers are fixed when it is built; make a new Network with the "
+                          "layers you want (e.g. Network([*net.layers, Dense(...)]) )")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = __setitem__ = __delitem__ = _fixed
+    __iadd__ = _fixed
 
 
 class Network:
@@ -50,7 +61,7 @@ class Network:
                  dtype="float32", class_names: list[str] | None = None):
         if not layers:
             raise ConfigError("a network needs at least one layer")
-        self.layers = list(layers)
+        self._layers = _Layers(layers)
         self.loss = losses.get(loss)
         self.dtype = _dtype(dtype)
         self.seed = seed
@@ -88,13 +99,22 @@ class Network:
             if seed is not None:
                 layer.initialize(rng, self.dtype)
             else:
-                layer.params = {k: v.astype(self.dtype, copy=False) for k, v in layer.params.items()}
+                layer.params = Params({k: v.astype(self.dtype, copy=False) for k, v in layer.params.items()})
                 layer.grads = {k: np.zeros_like(v) for k, v in layer.params.items()}
         # Fusing needs the last layer's pre-activation z and a backward that accepts dL/dz directly:
         # every WeightedLayer (Dense, Conv2D) has them.
         self._fused = (self.loss.fuses_with is not None
                        and isinstance(self.layers[-1], WeightedLayer)
                        and self.layers[-1].activation.name == self.loss.fuses_with)
+
+    @property
+    def layers(self) -> tuple[Layer, ...]:
+        """The layers, in order (a tuple: fixed once the network is built)."""
+        return self._layers
+
+    @layers.setter
+    def layers(self, value) -> None:
+        self._layers._fixed()
 
     # --- building blocks of training -----------------------------------------------------------
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
@@ -150,11 +170,12 @@ class Network:
 
     def check_targets(self, y, n: int, name: str = "y") -> tuple[np.ndarray, np.ndarray | None]:
         """(targets as (n, n_out) floats, integer labels or None) from labels or target rows."""
-        return checks.targets(y, n, self.n_out, self.dtype, name)
+        return checks.targets(y, n, self.n_out, self.dtype, name, values=self.loss.fuses_with is None)
 
     def check_examples(self, X, y, names: tuple[str, str] = ("X", "y")) -> checks.Examples:
         """``(X, y)`` checked once for this network, as the training loop takes them."""
-        return checks.examples(X, y, self.n_in, self.n_out, self.dtype, names)
+        return checks.examples(X, y, self.n_in, self.n_out, self.dtype, names,
+                               values=self.loss.fuses_with is None)
 
     # --- using a trained network ---------------------------------------------------------------
     def predict_proba(self, X, batch_size: int = 1024) -> np.ndarray:
@@ -277,7 +298,10 @@ class Network:
                 raise ShapeError(f"weight {name} has shape {w.shape}, expected {p.shape}")
             if w.dtype.kind != "f":
                 raise ShapeError(f"weight {name} has dtype {w.dtype}, expected floating point")
-            p[...] = w
+        cast = {name: checks.cast_finite(weights[name], p.dtype, f"weight {name}")
+                for name, p in params.items()}
+        for name, p in params.items():   # all checked before any is changed
+            p[...] = cast[name]
 
     def save(self, path, **metadata) -> None:
         """Write the model to ``path`` (JSON architecture + npz arrays; see :mod:`neuronet.modelfile`)."""
