@@ -15,7 +15,10 @@ Shared options:
 * ``clipnorm``: rescale all gradients together when their global L2 norm exceeds this;
 * ``clipvalue``: clip each gradient element to ``[−clipvalue, clipvalue]``.
 
-The update rules follow PyTorch's formulation, so trajectories can be compared step for step.
+The update rules follow PyTorch's formulation, so trajectories can be compared step for step. Each
+is written as its paper writes it, one equation to a line, in place: every array a step needs is
+made once per parameter and reused, so a step allocates nothing. Adam runs a rearranged form that
+is measurably faster; its paper form stays beside it as the reference a test holds it to.
 """
 
 from __future__ import annotations
@@ -24,36 +27,39 @@ import math
 
 import numpy as np
 
-from . import schedules
+from . import checks, schedules
 from .errors import ConfigError
 from .registry import Registry
 
 Param = tuple[str, np.ndarray, np.ndarray]  # (name, parameter, gradient)
 
 
+def _moving_average(avg: np.ndarray, x: np.ndarray, beta: float, work: np.ndarray) -> np.ndarray:
+    """avg ← β avg + (1 − β) x, in place. ``work`` is an array shaped like ``avg`` (it may be ``x``)."""
+    t = avg.dtype.type
+    avg *= t(beta)
+    avg += np.multiply(x, t(1.0 - beta), out=work)
+    return avg
+
+
 class Optimizer:
     name = "optimizer"
     slot_names: tuple[str, ...] = ()   # the state it keeps per parameter (saved in checkpoints)
+    couples_decay = True   # weight decay as L2, added to the gradient; AdamW decouples it
 
     def __init__(self, lr=0.01, weight_decay: float = 0.0, clipnorm: float | None = None,
                  clipvalue: float | None = None):
         if isinstance(lr, dict):   # a schedule's get_config(), as checkpoints store it
             lr = schedules.get(lr)
-        if not isinstance(lr, schedules.Schedule):
-            lr = float(lr)
-            if not (lr > 0 and math.isfinite(lr)):
-                raise ConfigError(f"{self.name}: learning rate must be a positive number, got {lr}")
-        for label, v in (("weight_decay", weight_decay), ("clipnorm", clipnorm),
-                         ("clipvalue", clipvalue)):
-            if v is not None and not (v >= 0 and math.isfinite(v)):
-                raise ConfigError(f"{self.name}: {label} must be a non-negative number, got {v}")
         self.schedule = lr if isinstance(lr, schedules.Schedule) else None
-        self.lr = self.schedule(0) if self.schedule else lr
-        self.weight_decay = float(weight_decay)
-        self.clipnorm, self.clipvalue = clipnorm, clipvalue
+        self.lr = self.schedule(0) if self.schedule else checks.positive(lr, f"{self.name}: learning rate")
+        self.weight_decay = checks.non_negative(weight_decay, f"{self.name}: weight_decay")
+        self.clipnorm = None if clipnorm is None else checks.non_negative(clipnorm, f"{self.name}: clipnorm")
+        self.clipvalue = None if clipvalue is None else checks.non_negative(clipvalue,
+                                                                            f"{self.name}: clipvalue")
         self.iterations = 0
         self.slots: dict[str, dict[str, np.ndarray]] = {}   # {param name: {slot name: array}}
-        self._buffers: dict[str, np.ndarray] = {}
+        self._buffers: dict[tuple[str, str], np.ndarray] = {}
 
     def set_epoch(self, epoch: int) -> None:
         """Move the learning rate along its schedule (a fixed rate stays as it is)."""
@@ -61,7 +67,7 @@ class Optimizer:
             self.lr = self.schedule(epoch)
 
     def step(self, params: list[Param]) -> None:
-        """Update every parameter in place from its gradient."""
+        """Update every parameter in place from its gradient (clipping rewrites the gradients)."""
         if self.clipvalue is not None:
             for _, _, g in params:
                 np.clip(g, -self.clipvalue, self.clipvalue, out=g)
@@ -72,27 +78,29 @@ class Optimizer:
                     g *= g.dtype.type(self.clipnorm / norm)
         self.iterations += 1
         for name, p, g in params:
-            if self.weight_decay and p.ndim > 1 and self._couples_decay:
-                g = g + p.dtype.type(self.weight_decay) * p
+            if self.weight_decay and p.ndim > 1:   # weights only: biases are not decayed
+                t = p.dtype.type
+                if self.couples_decay:   # g ← g + λ w, into a work array: the network's g is kept
+                    work = self._work(name, p, "decayed")
+                    g = np.add(g, np.multiply(p, t(self.weight_decay), out=work), out=work)
+                else:                    # w ← (1 − η λ) w, before the optimiser's own step
+                    p *= t(1.0 - self.lr * self.weight_decay)
             self._update(name, p, g)
-
-    _couples_decay = True  # L2 goes into the gradient; AdamW overrides
 
     def _update(self, name: str, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
 
-    def _work_buffer(self, name: str, p: np.ndarray) -> np.ndarray:
+    def _work(self, name: str, p: np.ndarray, key: str = "work") -> np.ndarray:
         """A reusable array shaped like ``p`` for intermediate results: not state, never saved."""
-        buf = self._buffers.get(name)
+        buf = self._buffers.get((name, key))
         if buf is None or buf.shape != p.shape or buf.dtype != p.dtype:
-            buf = self._buffers[name] = np.empty_like(p)
+            buf = self._buffers[name, key] = np.empty_like(p)
         return buf
 
     def _slot(self, name: str, p: np.ndarray, *keys: str) -> list[np.ndarray]:
-        state = self.slots.get(name)
-        if state is None:
-            state = self.slots[name] = {k: np.zeros_like(p) for k in keys}
-        return [state[k] for k in keys]
+        """The state arrays ``keys`` of parameter ``name``, zeros shaped like ``p`` at first."""
+        state = self.slots.setdefault(name, {})
+        return [state[k] if k in state else state.setdefault(k, np.zeros_like(p)) for k in keys]
 
     # --- state for checkpoints -------------------------------------------------------------------
     def get_config(self) -> dict:
@@ -132,8 +140,12 @@ OPTIMIZERS = Registry("optimizer", Optimizer)
 class SGD(Optimizer):
     """Stochastic gradient descent: w ← w − η g.
 
-    With ``momentum`` μ a velocity accumulates past gradients, v ← μ v + g, and w ← w − η v; with
-    ``nesterov=True`` the step looks ahead: w ← w − η (g + μ v).
+    With ``momentum`` μ a velocity accumulates past gradients, and the step follows it:
+
+        v ← μ v + g,   w ← w − η v
+
+    With ``nesterov=True`` the step looks ahead along the velocity: w ← w − η (g + μ v).
+    (PyTorch's form; Sutskever et al. 2013 write v ← μ v − η g, w ← w + v, the same path for a fixed η.)
     """
 
     name = "sgd"
@@ -141,38 +153,33 @@ class SGD(Optimizer):
 
     def __init__(self, lr=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
         super().__init__(lr, **kwargs)
-        if not 0.0 <= momentum < 1.0:
-            raise ConfigError(f"sgd: momentum must be in [0, 1), got {momentum}")
-        if nesterov and momentum == 0.0:
+        self.momentum = checks.rate(momentum, "sgd: momentum")
+        self.nesterov = checks.flag(nesterov, "sgd: nesterov")
+        if self.nesterov and self.momentum == 0.0:
             raise ConfigError("sgd: nesterov=True needs a momentum > 0")
-        self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def _hyper(self):
         return {"momentum": self.momentum, "nesterov": self.nesterov}
 
     def _update(self, name, p, g):
         t = p.dtype.type
-        step = self._work_buffer(name, p)   # η × the direction, built here: no allocation per step
-        if self.momentum == 0.0:
-            np.multiply(g, t(self.lr), out=step)
-        else:
-            (v,) = self._slot(name, p, *self.slot_names)
-            v *= t(self.momentum)
+        work = self._work(name, p)                       # shaped like w, as every array here
+        d = g                                            # the direction to step against
+        if self.momentum:
+            (v,) = self._slot(name, p, "velocity")       # zero before the first step
+            v *= t(self.momentum)                        # v ← μ v + g
             v += g
-            if self.nesterov:
-                np.multiply(v, t(self.momentum), out=step)
-                step += g
-                step *= t(self.lr)
-            else:
-                np.multiply(v, t(self.lr), out=step)
-        p -= step
+            d = np.add(g, np.multiply(v, t(self.momentum), out=work), out=work) if self.nesterov else v
+        p -= np.multiply(d, t(self.lr), out=work)        # w ← w − η d
 
 
 @OPTIMIZERS.register
 class RMSprop(Optimizer):
-    """Divide each step by a running root-mean-square of recent gradients:
+    """Divide each step by a running root-mean-square of recent gradients (Hinton, 2012):
 
-    s ← ρ s + (1 − ρ) g²,   w ← w − η g / (√s + ε)
+        s ← ρ s + (1 − ρ) g²,   w ← w − η g / (√s + ε)
+
+    ``rho`` is PyTorch's ``alpha``.
     """
 
     name = "rmsprop"
@@ -180,38 +187,35 @@ class RMSprop(Optimizer):
 
     def __init__(self, lr=0.001, rho: float = 0.9, eps: float = 1e-8, **kwargs):
         super().__init__(lr, **kwargs)
-        if not 0.0 <= rho < 1.0:
-            raise ConfigError(f"rmsprop: rho must be in [0, 1), got {rho}")
-        self.rho, self.eps = float(rho), float(eps)
+        self.rho = checks.rate(rho, "rmsprop: rho")
+        self.eps = checks.non_negative(eps, "rmsprop: eps")
 
     def _hyper(self):
         return {"rho": self.rho, "eps": self.eps}
 
     def _update(self, name, p, g):
-        (s,) = self._slot(name, p, *self.slot_names)
-        scratch = self._work_buffer(name, p)
         t = p.dtype.type
-        s *= t(self.rho)
-        np.multiply(g, g, out=scratch)
-        scratch *= t(1.0 - self.rho)
-        s += scratch
-        np.sqrt(s, out=scratch)
-        scratch += t(self.eps)
-        np.divide(g, scratch, out=scratch)
-        scratch *= t(self.lr)
-        p -= scratch
+        (s,) = self._slot(name, p, "square_avg")         # shaped like w, zero before the first step
+        work = self._work(name, p)
+        _moving_average(s, np.square(g, out=work), self.rho, work)            # s ← ρ s + (1 − ρ) g²
+        denom = np.add(np.sqrt(s, out=work), t(self.eps), out=work)           # √s + ε
+        p -= np.multiply(np.divide(g, denom, out=work), t(self.lr), out=work)  # w ← w − η g / (√s + ε)
 
 
 @OPTIMIZERS.register
 class Adam(Optimizer):
-    """Adam (Kingma & Ba, 2015): momentum on the gradient and RMSprop's scaling, both bias-corrected.
+    """Adam (Kingma & Ba, 2015, Algorithm 1): momentum on the gradient and RMSprop's scaling, both
+    bias-corrected. At step t (counted from 1):
 
-        m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
-        w ← w − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+        m ← β₁ m + (1 − β₁) g           first moment of the gradient
+        v ← β₂ v + (1 − β₂) g²          second moment (element-wise square)
+        m̂ = m / (1 − β₁ᵗ)               m and v start at zero; dividing removes that pull towards 0
+        v̂ = v / (1 − β₂ᵗ)
+        w ← w − η m̂ / (√v̂ + ε)
 
-    The state kept is the weighted *sums* S₁ = m / (1 − β₁) and S₂ = v / (1 − β₂), which follow
-    S₁ ← β₁ S₁ + g and S₂ ← β₂ S₂ + g²: one pass over the parameters fewer for each, as the factors
-    (1 − β) move into the scalar of the final step. The step itself is unchanged.
+    :meth:`paper_update` is exactly these five lines. The update that runs, :meth:`_update`, is the
+    same step rearranged to need fewer passes over the arrays (see there); a test holds the two
+    together over many steps.
     """
 
     name = "adam"
@@ -220,51 +224,68 @@ class Adam(Optimizer):
     def __init__(self, lr=0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
                  **kwargs):
         super().__init__(lr, **kwargs)
-        for label, b in (("beta1", beta1), ("beta2", beta2)):
-            if not 0.0 <= b < 1.0:
-                raise ConfigError(f"{self.name}: {label} must be in [0, 1), got {b}")
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.beta1 = checks.rate(beta1, f"{self.name}: beta1")
+        self.beta2 = checks.rate(beta2, f"{self.name}: beta2")
+        self.eps = checks.non_negative(eps, f"{self.name}: eps")
 
     def _hyper(self):
         return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
+    def paper_update(self, name: str, p: np.ndarray, g: np.ndarray) -> None:
+        """Algorithm 1 as the paper writes it, on state ``m`` and ``v``: the reference for ``_update``.
+
+        An optimiser steps through it with ``opt._update, opt.slot_names = opt.paper_update, ("m", "v")``,
+        as tests/test_optimizer_forms.py and benchmarks/optimizer_step.py do.
+        """
+        f, b1, b2, t = p.dtype.type, self.beta1, self.beta2, self.iterations
+        m, v = self._slot(name, p, "m", "v")                         # shaped like w, as all below
+        m_hat, v_hat = self._work(name, p, "m_hat"), self._work(name, p, "v_hat")
+        _moving_average(m, g, b1, m_hat)                             # m ← β₁ m + (1 − β₁) g
+        _moving_average(v, np.square(g, out=v_hat), b2, v_hat)       # v ← β₂ v + (1 − β₂) g²
+        np.divide(m, f(1.0 - b1 ** t), out=m_hat)                    # m̂ = m / (1 − β₁ᵗ)
+        np.divide(v, f(1.0 - b2 ** t), out=v_hat)                    # v̂ = v / (1 − β₂ᵗ)
+        denom = np.add(np.sqrt(v_hat, out=v_hat), f(self.eps), out=v_hat)           # √v̂ + ε
+        p -= np.multiply(np.divide(m_hat, denom, out=m_hat), f(self.lr), out=m_hat)  # w ← w − η m̂ / (√v̂ + ε)
+
     def _update(self, name, p, g):
-        s1, s2 = self._slot(name, p, *self.slot_names)
-        scratch = self._work_buffer(name, p)   # every intermediate goes here: no allocation per step
-        t = p.dtype.type
-        s1 *= t(self.beta1)
+        """:meth:`paper_update` rearranged: the state is the weighted *sums* S₁ = m / (1 − β₁) and
+        S₂ = v / (1 − β₂), which follow S₁ ← β₁ S₁ + g and S₂ ← β₂ S₂ + g², and the factors (1 − β),
+        1 / (1 − βᵗ) and η move into two scalars.
+
+        Why: 10 passes over the arrays instead of 14, and a step 1.4× faster. Measured by
+        benchmarks/optimizer_step.py on 784-128-10's parameters in float32 (medians of 300 rounds,
+        the forms interleaved, two runs): the paper form 146 and 153 µs per step, this one 105 and
+        110 µs, where two copies of the same code fell up to 7 % apart. The 40 µs saved are 2–5 % of
+        a forward and backward pass at batch 128 (0.9–2.5 ms on the shared 2-core machine measured).
+        """
+        f, b1, b2, t = p.dtype.type, self.beta1, self.beta2, self.iterations
+        s1, s2 = self._slot(name, p, "grad_sum", "sq_grad_sum")      # shaped like w, as all below
+        work = self._work(name, p)
+        s1 *= f(b1)                                                  # S₁ ← β₁ S₁ + g
         s1 += g
-        s2 *= t(self.beta2)
-        np.multiply(g, g, out=scratch)
-        s2 += scratch
-        # With m = (1 − β₁) S₁ and v = (1 − β₂) S₂, the step η (m / b₁) / (√(v / b₂) + ε), where
-        # bᵢ = 1 − βᵢᵗ, is k · S₁ / (√S₂ + ε / c) with c = √((1 − β₂) / b₂) and k = η (1 − β₁) / (b₁ c).
-        c = math.sqrt((1.0 - self.beta2) / (1.0 - self.beta2 ** self.iterations))
-        k = self.lr * (1.0 - self.beta1) / ((1.0 - self.beta1 ** self.iterations) * c)
-        np.sqrt(s2, out=scratch)
-        scratch += t(self.eps / c)
-        np.divide(s1, scratch, out=scratch)
-        scratch *= t(k)
-        p -= scratch
+        s2 *= f(b2)                                                  # S₂ ← β₂ S₂ + g²
+        s2 += np.square(g, out=work)
+        # With m̂ = (1 − β₁) S₁ / b₁ and √v̂ = c √S₂, where bᵢ = 1 − βᵢᵗ and c = √((1 − β₂) / b₂):
+        # η m̂ / (√v̂ + ε) = k S₁ / (√S₂ + ε / c), with k = η (1 − β₁) / (b₁ c).
+        c = math.sqrt((1.0 - b2) / (1.0 - b2 ** t))
+        k = self.lr * (1.0 - b1) / ((1.0 - b1 ** t) * c)
+        denom = np.add(np.sqrt(s2, out=work), f(self.eps / c), out=work)       # √S₂ + ε / c = (√v̂ + ε) / c
+        p -= np.multiply(np.divide(s1, denom, out=work), f(k), out=work)      # w ← w − η m̂ / (√v̂ + ε)
 
 
 @OPTIMIZERS.register
 class AdamW(Adam):
-    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): w ← w − η λ w, then the Adam step.
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): w ← (1 − η λ) w, then the Adam step.
 
-    Unlike L2 in plain Adam, the decay is not divided by √v, so every weight shrinks at the same rate.
+    Unlike L2 in plain Adam, the decay is not divided by √v̂, so every weight shrinks at the same rate.
     """
 
     name = "adamw"
-    _couples_decay = False
+    couples_decay = False
 
     def __init__(self, lr=0.001, weight_decay: float = 0.01, **kwargs):
         super().__init__(lr, weight_decay=weight_decay, **kwargs)
 
-    def _update(self, name, p, g):
-        if self.weight_decay and p.ndim > 1:
-            p *= p.dtype.type(1.0 - self.lr * self.weight_decay)
-        super()._update(name, p, g)
 
 names = OPTIMIZERS.names
 get = OPTIMIZERS.get   # get("adam", lr=1e-3), get(Adam().get_config()), or an Optimizer as it is
