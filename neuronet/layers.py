@@ -36,6 +36,9 @@ class Params(dict):
                              f"{values.shape}")
         current[...] = checks.cast_finite(values, current.dtype, f"parameter {name}")
 
+    def __reduce__(self):   # copies (deepcopy, pickle) are built whole, not set name by name
+        return type(self), (dict(self),)
+
 
 class Layer:
     """Base class: a layer with no parameters that passes its input through."""

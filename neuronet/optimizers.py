@@ -24,6 +24,7 @@ is measurably faster; its paper form stays beside it as the reference a test hol
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 
@@ -60,6 +61,24 @@ class Optimizer:
         self.iterations = 0
         self.slots: dict[str, dict[str, np.ndarray]] = {}   # {param name: {slot name: array}}
         self._buffers: dict[tuple[str, str], np.ndarray] = {}
+        self._network = None   # a weak reference to the network whose parameters the state belongs to
+
+    def bind(self, network) -> None:
+        """Tie this optimiser to ``network`` (``fit`` does it). Its state is keyed by parameter names
+        such as ``"0.W"``, which every network has: stepping a second network with it would carry the
+        first one's momentum into the other's weights, silently. That is refused instead."""
+        bound = self._network() if self._network is not None else None
+        if bound is network:
+            return
+        if self._network is not None and (bound is not None or self.slots):
+            raise ConfigError(f"this {type(self).__name__} already trains another network (its state "
+                              f"belongs to that network's weights); give each network its own optimizer, "
+                              f"e.g. {type(self).__name__}(lr={self.lr:g})")
+        self._network = weakref.ref(network)
+
+    def __getstate__(self) -> dict:
+        # A copy (copy.deepcopy, pickle in scikit-learn's tools) belongs to no network until it steps one.
+        return {**self.__dict__, "_network": None}
 
     def set_epoch(self, epoch: int) -> None:
         """Move the learning rate along its schedule (a fixed rate stays as it is)."""

@@ -168,6 +168,7 @@ def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, v
     that nothing is scanned twice. ``optimizer`` is an Optimizer object; ``state`` a TrainState to
     continue from (None: a fresh run)."""
     state = TrainState() if state is None else state
+    optimizer.bind(network)
     callbacks = list(callbacks)
     for cb in callbacks:
         if hasattr(cb, "set_run"):

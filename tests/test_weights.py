@@ -78,3 +78,19 @@ def test_a_networks_layers_are_fixed_once_built(change):
     assert len(net.layers) == 2 and net.n_out == 3
     bigger = nn.Network([*net.layers[:1], nn.Dense(5, 2, "softmax")], seed=0)   # the way out works
     assert bigger.n_out == 2
+
+
+def test_one_optimizer_on_two_networks_is_refused_and_its_own_network_goes_on():
+    X = np.random.default_rng(0).normal(size=(20, 4))
+    y = np.arange(20) % 3
+    opt = nn.Adam(0.01)
+    first = nn.mlp([4, 5, 3], seed=0)
+    first.fit(X, y, epochs=1, optimizer=opt)
+    first.fit(X, y, epochs=1, optimizer=opt)            # the same network: its state carries on
+    with pytest.raises(ConfigError, match=r"this Adam already trains another network .* Adam\(lr=0.01\)"):
+        nn.mlp([4, 5, 3], seed=1).fit(X, y, epochs=1, optimizer=opt)
+    del first
+    with pytest.raises(ConfigError, match="already trains another network"):   # gone, but its state stays
+        nn.mlp([4, 5, 3], seed=1).fit(X, y, epochs=1, optimizer=opt)
+    fresh = nn.Adam(0.01)
+    nn.mlp([4, 5, 3], seed=1).fit(X, y, epochs=1, optimizer=fresh)
