@@ -101,12 +101,10 @@ def test_adamw_decays_the_weights_before_the_adam_step():
         np.testing.assert_allclose(p, w, rtol=1e-12)
 
 
-@pytest.mark.parametrize("make", [lambda: nn.SGD(0.1, weight_decay=0.5), lambda: nn.Adam(0.1, weight_decay=0.5),
-                                  lambda: nn.AdamW(0.1, weight_decay=0.5),
-                                  lambda: nn.RMSprop(0.1, weight_decay=0.5)])
-def test_weight_decay_pulls_weights_to_zero_and_leaves_biases_alone(make):
+@pytest.mark.parametrize("kind", [nn.SGD, nn.Adam, nn.AdamW, nn.RMSprop])
+def test_weight_decay_pulls_weights_to_zero_and_leaves_biases_alone(kind):
     w, b = np.full((2, 2), 3.0), np.full(2, 3.0)
-    opt = make()
+    opt = kind(0.1, weight_decay=0.5)
     for _ in range(5):
         opt.step([("0.W", w, np.zeros_like(w)), ("0.b", b, np.zeros_like(b))])
     assert (np.abs(w) < 3.0).all()
