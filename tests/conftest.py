@@ -2,6 +2,16 @@
 
 import os
 
+# The torch marker's hooks (skip without PyTorch; under CI=true, a failure instead): see torch_marker.py.
+from torch_marker import (  # noqa: F401
+    pytest_collection_modifyitems,
+    pytest_runtest_call,
+    pytest_runtest_makereport,
+)
+
+# ``pytester`` runs a throwaway pytest session; test_torch_marker.py checks the hooks above with it.
+pytest_plugins = ["pytester"]
+
 # No test may reach the network by accident: a dataset that is not on disk is "not found" unless a
 # test asks for a download explicitly (the downloader's tests do, from their own 127.0.0.1 server).
 # Subprocesses started by tests inherit this.

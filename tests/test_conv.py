@@ -219,6 +219,7 @@ def test_gradcheck_conv_as_the_softmax_output_layer(fused):
 
 
 # --- PyTorch as an independent oracle -------------------------------------------------------------------
+@pytest.mark.torch
 @pytest.mark.parametrize("padding,stride,kernel", [("valid", 1, 3), ("valid", 2, 3), ("same", 1, 3),
                                                    ("same", 2, 3), ("same", 2, 4), ("same", 1, 2)])
 def test_conv_matches_torch(padding, stride, kernel):
@@ -251,6 +252,7 @@ def test_conv_matches_torch(padding, stride, kernel):
                                atol=1e-12)
 
 
+@pytest.mark.torch
 def test_maxpool_matches_torch():
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(9)
