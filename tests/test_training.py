@@ -443,3 +443,29 @@ def test_a_single_softmax_output_is_refused_with_a_hint():
 def test_mlp_quadratic_cost_gets_sigmoid_outputs():
     assert nn.mlp([64, 30, 10], activation="sigmoid", loss="mse").layers[-1].activation.name == "sigmoid"
     assert nn.mlp([64, 30, 10]).layers[-1].activation.name == "softmax"
+
+
+def test_validation_split_holds_out_the_last_examples_as_keras_does():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(100, 4)), rng.integers(0, 3, 100)
+    split = nn.mlp([4, 8, 3], seed=0).fit(X, y, epochs=3, optimizer=nn.SGD(0.1), validation_split=0.2)
+    given = nn.mlp([4, 8, 3], seed=0).fit(X[:80], y[:80], epochs=3, optimizer=nn.SGD(0.1),
+                                         validation_data=(X[80:], y[80:]))
+    assert split["val_loss"] == given["val_loss"] and split["loss"] == given["loss"]
+    with pytest.raises(nn.ConfigError, match="validation_data or validation_split, not both"):
+        nn.mlp([4, 3]).fit(X, y, validation_split=0.2, validation_data=(X, y))
+    for bad in (1.0, -0.1, "0.2"):
+        with pytest.raises(nn.ConfigError, match="validation_split must be a number in"):
+            nn.mlp([4, 3]).fit(X, y, validation_split=bad)
+    with pytest.raises(nn.ConfigError, match="leaves no training examples"):
+        nn.mlp([4, 3]).fit(X[:1], y[:1], validation_split=0.5)
+
+
+def test_numpy_integers_and_no_callbacks_are_accepted():
+    X, y = np.ones((8, 4)), np.arange(8) % 3
+    history = nn.mlp([4, 3], seed=0).fit(X, y, epochs=np.int64(2), batch_size=np.int32(4), callbacks=None)
+    assert history.epochs == 2
+    with pytest.raises(nn.ConfigError, match="callback 'x' has no on_epoch_end method"):
+        nn.mlp([4, 3]).fit(X, y, callbacks=["x"])
+    with pytest.raises(nn.ConfigError, match="seed must be a non-negative integer, got -1"):
+        nn.mlp([4, 3]).fit(X, y, seed=-1)
