@@ -8,20 +8,17 @@ error state raises on overflow, invalid operations and division by zero, and ign
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
+from numerics_helper import SETTINGS, STRICT, arrays, strict
 
 from neuronet import activations
 from neuronet.errors import ConfigError
 
 ACTIVATIONS = activations.names()           # every registered activation, so a new one is tested too
 ROW_WISE = {"softmax", "log_softmax"}       # the rest act elementwise
-STRICT = {"over": "raise", "invalid": "raise", "divide": "raise", "under": "ignore"}
 
 
 def test_the_list_holds_every_activation_the_docs_promise():
@@ -178,32 +175,20 @@ def test_step_is_one_above_zero_and_its_derivative_vanishes():
 
 # --- numerics (hypothesis) -------------------------------------------------------------------------
 
-def _arrays(dtype, bound=1e4):
-    return hnp.arrays(dtype, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=8),
-                      elements=st.floats(-bound, bound, width=np.dtype(dtype).itemsize * 8))
-
-
-def _strict(fn, *args):
-    with warnings.catch_warnings(), np.errstate(**STRICT):
-        warnings.simplefilter("error")
-        return fn(*args)
-
-
-SETTINGS = settings(max_examples=60, deadline=None)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @SETTINGS
 @given(data=st.data())
 def test_softmax_rows_sum_to_one(dtype, data):
-    z = data.draw(_arrays(dtype))
-    a = _strict(activations.get("softmax"), z)
+    z = data.draw(arrays(dtype))
+    a = strict(activations.get("softmax"), z)
     assert a.dtype == dtype
     assert np.isfinite(a).all()
     assert ((a >= 0) & (a <= 1)).all()
     np.testing.assert_allclose(a.sum(axis=1), 1.0, rtol=0, atol=1e-5 if dtype == np.float32 else 1e-12)
     # shifting a row by a constant does not change it
-    b = _strict(activations.get("softmax"), z - z.max(axis=1, keepdims=True))
+    b = strict(activations.get("softmax"), z - z.max(axis=1, keepdims=True))
     np.testing.assert_allclose(a, b, atol=1e-6)
 
 
@@ -211,8 +196,8 @@ def test_softmax_rows_sum_to_one(dtype, data):
 @SETTINGS
 @given(data=st.data())
 def test_log_softmax_finite_and_consistent(dtype, data):
-    z = data.draw(_arrays(dtype))
-    la = _strict(activations.get("log_softmax"), z)
+    z = data.draw(arrays(dtype))
+    la = strict(activations.get("log_softmax"), z)
     assert la.dtype == dtype
     assert np.isfinite(la).all()
     assert (la <= 0).all()
@@ -226,10 +211,10 @@ def test_log_softmax_finite_and_consistent(dtype, data):
 @given(data=st.data())
 def test_every_activation_finite_without_warnings(name, dtype, data):
     f = activations.get(name)
-    z = data.draw(_arrays(dtype))
-    a = _strict(f, z)
-    d = _strict(f.derivative, z)
-    g = _strict(f.backward, np.ones_like(z), z, a)
+    z = data.draw(arrays(dtype))
+    a = strict(f, z)
+    d = strict(f.derivative, z)
+    g = strict(f.backward, np.ones_like(z), z, a)
     for arr in (a, d, g):
         assert arr.dtype == dtype, f"{name} changed the dtype to {arr.dtype}"
         assert np.isfinite(arr).all()

@@ -5,20 +5,18 @@ stay finite and warning-free for logits up to |z| = 1e4 in float32 and float64.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from numerics_helper import SETTINGS, arrays, strict
 
 from neuronet import activations, losses
 from neuronet.errors import ConfigError
 
 LOSSES = losses.names()
 FUSED = {name: losses.get(name).fuses_with for name in LOSSES if losses.get(name).fuses_with}
-STRICT = {"over": "raise", "invalid": "raise", "divide": "raise", "under": "ignore"}
 
 
 def _case(name, seed=7, n=4, k=3):
@@ -167,46 +165,34 @@ def test_unfusable_loss_says_so_and_bad_names_are_config_errors():
 
 # --- numerics (hypothesis) -------------------------------------------------------------------------
 
-def _arrays(dtype, bound=1e4):
-    return hnp.arrays(dtype, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=8),
-                      elements=st.floats(-bound, bound, width=np.dtype(dtype).itemsize * 8))
-
-
-def _strict(fn, *args):
-    with warnings.catch_warnings(), np.errstate(**STRICT):
-        warnings.simplefilter("error")
-        return fn(*args)
-
-
-SETTINGS = settings(max_examples=60, deadline=None)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @SETTINGS
 @given(data=st.data())
 def test_fused_cross_entropy_finite_for_extreme_logits(dtype, data):
-    z = data.draw(_arrays(dtype))
+    z = data.draw(arrays(dtype))
     k = z.shape[1]
     y = np.eye(k, dtype=dtype)[data.draw(st.lists(st.integers(0, k - 1), min_size=len(z), max_size=len(z)))]
-    a = _strict(activations.get("softmax"), z)
-    value, grad = _strict(losses.get("cross_entropy").fused, z, a, y)
+    a = strict(activations.get("softmax"), z)
+    value, grad = strict(losses.get("cross_entropy").fused, z, a, y)
     assert np.isfinite(value) and value >= 0
     assert grad.dtype == dtype and np.isfinite(grad).all()
     # the unfused loss on the same output is finite too (log of a clipped probability)
-    assert np.isfinite(_strict(losses.get("cross_entropy"), a, y))
+    assert np.isfinite(strict(losses.get("cross_entropy"), a, y))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @SETTINGS
 @given(data=st.data())
 def test_fused_binary_cross_entropy_finite_for_extreme_logits(dtype, data):
-    z = data.draw(_arrays(dtype))
+    z = data.draw(arrays(dtype))
     y = data.draw(hnp.arrays(dtype, z.shape, elements=st.sampled_from([0.0, 1.0])))
-    a = _strict(activations.get("sigmoid"), z)
-    value, grad = _strict(losses.get("binary_crossentropy").fused, z, a, y)
+    a = strict(activations.get("sigmoid"), z)
+    value, grad = strict(losses.get("binary_crossentropy").fused, z, a, y)
     assert np.isfinite(value) and value >= 0
     assert grad.dtype == dtype and np.isfinite(grad).all()
-    assert np.isfinite(_strict(losses.get("binary_crossentropy"), a, y))
+    assert np.isfinite(strict(losses.get("binary_crossentropy"), a, y))
     # fused value agrees with the textbook formula where that is computable
     z64 = z.astype(np.float64)
     safe = np.abs(z64) < 30
