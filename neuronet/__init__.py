@@ -25,6 +25,7 @@ from .gradcheck import gradcheck
 from .layers import Dense, Dropout, Layer
 from .network import Network, cnn, mlp
 from .neuron import Neuron, Perceptron
+from .normalization import BatchNorm
 from .optimizers import SGD, Adam, AdamW, RMSprop
 from .schedules import CosineDecay, ExponentialDecay, StepDecay
 from .training import History, TrainingInterrupted
@@ -54,7 +55,7 @@ def __getattr__(name: str):
 
 __version__ = "0.1.0"
 __all__ = [
-    "SGD", "Adam", "AdamW", "Callback", "ConfigError", "Conv2D", "CosineDecay", "DataError",
+    "SGD", "Adam", "AdamW", "BatchNorm", "Callback", "ConfigError", "Conv2D", "CosineDecay", "DataError",
     "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError", "Dropout", "EarlyStopping",
     "ExponentialDecay", "History", "Layer", "MLPClassifier", "MLPRegressor", "MaxPool2D",
     "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError", "Perceptron", "RMSprop",

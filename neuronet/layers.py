@@ -48,6 +48,9 @@ class Layer:
     def __init__(self) -> None:
         self.params: Params = Params()
         self.grads: dict[str, np.ndarray] = {}
+        # Arrays a layer keeps that training does not step (BatchNorm's running statistics): saved in
+        # model files and checkpoints beside the parameters, never given to an optimiser.
+        self.buffers: dict[str, np.ndarray] = {}
 
     @property
     def n_params(self) -> int:
@@ -74,6 +77,16 @@ class Layer:
         worked out from the config alone, allocating nothing: model files check every stored array's
         size against these before reading it. A layer without parameters has none."""
         return {}
+
+    @classmethod
+    def buffer_shapes(cls, config: dict) -> dict[str, tuple[int, ...]]:
+        """The shapes of the layer's buffers for ``config``, as :meth:`param_shapes` gives its parameters."""
+        return {}
+
+    @classmethod
+    def array_shapes(cls, config: dict) -> dict[str, tuple[int, ...]]:
+        """Every array a model file holds for such a layer: its parameters, then its buffers."""
+        return {**cls.param_shapes(config), **cls.buffer_shapes(config)}
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)

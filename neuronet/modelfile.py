@@ -72,7 +72,7 @@ def save(network: Network, path: str | os.PathLike, **metadata) -> None:
     """
     doc = _document("model", network)
     doc["metadata"] = _jsonable(metadata, "metadata")
-    arrays = {f"weights/{name}": p for name, p, _ in network.parameters()}
+    arrays = {f"weights/{name}": a for name, a in network.arrays().items()}
     _write(path, doc, arrays)
 
 
@@ -87,7 +87,7 @@ def save_checkpoint(path: str | os.PathLike, network: Network, optimizer: Optimi
     doc["optimizer"] = {"config": _jsonable(optimizer.get_config(), "optimizer config"),
                         "iterations": int(optimizer.iterations)}
     doc["train_state"] = _jsonable(state.to_dict(), "training state")
-    arrays = {f"weights/{name}": p for name, p, _ in network.parameters()}
+    arrays = {f"weights/{name}": a for name, a in network.arrays().items()}
     arrays.update({f"optimizer/{key}": a for key, a in optimizer.state_arrays().items()})
     arrays.update({f"callbacks/{i}/{name}": a for i, kept in enumerate(state.callback_arrays)
                    for name, a in kept.items()})
@@ -387,7 +387,7 @@ class _Reader:
         if not isinstance(kind, str) or kind not in LAYERS:
             return {}
         try:
-            return LAYERS.entry(kind).param_shapes(layer)
+            return LAYERS.entry(kind).array_shapes(layer)
         except ConfigError as exc:
             raise self.fail(f"network.layers[{i}]: {exc}") from None
 

@@ -101,6 +101,7 @@ class Network:
             else:
                 layer.params = Params({k: v.astype(self.dtype, copy=False) for k, v in layer.params.items()})
                 layer.grads = {k: np.zeros_like(v) for k, v in layer.params.items()}
+                layer.buffers = {k: v.astype(self.dtype, copy=False) for k, v in layer.buffers.items()}
         # Fusing needs the last layer's pre-activation z and a backward that accepts dL/dz directly:
         # every WeightedLayer (Dense, Conv2D) has them.
         self._fused = (self.loss.fuses_with is not None
@@ -281,13 +282,20 @@ class Network:
         net.preprocessing = dict(config.get("preprocessing") or {})
         return net
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every array the network keeps, by name: the parameters (``"0.W"``, ``"0.b"`` ...) and the
+        buffers that are not trained (``"1.running_mean"`` of a BatchNorm): what a model file holds."""
+        return {f"{i}.{k}": a for i, layer in enumerate(self.layers)
+                for k, a in (*layer.params.items(), *layer.buffers.items())}
+
     def get_weights(self) -> dict[str, np.ndarray]:
-        """Copies of all parameters by name (``"0.W"``, ``"0.b"``, ``"1.W"`` ...)."""
-        return {name: p.copy() for name, p, _ in self.parameters()}
+        """Copies of all parameters and buffers by name (``"0.W"``, ``"0.b"``, ``"1.W"`` ...)."""
+        return {name: a.copy() for name, a in self.arrays().items()}
 
     def set_weights(self, weights: dict[str, np.ndarray]) -> None:
-        """Copy ``weights`` into the parameters in place, checking every name, shape and dtype."""
-        params = {name: p for name, p, _ in self.parameters()}
+        """Copy ``weights`` into the parameters (and buffers) in place, checking every name, shape and
+        dtype first."""
+        params = self.arrays()
         missing, extra = params.keys() - weights.keys(), weights.keys() - params.keys()
         if missing or extra:
             raise ShapeError(f"weights do not match the architecture (missing: {sorted(missing)}, "
