@@ -20,9 +20,11 @@ need Pillow (``pip install neuronet[images]``); CSV needs only the standard libr
 from __future__ import annotations
 
 import csv
+import io
 import math
 import operator
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import checks
 from ..errors import ConfigError, DataError
 
 #: File name suffixes that :func:`load_image_folder` treats as images.
@@ -56,8 +59,13 @@ class LabeledData:
         return len(self.y)
 
 
-def _number(cell: str) -> float | None:
-    """The cell as a float (NaN and infinity included), or None if it does not read as one."""
+def _number(cell: str, decimal_comma: bool = False) -> float | None:
+    """The cell as a float (NaN and infinity included), or None if it does not read as one.
+
+    ``decimal_comma``: one comma and no point reads as a decimal point ("1,5" is 1.5), as
+    spreadsheets in most of Europe write numbers in semicolon-separated files."""
+    if decimal_comma and cell.count(",") == 1 and "." not in cell:
+        cell = cell.replace(",", ".")
     try:
         return float(cell)
     except ValueError:
@@ -80,69 +88,141 @@ def _label_names(raw: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
     return names, np.array([index[s] for s in raw], dtype=np.int64)
 
 
+def _csv_text(path: Path) -> str:
+    """The file as text: UTF-8 with or without the byte-order mark a spreadsheet's "CSV UTF-8"
+    writes first (which would otherwise stick to the first header name), or one DataError."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as e:
+        raise DataError(f"{path}: no such file") from e
+    except OSError as e:
+        raise DataError(f"{path}: cannot read as CSV ({e})") from e
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path}: the file is UTF-16 text (a spreadsheet's 'Unicode text'); "
+                        f"save it as 'CSV UTF-8'")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}, "
+                        f"perhaps Latin-1 or Windows-1252); save it as 'CSV UTF-8'") from e
+
+
+def _delimiter(path: Path, lines: list[str], delimiter: str | None) -> tuple[str, bool]:
+    """(the delimiter, whether the first line is Excel's ``sep=;`` line, which is not data)."""
+    first = next((line for line in lines if line.strip()), "")
+    declared = re.fullmatch(r"\s*sep=(.)\s*", first, flags=re.IGNORECASE)
+    if declared:
+        if delimiter is not None and delimiter != declared[1]:
+            raise ConfigError(f"{path}: the file declares sep={declared[1]} but delimiter="
+                              f"{delimiter!r} was given; leave delimiter out")
+        return declared[1], True
+    if delimiter is not None:
+        return delimiter, False
+    fields = {d: len(next(csv.reader([first], delimiter=d))) for d in ",;"}
+    return (";" if fields[";"] >= max(2, fields[","]) else ","), False
+
+
+def _label_index(path: Path, first: list[str], label_column: int | str | None,
+                 header: bool | str, decimal_comma: bool) -> tuple[int, bool]:
+    """(index of the label column, whether the first row is a header): see :func:`load_csv`."""
+    width = len(first)
+    names = [c.strip() for c in first]
+    if isinstance(label_column, str):
+        if header is False:
+            raise ConfigError(f"{path}: label_column={label_column!r} is a name but header=False")
+        return _named_column(path, names, label_column), True
+    if label_column is not None:
+        if not -width <= label_column < width:
+            raise ConfigError(
+                f"{path}: label_column {label_column} out of range for {width} columns"
+            )
+        label_idx = label_column % width
+    else:
+        label_idx = width - 1
+    if header == "auto":
+        header = all(_number(c, decimal_comma) is None
+                     for i, c in enumerate(first) if i != label_idx)
+    if label_column is None and header:
+        named = [i for i, c in enumerate(names) if c.casefold() == "label"]
+        if len(named) > 1:
+            raise ConfigError(f"{path}: several columns are named label "
+                              f"({', '.join(names[i] for i in named)}); pass label_column=")
+        label_idx = named[0] if named else label_idx
+    return label_idx, header
+
+
+def _named_column(path: Path, names: list[str], wanted: str) -> int:
+    """The index of the column called ``wanted``: its exact name (surrounding spaces aside) or,
+    failing that, the one name equal to it when case is ignored; else a ConfigError."""
+    for fold in (str.strip, lambda c: c.strip().casefold()):
+        hits = [i for i, c in enumerate(names) if fold(c) == fold(wanted)]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise ConfigError(f"{path}: label_column={wanted!r} matches {len(hits)} columns "
+                              f"({', '.join(names[i] for i in hits)}); pass its index instead")
+    raise ConfigError(f"{path}: no column named {wanted!r} (columns: {names})")
+
+
 def load_csv(
     path: str | os.PathLike,
     label_column: int | str | None = None,
     header: bool | str = "auto",
-    delimiter: str = ",",
+    delimiter: str | None = None,
 ) -> LabeledData:
     """Read a CSV table of numeric features and one label column.
 
     Args:
-        path: the CSV file.
+        path: the CSV file, UTF-8 with or without a byte-order mark (as spreadsheets save
+            "CSV UTF-8"); any line ends (``\\n``, ``\\r\\n``). Blank lines are skipped.
         label_column: column name (needs a header), index (negative counts from the end) or
-            ``None`` for the last column.
+            ``None``: the column whose header is ``label`` (in any case, spaces around it
+            ignored), else the last column. A name is matched exactly (spaces around it
+            ignored), else case-insensitively if that picks out one column; a name that matches
+            none, or several, is a ConfigError: a column other than the one named is never taken.
         header: ``True``/``False``, or ``"auto"``: the first row is a header when none of its
             feature cells is a number.
-        delimiter: field separator.
+        delimiter: field separator. ``None`` (default) reads ``,`` unless the first line splits
+            into at least as many fields (two or more) on ``;`` as on ``,``: then ``;``, the
+            separator spreadsheets in much of Europe write. A first line ``sep=;`` (Excel's way
+            of declaring it) sets the delimiter and is not data. With any delimiter but ``,``,
+            a feature cell with one comma and no point has a decimal comma: ``1,5`` is 1.5.
 
     Returns:
         :class:`LabeledData` with ``x`` float32 ``(n, n_features)``. Labels that are all numbers
         are ordered by value (labels 3, 5, 7 become 0, 1, 2 with class names "3", "5", "7");
-        other labels alphabetically. Blank lines are skipped.
+        other labels alphabetically.
 
     Raises:
-        DataError: empty file, rows of different lengths, a feature cell that is not a finite
-            number (the message gives the line and column), or an empty label.
+        DataError: empty file, text that is not UTF-8, rows of different lengths, a feature
+            cell that is not a finite number (the message gives the line and column), or an
+            empty label.
+        ConfigError: a bad ``label_column``, ``header`` or ``delimiter``.
     """
     path = Path(path)
-    if not isinstance(delimiter, str) or len(delimiter) != 1:
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise ConfigError(f"load_csv: delimiter must be one character, got {delimiter!r}")
+    header = checks.flag_or(header, "load_csv: header", "auto")
+    if label_column is not None and not isinstance(label_column, str):
+        label_column = checks.integer(label_column, "load_csv: label_column")
+    text = _csv_text(path)
+    delimiter, declared = _delimiter(path, text.splitlines(), delimiter)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
-            # Keep the physical line number of each row for error messages.
-            rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
-    except FileNotFoundError as e:
-        raise DataError(f"{path}: no such file") from e
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # Keep the physical line number of each row for error messages.
+        rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+    except csv.Error as e:
         raise DataError(f"{path}: cannot read as CSV ({e})") from e
+    if declared:
+        rows = rows[1:]
     if not rows:
         raise DataError(f"{path}: the file is empty")
 
     width = len(rows[0][1])
     if width < 2:
         raise DataError(f"{path}: need at least 2 columns (features and a label), found {width}")
-    if isinstance(label_column, str):
-        if header is False:
-            raise ConfigError(f"{path}: label_column={label_column!r} is a name but header=False")
-        header = True
-    if label_column is None:
-        label_idx = width - 1
-    elif isinstance(label_column, str):
-        names = [c.strip() for c in rows[0][1]]
-        if label_column not in names:
-            raise ConfigError(f"{path}: no column named {label_column!r} (columns: {names})")
-        label_idx = names.index(label_column)
-    else:
-        if not -width <= int(label_column) < width:
-            raise ConfigError(
-                f"{path}: label_column {label_column} out of range for {width} columns"
-            )
-        label_idx = int(label_column) % width
-    if header == "auto":
-        first = rows[0][1]
-        header = all(_number(c) is None for i, c in enumerate(first) if i != label_idx)
+    decimal_comma = delimiter != ","
+    label_idx, header = _label_index(path, rows[0][1], label_column, header, decimal_comma)
     column_names = ([c.strip() for c in rows[0][1]] if header
                     else [str(i) for i in range(width)])
     data_rows = rows[1:] if header else rows
@@ -156,7 +236,7 @@ def load_csv(
         if len(row) != width:
             raise DataError(f"{path}: line {line} has {len(row)} fields, expected {width}")
         for j, col in enumerate(feature_cols):
-            v = _number(row[col])
+            v = _number(row[col], decimal_comma)
             if v is None or not math.isfinite(v):
                 what = "not a number" if v is None else "not finite"
                 raise DataError(f"{path}: line {line}, column {column_names[col]!r}: "
