@@ -25,6 +25,7 @@ import math
 import operator
 import os
 import re
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,13 @@ from ..errors import ConfigError, DataError
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm"}
 )
+#: Suffixes of notes and metadata that :func:`load_image_folder` skips in a class folder.
+SKIPPED_SUFFIXES = frozenset(
+    {".txt", ".md", ".rst", ".json", ".csv", ".xml", ".yaml", ".yml", ".ini", ".log", ".db"}
+)
+#: File and folder names (lower case) left by operating systems that are never data; hidden
+#: names (``.DS_Store``, ``._photo.png``) are skipped as well.
+SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "readme", "license"})
 
 
 @dataclass
@@ -260,32 +268,37 @@ def load_image_folder(
     """Read ``path/<class>/<image>`` files; class names are the sub-folder names, sorted.
 
     Every image is converted to grayscale (or RGB), resized to ``size`` = ``(height, width)``
-    and scaled to [0, 1]. Hidden files and files without an image suffix
-    (:data:`IMAGE_SUFFIXES`) are skipped. Needs Pillow (``pip install neuronet[images]``).
+    and scaled to [0, 1]. Needs Pillow (``pip install neuronet[images]``).
+
+    What the folder may hold, so that no image is silently left out:
+
+    * at least two class folders (a classifier needs two classes); hidden folders and
+      ``__MACOSX`` (left by unzipping on a Mac) are not classes;
+    * in each class folder, images (:data:`IMAGE_SUFFIXES`) directly, not in sub-folders: a
+      folder inside a class folder is refused, naming it (``train/cat/...`` under the folder
+      given usually means the folder one level down, ``train``, was meant);
+    * known junk, which is skipped: hidden files (``.DS_Store``), ``Thumbs.db``, ``desktop.ini``
+      and notes such as ``README.txt`` (:data:`SKIPPED_SUFFIXES`). Any other file (a ``.heic``
+      photo, say) is refused, naming it, rather than skipped;
+    * next to the class folders, files other than images are ignored; an image there is
+      refused, as it belongs to no class.
 
     Returns:
         :class:`LabeledData` with ``x`` float32 of shape ``(n, h*w)`` (``(n, h*w*3)`` for RGB),
         or ``(n, h, w)`` / ``(n, h, w, 3)`` with ``flatten=False``, like :func:`load`.
 
     Raises:
-        DataError: no class folders, a class folder with no images, or an unreadable image.
-        ConfigError: a bad ``size``, or Pillow is not installed.
+        DataError: fewer than two class folders, a class folder with no images, a folder or a
+            file that is not an image inside one, an image outside them, or an unreadable image.
+        ConfigError: a bad ``size``, ``grayscale`` or ``flatten``, or Pillow is not installed.
     """
     _pillow("load_image_folder")  # before scanning the folder: a missing extra is the first thing to fix
     height, width = _check_size(size, "load_image_folder")
-    root = Path(path)
-    if not root.is_dir():
-        raise DataError(f"{root}: not a folder")
-    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    if not class_dirs:
-        raise DataError(f"{root}: no class sub-folders (expected {root}/<class>/<image>)")
-
+    grayscale = checks.flag(grayscale, "load_image_folder: grayscale")
+    flatten = checks.flag(flatten, "load_image_folder: flatten")
+    classes = _class_files(Path(path))
     images, labels = [], []
-    for k, folder in enumerate(class_dirs):
-        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                       and p.suffix.lower() in IMAGE_SUFFIXES)
-        if not files:
-            raise DataError(f"{folder}: class folder has no images")
+    for k, files in enumerate(classes.values()):
         for f in files:
             images.append(_read_image(f, height, width, grayscale, "load_image_folder"))
             labels.append(k)
@@ -296,7 +309,49 @@ def load_image_folder(
     x /= 255.0
     if flatten:
         x = x.reshape(len(x), -1)
-    return LabeledData(x, np.array(labels, dtype=np.int64), tuple(p.name for p in class_dirs))
+    return LabeledData(x, np.array(labels, dtype=np.int64), tuple(classes))
+
+
+def _is_junk(p: Path) -> bool:
+    """A file or folder that is no one's data: hidden, or left by an OS or an unzip."""
+    return p.name.startswith(".") or p.name.lower() in SKIPPED_NAMES
+
+
+def _class_files(root: Path) -> dict[str, list[Path]]:
+    """{class name: its image files}, sorted, from ``root/<class>/<image>``; every rule of
+    :func:`load_image_folder` on what the folder may hold is checked here, before any image
+    is read."""
+    if not root.is_dir():
+        raise DataError(f"{root}: not a folder")
+    entries = sorted(p for p in root.iterdir() if not _is_junk(p))
+    stray = next((p for p in entries if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), None)
+    if stray is not None:
+        raise DataError(f"{stray}: an image outside the class folders; put each class's images in "
+                        f"a sub-folder of its own ({root}/<class>/<image>)")
+    class_dirs = [p for p in entries if p.is_dir()]
+    if not class_dirs:
+        raise DataError(f"{root}: no class sub-folders (expected {root}/<class>/<image>)")
+    classes = {}
+    for folder in class_dirs:
+        files = []
+        for p in sorted(folder.iterdir()):
+            if _is_junk(p) or (p.is_file() and p.suffix.lower() in SKIPPED_SUFFIXES):
+                continue
+            if p.is_dir():
+                raise DataError(f"{p}: a folder inside the class folder {folder.name!r}; images must "
+                                f"sit directly in {root}/<class>/ (if {folder.name} holds the "
+                                f"class folders, load {folder} instead)")
+            if p.suffix.lower() not in IMAGE_SUFFIXES:
+                raise DataError(f"{p}: not an image load_image_folder reads (it reads "
+                                f"{', '.join(sorted(IMAGE_SUFFIXES))}); convert it or move it out")
+            files.append(p)
+        if not files:
+            raise DataError(f"{folder}: class folder has no images")
+        classes[folder.name] = files
+    if len(classes) < 2:
+        raise DataError(f"{root}: one class folder ({class_dirs[0].name}); a classifier needs at "
+                        f"least two classes, one sub-folder of images each")
+    return classes
 
 
 def load_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
@@ -307,6 +362,7 @@ def load_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
     ``size = (h, w)``: one example, ready for ``network.predict``.
     """
     height, width = _check_size(size, "load_image")
+    grayscale = checks.flag(grayscale, "load_image: grayscale")
     pixels = _read_image(Path(path), height, width, grayscale, "load_image")
     return (pixels.astype(np.float32) / 255.0).reshape(-1)
 
@@ -342,6 +398,8 @@ def _read_image(f: Path, height: int, width: int, grayscale: bool, caller: str) 
             return np.asarray(im, dtype=np.uint8)
     except FileNotFoundError:
         raise DataError(f"{f}: no such image file") from None
-    # UnidentifiedImageError (not an image) is an OSError.
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
+    # UnidentifiedImageError (not an image) is an OSError; a damaged file can also make one of
+    # Pillow's format plugins raise SyntaxError, EOFError, struct.error, IndexError or TypeError.
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError, EOFError,
+            struct.error, IndexError, TypeError) as e:
         raise DataError(f"{f}: cannot read image ({e})") from e
