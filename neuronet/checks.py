@@ -284,3 +284,13 @@ def examples(X, y, n_in: int, n_out: int, dtype: np.dtype, names: tuple[str, str
     """``(X, y)`` checked once, as :class:`Examples`: see :func:`inputs` and :func:`targets`."""
     X = inputs(X, n_in, dtype, names[0])
     return Examples(X, *targets(y, len(X), n_out, dtype, names[1], values))
+
+
+def flag_or(value, name: str, word: str) -> bool | str:
+    """``value`` if it is a bool (NumPy's included) or the string ``word``: ``header="auto"``
+    as well as True and False, with ``header="no"`` refused rather than read as True."""
+    if isinstance(value, str) and value == word:
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ConfigError(f"{name} must be True, False or {word!r}, got {shown(value)}")

@@ -111,7 +111,7 @@ def test_image_folder_classes_sorted_resized_scaled(tmp_path):
 
 
 def test_image_folder_unreadable_image_names_the_file(tmp_path):
-    root = make_folder(tmp_path / "imgs", {"a": [10]})
+    root = make_folder(tmp_path / "imgs", {"a": [10], "b": [20]})   # two classes, as a folder needs
     bad = root / "a" / "broken.png"
     bad.write_bytes(b"\x89PNG not really")
     with pytest.raises(DataError, match="broken.png"):

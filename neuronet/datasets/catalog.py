@@ -80,6 +80,9 @@ def load(
         DatasetNotFoundError: no local copy and no successful download; the message lists
             every folder searched.
         DataError: a local file is malformed.
+        ConfigError: an unknown option, or ``flatten``, ``download`` or ``progress`` that is not
+            True or False (``download`` may also be None): ``download="no"`` is refused, not read
+            as yes.
 
     Example::
 
@@ -87,6 +90,9 @@ def load(
         (x, y), _ = load("spiral", n_classes=5, seed=3)
     """
     spec = info(name)
+    flatten = checks.flag(flatten, "load: flatten")
+    download = None if download is None else checks.flag(download, "load: download")
+    progress = checks.flag(progress, "load: progress")
     if spec.kind == "synthetic":
         return _load_synthetic(spec, **options)
     if spec.kind == "sklearn":

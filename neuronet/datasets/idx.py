@@ -58,6 +58,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from .. import checks
 from ..errors import DataError, ShapeError
 
 #: Type code -> big-endian element type as stored in the file.
@@ -89,7 +90,8 @@ def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.nda
 
     Args:
         path: the file; a name ending in ``.gz`` is decompressed on the fly.
-        max_bytes: refuse payloads larger than this (default :data:`MAX_PAYLOAD_BYTES`).
+        max_bytes: refuse payloads larger than this many bytes, a non-negative integer (default
+            :data:`MAX_PAYLOAD_BYTES`); anything else is a ConfigError.
 
     Returns:
         Array with shape ``dims`` and the dtype of the file's type code (uint8 for images).
@@ -99,7 +101,8 @@ def read_idx(path: str | os.PathLike, *, max_bytes: int | None = None) -> np.nda
             length differs from what the header claims, or a corrupt gzip stream.
     """
     path = Path(path)
-    limit = MAX_PAYLOAD_BYTES if max_bytes is None else int(max_bytes)
+    limit = (MAX_PAYLOAD_BYTES if max_bytes is None
+             else checks.non_negative_int(max_bytes, "read_idx: max_bytes"))
     with _open_idx(path) as (stream, file_size):
         if path.suffix == ".gz":
             return _read_stream(stream, path, limit, compressed_size=file_size)

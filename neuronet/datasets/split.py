@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
 from ..errors import ConfigError, ShapeError
 
 
@@ -29,7 +30,8 @@ def train_val_split(
         y: labels, shape ``(n,)``, or target rows ``(n, k)`` (not with ``stratify``).
         val_fraction: share of samples for validation, in (0, 1); ignored if ``val_size`` is set.
         val_size: exact number of validation samples, in ``1 .. n-1``.
-        seed: the same seed always gives the same split.
+        seed: None, a non-negative integer (the same seed always gives the same split) or a
+            NumPy ``Generator``, which is drawn from (and so advanced).
         stratify: keep each class's share in both parts (largest-remainder rounding, so the
             validation part still has exactly ``val_size`` samples).
 
@@ -40,8 +42,9 @@ def train_val_split(
 
     Raises:
         ShapeError: ``y`` does not have one row per sample.
-        ConfigError: ``val_fraction`` outside (0, 1), or a validation size outside ``1 .. n-1``
-            (which would leave one part empty).
+        ConfigError: ``val_fraction`` not a number in (0, 1) (a string such as ``"0.5"`` too),
+            ``val_size`` not an integer, a validation size outside ``1 .. n-1`` (which would leave
+            one part empty), a bad ``seed`` or a ``stratify`` that is not True or False.
 
     Example::
 
@@ -50,22 +53,26 @@ def train_val_split(
     x = np.asarray(x)
     y = np.asarray(y)
     n = len(x)
+    stratify = checks.flag(stratify, "train_val_split: stratify")
     if y.ndim == 0 or len(y) != n or (stratify and y.ndim != 1):
         expected = f"({n},)" if stratify else f"({n},) or ({n}, k)"
         raise ShapeError(f"train_val_split: y must have shape {expected}, got {y.shape}")
     if val_size is None:
-        if val_fraction is None or not 0.0 < float(val_fraction) < 1.0:
-            raise ConfigError(
-                f"train_val_split: val_fraction must be in (0, 1), got {val_fraction}"
-            )
+        # NaN fails both comparisons, so it is refused too; a string such as "0.5" is not a number.
+        if not (checks.is_real(val_fraction) and 0.0 < val_fraction < 1.0):
+            raise ConfigError(f"train_val_split: val_fraction must be in (0, 1), "
+                              f"got {checks.shown(val_fraction)}")
         val_size = int(round(n * float(val_fraction)))
-    if int(val_size) != val_size or not 1 <= val_size <= n - 1:
+    else:
+        val_size = checks.integer(val_size, "train_val_split: val_size")
+    if not 1 <= val_size <= n - 1:
         raise ConfigError(
             f"train_val_split: validation size must be in 1..{n - 1} for {n} samples, "
             f"got {val_size}"
         )
-    val_size = int(val_size)
-    rng = np.random.default_rng(seed)
+    # A Generator is drawn from as given (callers that thread one generator through keep doing so).
+    rng = (seed if isinstance(seed, np.random.Generator)
+           else np.random.default_rng(checks.seed(seed, "train_val_split: seed")))
 
     if not stratify:
         val_idx = rng.permutation(n)[:val_size]

@@ -20,9 +20,12 @@ need Pillow (``pip install neuronet[images]``); CSV needs only the standard libr
 from __future__ import annotations
 
 import csv
+import io
 import math
 import operator
 import os
+import re
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +33,20 @@ from typing import Any
 
 import numpy as np
 
+from .. import checks
 from ..errors import ConfigError, DataError
 
 #: File name suffixes that :func:`load_image_folder` treats as images.
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm"}
 )
+#: Suffixes of notes and metadata that :func:`load_image_folder` skips in a class folder.
+SKIPPED_SUFFIXES = frozenset(
+    {".txt", ".md", ".rst", ".json", ".csv", ".xml", ".yaml", ".yml", ".ini", ".log", ".db"}
+)
+#: File and folder names (lower case) left by operating systems that are never data; hidden
+#: names (``.DS_Store``, ``._photo.png``) are skipped as well.
+SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "readme", "license"})
 
 
 @dataclass
@@ -56,8 +67,13 @@ class LabeledData:
         return len(self.y)
 
 
-def _number(cell: str) -> float | None:
-    """The cell as a float (NaN and infinity included), or None if it does not read as one."""
+def _number(cell: str, decimal_comma: bool = False) -> float | None:
+    """The cell as a float (NaN and infinity included), or None if it does not read as one.
+
+    ``decimal_comma``: one comma and no point reads as a decimal point ("1,5" is 1.5), as
+    spreadsheets in most of Europe write numbers in semicolon-separated files."""
+    if decimal_comma and cell.count(",") == 1 and "." not in cell:
+        cell = cell.replace(",", ".")
     try:
         return float(cell)
     except ValueError:
@@ -80,69 +96,141 @@ def _label_names(raw: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
     return names, np.array([index[s] for s in raw], dtype=np.int64)
 
 
+def _csv_text(path: Path) -> str:
+    """The file as text: UTF-8 with or without the byte-order mark a spreadsheet's "CSV UTF-8"
+    writes first (which would otherwise stick to the first header name), or one DataError."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as e:
+        raise DataError(f"{path}: no such file") from e
+    except OSError as e:
+        raise DataError(f"{path}: cannot read as CSV ({e})") from e
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path}: the file is UTF-16 text (a spreadsheet's 'Unicode text'); "
+                        f"save it as 'CSV UTF-8'")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}, "
+                        f"perhaps Latin-1 or Windows-1252); save it as 'CSV UTF-8'") from e
+
+
+def _delimiter(path: Path, lines: list[str], delimiter: str | None) -> tuple[str, bool]:
+    """(the delimiter, whether the first line is Excel's ``sep=;`` line, which is not data)."""
+    first = next((line for line in lines if line.strip()), "")
+    declared = re.fullmatch(r"\s*sep=(.)\s*", first, flags=re.IGNORECASE)
+    if declared:
+        if delimiter is not None and delimiter != declared[1]:
+            raise ConfigError(f"{path}: the file declares sep={declared[1]} but delimiter="
+                              f"{delimiter!r} was given; leave delimiter out")
+        return declared[1], True
+    if delimiter is not None:
+        return delimiter, False
+    fields = {d: len(next(csv.reader([first], delimiter=d))) for d in ",;"}
+    return (";" if fields[";"] >= max(2, fields[","]) else ","), False
+
+
+def _label_index(path: Path, first: list[str], label_column: int | str | None,
+                 header: bool | str, decimal_comma: bool) -> tuple[int, bool]:
+    """(index of the label column, whether the first row is a header): see :func:`load_csv`."""
+    width = len(first)
+    names = [c.strip() for c in first]
+    if isinstance(label_column, str):
+        if header is False:
+            raise ConfigError(f"{path}: label_column={label_column!r} is a name but header=False")
+        return _named_column(path, names, label_column), True
+    if label_column is not None:
+        if not -width <= label_column < width:
+            raise ConfigError(
+                f"{path}: label_column {label_column} out of range for {width} columns"
+            )
+        label_idx = label_column % width
+    else:
+        label_idx = width - 1
+    if header == "auto":
+        header = all(_number(c, decimal_comma) is None
+                     for i, c in enumerate(first) if i != label_idx)
+    if label_column is None and header:
+        named = [i for i, c in enumerate(names) if c.casefold() == "label"]
+        if len(named) > 1:
+            raise ConfigError(f"{path}: several columns are named label "
+                              f"({', '.join(names[i] for i in named)}); pass label_column=")
+        label_idx = named[0] if named else label_idx
+    return label_idx, header
+
+
+def _named_column(path: Path, names: list[str], wanted: str) -> int:
+    """The index of the column called ``wanted``: its exact name (surrounding spaces aside) or,
+    failing that, the one name equal to it when case is ignored; else a ConfigError."""
+    for fold in (str.strip, lambda c: c.strip().casefold()):
+        hits = [i for i, c in enumerate(names) if fold(c) == fold(wanted)]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise ConfigError(f"{path}: label_column={wanted!r} matches {len(hits)} columns "
+                              f"({', '.join(names[i] for i in hits)}); pass its index instead")
+    raise ConfigError(f"{path}: no column named {wanted!r} (columns: {names})")
+
+
 def load_csv(
     path: str | os.PathLike,
     label_column: int | str | None = None,
     header: bool | str = "auto",
-    delimiter: str = ",",
+    delimiter: str | None = None,
 ) -> LabeledData:
     """Read a CSV table of numeric features and one label column.
 
     Args:
-        path: the CSV file.
+        path: the CSV file, UTF-8 with or without a byte-order mark (as spreadsheets save
+            "CSV UTF-8"); any line ends (``\\n``, ``\\r\\n``). Blank lines are skipped.
         label_column: column name (needs a header), index (negative counts from the end) or
-            ``None`` for the last column.
+            ``None``: the column whose header is ``label`` (in any case, spaces around it
+            ignored), else the last column. A name is matched exactly (spaces around it
+            ignored), else case-insensitively if that picks out one column; a name that matches
+            none, or several, is a ConfigError: a column other than the one named is never taken.
         header: ``True``/``False``, or ``"auto"``: the first row is a header when none of its
             feature cells is a number.
-        delimiter: field separator.
+        delimiter: field separator. ``None`` (default) reads ``,`` unless the first line splits
+            into at least as many fields (two or more) on ``;`` as on ``,``: then ``;``, the
+            separator spreadsheets in much of Europe write. A first line ``sep=;`` (Excel's way
+            of declaring it) sets the delimiter and is not data. With any delimiter but ``,``,
+            a feature cell with one comma and no point has a decimal comma: ``1,5`` is 1.5.
 
     Returns:
         :class:`LabeledData` with ``x`` float32 ``(n, n_features)``. Labels that are all numbers
         are ordered by value (labels 3, 5, 7 become 0, 1, 2 with class names "3", "5", "7");
-        other labels alphabetically. Blank lines are skipped.
+        other labels alphabetically.
 
     Raises:
-        DataError: empty file, rows of different lengths, a feature cell that is not a finite
-            number (the message gives the line and column), or an empty label.
+        DataError: empty file, text that is not UTF-8, rows of different lengths, a feature
+            cell that is not a finite number (the message gives the line and column), or an
+            empty label.
+        ConfigError: a bad ``label_column``, ``header`` or ``delimiter``.
     """
     path = Path(path)
-    if not isinstance(delimiter, str) or len(delimiter) != 1:
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise ConfigError(f"load_csv: delimiter must be one character, got {delimiter!r}")
+    header = checks.flag_or(header, "load_csv: header", "auto")
+    if label_column is not None and not isinstance(label_column, str):
+        label_column = checks.integer(label_column, "load_csv: label_column")
+    text = _csv_text(path)
+    delimiter, declared = _delimiter(path, text.splitlines(), delimiter)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
-            # Keep the physical line number of each row for error messages.
-            rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
-    except FileNotFoundError as e:
-        raise DataError(f"{path}: no such file") from e
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # Keep the physical line number of each row for error messages.
+        rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+    except csv.Error as e:
         raise DataError(f"{path}: cannot read as CSV ({e})") from e
+    if declared:
+        rows = rows[1:]
     if not rows:
         raise DataError(f"{path}: the file is empty")
 
     width = len(rows[0][1])
     if width < 2:
         raise DataError(f"{path}: need at least 2 columns (features and a label), found {width}")
-    if isinstance(label_column, str):
-        if header is False:
-            raise ConfigError(f"{path}: label_column={label_column!r} is a name but header=False")
-        header = True
-    if label_column is None:
-        label_idx = width - 1
-    elif isinstance(label_column, str):
-        names = [c.strip() for c in rows[0][1]]
-        if label_column not in names:
-            raise ConfigError(f"{path}: no column named {label_column!r} (columns: {names})")
-        label_idx = names.index(label_column)
-    else:
-        if not -width <= int(label_column) < width:
-            raise ConfigError(
-                f"{path}: label_column {label_column} out of range for {width} columns"
-            )
-        label_idx = int(label_column) % width
-    if header == "auto":
-        first = rows[0][1]
-        header = all(_number(c) is None for i, c in enumerate(first) if i != label_idx)
+    decimal_comma = delimiter != ","
+    label_idx, header = _label_index(path, rows[0][1], label_column, header, decimal_comma)
     column_names = ([c.strip() for c in rows[0][1]] if header
                     else [str(i) for i in range(width)])
     data_rows = rows[1:] if header else rows
@@ -156,7 +244,7 @@ def load_csv(
         if len(row) != width:
             raise DataError(f"{path}: line {line} has {len(row)} fields, expected {width}")
         for j, col in enumerate(feature_cols):
-            v = _number(row[col])
+            v = _number(row[col], decimal_comma)
             if v is None or not math.isfinite(v):
                 what = "not a number" if v is None else "not finite"
                 raise DataError(f"{path}: line {line}, column {column_names[col]!r}: "
@@ -180,32 +268,37 @@ def load_image_folder(
     """Read ``path/<class>/<image>`` files; class names are the sub-folder names, sorted.
 
     Every image is converted to grayscale (or RGB), resized to ``size`` = ``(height, width)``
-    and scaled to [0, 1]. Hidden files and files without an image suffix
-    (:data:`IMAGE_SUFFIXES`) are skipped. Needs Pillow (``pip install neuronet[images]``).
+    and scaled to [0, 1]. Needs Pillow (``pip install neuronet[images]``).
+
+    What the folder may hold, so that no image is silently left out:
+
+    * at least two class folders (a classifier needs two classes); hidden folders and
+      ``__MACOSX`` (left by unzipping on a Mac) are not classes;
+    * in each class folder, images (:data:`IMAGE_SUFFIXES`) directly, not in sub-folders: a
+      folder inside a class folder is refused, naming it (``train/cat/...`` under the folder
+      given usually means the folder one level down, ``train``, was meant);
+    * known junk, which is skipped: hidden files (``.DS_Store``), ``Thumbs.db``, ``desktop.ini``
+      and notes such as ``README.txt`` (:data:`SKIPPED_SUFFIXES`). Any other file (a ``.heic``
+      photo, say) is refused, naming it, rather than skipped;
+    * next to the class folders, files other than images are ignored; an image there is
+      refused, as it belongs to no class.
 
     Returns:
         :class:`LabeledData` with ``x`` float32 of shape ``(n, h*w)`` (``(n, h*w*3)`` for RGB),
         or ``(n, h, w)`` / ``(n, h, w, 3)`` with ``flatten=False``, like :func:`load`.
 
     Raises:
-        DataError: no class folders, a class folder with no images, or an unreadable image.
-        ConfigError: a bad ``size``, or Pillow is not installed.
+        DataError: fewer than two class folders, a class folder with no images, a folder or a
+            file that is not an image inside one, an image outside them, or an unreadable image.
+        ConfigError: a bad ``size``, ``grayscale`` or ``flatten``, or Pillow is not installed.
     """
     _pillow("load_image_folder")  # before scanning the folder: a missing extra is the first thing to fix
     height, width = _check_size(size, "load_image_folder")
-    root = Path(path)
-    if not root.is_dir():
-        raise DataError(f"{root}: not a folder")
-    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    if not class_dirs:
-        raise DataError(f"{root}: no class sub-folders (expected {root}/<class>/<image>)")
-
+    grayscale = checks.flag(grayscale, "load_image_folder: grayscale")
+    flatten = checks.flag(flatten, "load_image_folder: flatten")
+    classes = _class_files(Path(path))
     images, labels = [], []
-    for k, folder in enumerate(class_dirs):
-        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                       and p.suffix.lower() in IMAGE_SUFFIXES)
-        if not files:
-            raise DataError(f"{folder}: class folder has no images")
+    for k, files in enumerate(classes.values()):
         for f in files:
             images.append(_read_image(f, height, width, grayscale, "load_image_folder"))
             labels.append(k)
@@ -216,7 +309,49 @@ def load_image_folder(
     x /= 255.0
     if flatten:
         x = x.reshape(len(x), -1)
-    return LabeledData(x, np.array(labels, dtype=np.int64), tuple(p.name for p in class_dirs))
+    return LabeledData(x, np.array(labels, dtype=np.int64), tuple(classes))
+
+
+def _is_junk(p: Path) -> bool:
+    """A file or folder that is no one's data: hidden, or left by an OS or an unzip."""
+    return p.name.startswith(".") or p.name.lower() in SKIPPED_NAMES
+
+
+def _class_files(root: Path) -> dict[str, list[Path]]:
+    """{class name: its image files}, sorted, from ``root/<class>/<image>``; every rule of
+    :func:`load_image_folder` on what the folder may hold is checked here, before any image
+    is read."""
+    if not root.is_dir():
+        raise DataError(f"{root}: not a folder")
+    entries = sorted(p for p in root.iterdir() if not _is_junk(p))
+    stray = next((p for p in entries if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), None)
+    if stray is not None:
+        raise DataError(f"{stray}: an image outside the class folders; put each class's images in "
+                        f"a sub-folder of its own ({root}/<class>/<image>)")
+    class_dirs = [p for p in entries if p.is_dir()]
+    if not class_dirs:
+        raise DataError(f"{root}: no class sub-folders (expected {root}/<class>/<image>)")
+    classes = {}
+    for folder in class_dirs:
+        files = []
+        for p in sorted(folder.iterdir()):
+            if _is_junk(p) or (p.is_file() and p.suffix.lower() in SKIPPED_SUFFIXES):
+                continue
+            if p.is_dir():
+                raise DataError(f"{p}: a folder inside the class folder {folder.name!r}; images must "
+                                f"sit directly in {root}/<class>/ (if {folder.name} holds the "
+                                f"class folders, load {folder} instead)")
+            if p.suffix.lower() not in IMAGE_SUFFIXES:
+                raise DataError(f"{p}: not an image load_image_folder reads (it reads "
+                                f"{', '.join(sorted(IMAGE_SUFFIXES))}); convert it or move it out")
+            files.append(p)
+        if not files:
+            raise DataError(f"{folder}: class folder has no images")
+        classes[folder.name] = files
+    if len(classes) < 2:
+        raise DataError(f"{root}: one class folder ({class_dirs[0].name}); a classifier needs at "
+                        f"least two classes, one sub-folder of images each")
+    return classes
 
 
 def load_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
@@ -227,6 +362,7 @@ def load_image(path: str | os.PathLike, size: tuple[int, int] = (28, 28),
     ``size = (h, w)``: one example, ready for ``network.predict``.
     """
     height, width = _check_size(size, "load_image")
+    grayscale = checks.flag(grayscale, "load_image: grayscale")
     pixels = _read_image(Path(path), height, width, grayscale, "load_image")
     return (pixels.astype(np.float32) / 255.0).reshape(-1)
 
@@ -262,6 +398,8 @@ def _read_image(f: Path, height: int, width: int, grayscale: bool, caller: str) 
             return np.asarray(im, dtype=np.uint8)
     except FileNotFoundError:
         raise DataError(f"{f}: no such image file") from None
-    # UnidentifiedImageError (not an image) is an OSError.
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
+    # UnidentifiedImageError (not an image) is an OSError; a damaged file can also make one of
+    # Pillow's format plugins raise SyntaxError, EOFError, struct.error, IndexError or TypeError.
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError, EOFError,
+            struct.error, IndexError, TypeError) as e:
         raise DataError(f"{f}: cannot read image ({e})") from e
