@@ -22,7 +22,7 @@ from .errors import (
 )
 from .estimators import MLPClassifier, MLPRegressor
 from .gradcheck import gradcheck
-from .layers import Dense, Dropout, Layer
+from .layers import Activation, Dense, Dropout, Layer
 from .network import Network, cnn, mlp
 from .neuron import Neuron, Perceptron
 from .normalization import BatchNorm
@@ -55,7 +55,8 @@ def __getattr__(name: str):
 
 __version__ = "0.1.0"
 __all__ = [
-    "SGD", "Adam", "AdamW", "BatchNorm", "Callback", "ConfigError", "Conv2D", "CosineDecay", "DataError",
+    "SGD", "Activation", "Adam", "AdamW", "BatchNorm", "Callback", "ConfigError", "Conv2D", "CosineDecay",
+    "DataError",
     "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError", "Dropout", "EarlyStopping",
     "ExponentialDecay", "History", "Layer", "MLPClassifier", "MLPRegressor", "MaxPool2D",
     "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError", "Perceptron", "RMSprop",

@@ -226,6 +226,38 @@ class Dense(WeightedLayer):
 
 
 @LAYERS.register
+class Activation(Layer):
+    """An activation on its own, a = f(x), for where it comes after another layer rather than inside
+    one (``Dense(…)`` → ``BatchNorm`` → ``Activation("relu")``). Backward: dL/dx = f'(x) ⊙ dL/da, as in
+    a Dense layer's first equation.
+
+    >>> Activation("relu").forward(np.array([[-1.0, 2.0]])).tolist()
+    [[0.0, 2.0]]
+    """
+
+    def __init__(self, activation="relu") -> None:
+        super().__init__()
+        self.activation = activations.get(activation)
+        self._x = self._a = None
+
+    def forward(self, x, training=False):
+        a = self.activation(x)
+        self._x, self._a = x, a
+        return a
+
+    def backward(self, grad, need_input_grad=True):
+        if self._x is None:
+            raise ConfigError("Activation.backward called before forward")
+        return self.activation.backward(grad, self._x, self._a)
+
+    def get_config(self):
+        return {"type": "Activation", "activation": self.activation.get_config()}
+
+    def __repr__(self):
+        return f"Activation({self.activation.name!r})"
+
+
+@LAYERS.register
 class Dropout(Layer):
     """Inverted dropout: while training, zero each input with probability ``rate`` and scale the
     survivors by 1/(1 − rate), so that at test time the layer is simply the identity.

@@ -18,6 +18,7 @@ from . import layers as layers_mod
 from .conv import Conv2D, MaxPool2D
 from .errors import ConfigError, ShapeError
 from .layers import Dense, Layer, Params, WeightedLayer
+from .normalization import BatchNorm
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -335,14 +336,16 @@ def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=Non
 
 def cnn(input_shape, filters: list[int], sizes: list[int], activation="relu", output_activation=None,
         loss=None, init: str | None = None, dropout: float = 0.0, seed: int | None = None,
-        dtype="float32") -> Network:
+        dtype="float32", batch_norm: bool = False) -> Network:
     """A convolutional network: blocks of a 3×3 convolution and a 2×2 max-pool, then an mlp.
 
     Block k is ``Conv2D(filters[k], 3×3, padding="same", activation)`` then ``MaxPool2D(2)``: the
     convolution keeps the height and width, the pooling halves them (floor), ``(H, W) -> (H//2, W//2)``.
     ``sizes`` are the dense layers that read the last block's flattened output: the hidden sizes, then
     the number of outputs, built as :func:`mlp` builds them (``activation`` in the hidden layers,
-    ``Dropout(dropout)`` after each of them, a matching output activation and loss).
+    ``Dropout(dropout)`` after each of them, a matching output activation and loss). With
+    ``batch_norm=True`` each block is ``Conv2D`` → ``BatchNorm`` (per channel) → ``Activation`` → pool:
+    the normalisation comes between the convolution and its activation, as in most CNNs since 2015.
 
         cnn((28, 28, 1), [16, 32], [128, 10])
         # 28×28×1 -conv16-> 28×28×16 -pool-> 14×14×16 -conv32-> 14×14×32 -pool-> 7×7×32 = 1568 -> 128 -> 10
@@ -372,10 +375,14 @@ def cnn(input_shape, filters: list[int], sizes: list[int], activation="relu", ou
                           f"convolution needs at least 3x3); use at most {most}")
     image = (height, width, shape[2] if len(shape) == 3 else 1)   # (H, W, C) entering the first block
     blocks: list[Layer] = []
+    batch_norm = checks.flag(batch_norm, "cnn: batch_norm")
     for f in filters:
-        conv = Conv2D(image, filters=f, kernel_size=3, padding="same", activation=activation, init=init)
+        conv = Conv2D(image, filters=f, kernel_size=3, padding="same",
+                      activation=None if batch_norm else activation, init=init)
         pool = MaxPool2D(conv.output_shape, pool_size=2)
-        blocks += [conv, pool]
+        normalised = [BatchNorm(input_shape=conv.output_shape), layers_mod.Activation(activation)] \
+            if batch_norm else []
+        blocks += [conv, *normalised, pool]
         image = pool.output_shape                                  # (H//2, W//2, f)
     dense, loss_obj = _dense_stack([blocks[-1].n_out, *sizes], activation, output_activation, loss,
                                    init, dropout)

@@ -158,3 +158,28 @@ def test_bad_settings_are_one_line(make, match):
     with pytest.raises((ConfigError, nn.ShapeError), match=match) as exc:
         make()
     assert "\n" not in str(exc.value)
+
+
+def test_cnn_with_batch_norm_puts_it_between_convolution_and_activation():
+    net = nn.cnn((8, 8), [4, 8], [10], batch_norm=True, seed=0)
+    kinds = [type(layer).__name__ for layer in net.layers]
+    assert kinds == ["Conv2D", "BatchNorm", "Activation", "MaxPool2D"] * 2 + ["Dense"]
+    assert net.layers[0].activation.name == "identity" and net.layers[2].activation.name == "relu"
+    (x, y), _ = nn.datasets.load("digits")
+    history = net.fit(x[:400], y[:400], epochs=3, batch_size=32, optimizer=nn.Adam(0.01))
+    assert history["accuracy"][-1] > 0.7
+    report = nn.gradcheck(nn.cnn((6, 6), [2], [3], batch_norm=True, activation="tanh", seed=1),
+                          np.random.default_rng(0).normal(size=(4, 36)), [0, 1, 2, 1])
+    assert report.ok, str(report)
+
+
+def test_the_activation_layer_is_its_own_formula_and_backward():
+    layer = nn.Activation("tanh")
+    x = np.random.default_rng(0).normal(size=(3, 4))
+    np.testing.assert_allclose(layer.forward(x), np.tanh(x))
+    g = np.ones_like(x)
+    np.testing.assert_allclose(layer.backward(g), 1 - np.tanh(x) ** 2)
+    net = nn.Network([nn.Dense(4, 3), nn.Activation("softmax")], seed=0)   # the loss sees the softmax
+    assert not net.logits
+    with pytest.raises(ConfigError, match="needs a softmax output layer"):
+        nn.Network([nn.Dense(4, 3), nn.Activation("relu")])
