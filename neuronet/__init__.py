@@ -8,7 +8,7 @@
 
 from . import activations, callbacks, initializers, losses, metrics, optimizers, schedules
 from .callbacks import Callback, EarlyStopping
-from .conv import Conv2D, MaxPool2D
+from .conv import AvgPool2D, Conv2D, GlobalAvgPool2D, MaxPool2D
 from .errors import (
     ConfigError,
     DataError,
@@ -55,12 +55,11 @@ def __getattr__(name: str):
 
 __version__ = "0.1.0"
 __all__ = [
-    "SGD", "Activation", "Adam", "AdamW", "BatchNorm", "Callback", "ConfigError", "Conv2D", "CosineDecay",
-    "DataError",
-    "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError", "Dropout", "EarlyStopping",
-    "ExponentialDecay", "History", "Layer", "MLPClassifier", "MLPRegressor", "MaxPool2D",
-    "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError", "Perceptron", "RMSprop",
-    "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
-    "activations", "callbacks", "cnn", "datasets", "gradcheck", "initializers", "load", "losses", "metrics",
-    "mlp", "optimizers", "report", "schedules", "viz",
+    "SGD", "Activation", "Adam", "AdamW", "AvgPool2D", "BatchNorm", "Callback", "ConfigError", "Conv2D",
+    "CosineDecay", "DataError", "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError",
+    "Dropout", "EarlyStopping", "ExponentialDecay", "GlobalAvgPool2D", "History", "Layer", "MLPClassifier",
+    "MLPRegressor", "MaxPool2D", "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError",
+    "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted", "activations",
+    "callbacks", "cnn", "datasets", "gradcheck", "initializers", "load", "losses", "metrics", "mlp",
+    "optimizers", "report", "schedules", "viz",
 ]

@@ -261,13 +261,14 @@ class MaxPool2D(_ImageLayer):
 
     def __init__(self, input_shape: Sequence[int], pool_size: int = 2, stride: int | None = None) -> None:
         super().__init__()
-        self.input_shape = _image_shape("MaxPool2D", input_shape)
-        self.pool_size = checks.positive_int(pool_size, "MaxPool2D: pool_size")
-        self.stride = self.pool_size if stride is None else checks.positive_int(stride, "MaxPool2D: stride")
+        kind = type(self).__name__   # MaxPool2D, or AvgPool2D, which shares these settings
+        self.input_shape = _image_shape(kind, input_shape)
+        self.pool_size = checks.positive_int(pool_size, f"{kind}: pool_size")
+        self.stride = self.pool_size if stride is None else checks.positive_int(stride, f"{kind}: stride")
         H, W, C = self.input_shape
         p, s = self.pool_size, self.stride
         if p > H or p > W:
-            raise ShapeError(f"MaxPool2D: pool {p}×{p} is larger than the {H}×{W} input")
+            raise ShapeError(f"{kind}: pool {p}×{p} is larger than the {H}×{W} input")
         self.output_shape = ((H - p) // s + 1, (W - p) // s + 1, C)
         self._argmax = None
 
@@ -320,3 +321,80 @@ class MaxPool2D(_ImageLayer):
 
     def __repr__(self) -> str:
         return f"MaxPool2D({_shape_text(self.input_shape)}, pool {self.pool_size}, stride {self.stride})"
+
+
+@LAYERS.register
+class AvgPool2D(MaxPool2D):
+    """Average pooling: each output pixel is the mean of a ``pool_size``×``pool_size`` window.
+
+        y[i, j, c] = 1/p² Σ_{u, v < p} x[i·s + u, j·s + v, c]        (s = stride, default p)
+
+    Shapes as :class:`MaxPool2D` (the same windows, the same output size). No parameters.
+
+    Backward: every input of a window moved its output by 1/p², so each gets dL/dy / p² (overlapping
+    windows, stride < pool_size, add up).
+    """
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        images = self._images(x)
+        out = self._offset(images, 0).copy()                          # (batch, H', W', C)
+        for k in range(1, self.pool_size ** 2):                       # one strided view per offset
+            out += self._offset(images, k)
+        out *= out.dtype.type(1 / self.pool_size ** 2)
+        self._argmax = True                                           # forward has run
+        return out.reshape(x.shape[0], self.n_out)
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        if not need_input_grad:
+            return None
+        if self._argmax is None:
+            raise ConfigError("AvgPool2D.backward called before forward")
+        out_h, out_w, C = self.output_shape
+        g = grad.reshape(grad.shape[0], out_h, out_w, C) * grad.dtype.type(1 / self.pool_size ** 2)
+        dx = np.zeros((grad.shape[0], *self.input_shape), dtype=grad.dtype)
+        for k in range(self.pool_size ** 2):
+            self._offset(dx, k)[...] += g
+        return dx.reshape(grad.shape[0], self.n_in)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "type": "AvgPool2D"}
+
+    def __repr__(self) -> str:
+        return f"AvgPool2D({_shape_text(self.input_shape)}, pool {self.pool_size}, stride {self.stride})"
+
+
+@LAYERS.register
+class GlobalAvgPool2D(_ImageLayer):
+    """Global average pooling: one number per channel, the mean over every position.
+
+        y[c] = 1/(H·W) Σ_{i<H, j<W} x[i, j, c]
+
+    Shapes: input ``(batch, H*W*C)``, output ``(batch, C)``. Often the last image layer before the
+    classifier: it needs no weights, whatever the image size. Backward: dL/dx[i, j, c] = dL/dy[c] / (H·W).
+    """
+
+    def __init__(self, input_shape: Sequence[int]) -> None:
+        super().__init__()
+        self.input_shape = _image_shape("GlobalAvgPool2D", input_shape)
+        self.output_shape = (1, 1, self.input_shape[2])
+        self._batch = None
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        images = self._images(x)                                      # (batch, H, W, C)
+        self._batch = x.shape[0]
+        return images.mean(axis=(1, 2))                               # (batch, C)
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        if not need_input_grad:
+            return None
+        if self._batch is None:
+            raise ConfigError("GlobalAvgPool2D.backward called before forward")
+        H, W, C = self.input_shape
+        share = grad * grad.dtype.type(1 / (H * W))                   # (batch, C)
+        return np.broadcast_to(share[:, None, None, :], (grad.shape[0], H, W, C)).reshape(grad.shape[0], -1)
+
+    def get_config(self) -> dict:
+        return {"type": "GlobalAvgPool2D", "input_shape": list(self.input_shape)}
+
+    def __repr__(self) -> str:
+        return f"GlobalAvgPool2D({_shape_text(self.input_shape)})"
