@@ -28,6 +28,7 @@ from .neuron import Neuron, Perceptron
 from .normalization import BatchNorm
 from .optimizers import SGD, Adam, AdamW, RMSprop
 from .schedules import CosineDecay, ExponentialDecay, StepDecay
+from .threads import get_threads, set_threads
 from .training import History, TrainingInterrupted
 
 Sequential = Network  # the name Keras and PyTorch users look for
@@ -60,6 +61,6 @@ __all__ = [
     "Dropout", "EarlyStopping", "ExponentialDecay", "GlobalAvgPool2D", "History", "Layer", "MLPClassifier",
     "MLPRegressor", "MaxPool2D", "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError",
     "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted", "activations",
-    "callbacks", "cnn", "datasets", "gradcheck", "initializers", "load", "losses", "metrics", "mlp",
-    "optimizers", "report", "schedules", "viz",
+    "callbacks", "cnn", "datasets", "get_threads", "gradcheck", "initializers", "load", "losses", "metrics",
+    "mlp", "optimizers", "report", "schedules", "set_threads", "viz",
 ]
