@@ -6,7 +6,7 @@
 (1,)
 """
 
-from . import activations, callbacks, initializers, losses, metrics, optimizers, schedules
+from . import activations, augment, callbacks, initializers, losses, metrics, optimizers, schedules
 from .callbacks import Callback, EarlyStopping
 from .conv import AvgPool2D, Conv2D, GlobalAvgPool2D, MaxPool2D
 from .errors import (
@@ -61,6 +61,6 @@ __all__ = [
     "Dropout", "EarlyStopping", "ExponentialDecay", "GlobalAvgPool2D", "History", "Layer", "MLPClassifier",
     "MLPRegressor", "MaxPool2D", "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError",
     "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted", "activations",
-    "callbacks", "cnn", "datasets", "get_threads", "gradcheck", "initializers", "load", "losses", "metrics",
-    "mlp", "optimizers", "report", "schedules", "set_threads", "viz",
+    "augment", "callbacks", "cnn", "datasets", "get_threads", "gradcheck", "initializers", "load", "losses",
+    "metrics", "mlp", "optimizers", "report", "schedules", "set_threads", "viz",
 ]

@@ -28,6 +28,7 @@ import time
 import numpy as np
 
 from . import checks, optimizers
+from .augment import Augmentation
 from .callbacks import Callback, Checkpoint
 from .checks import Examples
 from .errors import ConfigError, DivergenceError, NeuronetError
@@ -87,7 +88,8 @@ def train_step(network, optimizer, x: np.ndarray, targets: np.ndarray,
 def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
         validation_data=None, validation_split: float = 0.0, shuffle: bool = True,
         seed: int | None = None, callbacks=(), checkpoint=None, resume=None,
-        catch_interrupt: bool = True, verbose: int = 0, checkpoint_metadata: dict | None = None):
+        catch_interrupt: bool = True, verbose: int = 0, checkpoint_metadata: dict | None = None,
+        augment=None):
     """Train ``network`` on ``(X, y)``: every argument is checked here, once, then :func:`train` runs.
 
     Parameters
@@ -109,6 +111,8 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
         settings there, so that ``--resume`` alone can continue it).
     catch_interrupt : make Ctrl-C stop after the current batch (raising :class:`TrainingInterrupted`).
     verbose : 1 prints one line per epoch.
+    augment : an :class:`~neuronet.augment.Augmentation` (e.g. ``RandomShift``) applied to every
+        training batch, seeded by (seed, epoch, batch): reproducible and resumable.
 
     Returns the :class:`History`; the optimiser used is kept as ``network.optimizer``. If the loss
     or a parameter stops being finite, raises :class:`~neuronet.errors.DivergenceError` and leaves the
@@ -145,7 +149,10 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
         opt, state = restore(network, resume)
     if seed is None:
         seed = network.seed if network.seed is not None else 0
-    return train(network, data, epochs=epochs, batch_size=batch_size, optimizer=opt,
+    if augment is not None and (not isinstance(augment, Augmentation) or augment.n_in != network.n_in):
+        raise ConfigError(f"augment must be an Augmentation for {network.n_in} inputs (e.g. "
+                          f"RandomShift((28, 28, 1))), got {checks.shown(augment)}")
+    return train(network, data, augment=augment, epochs=epochs, batch_size=batch_size, optimizer=opt,
                  validation=validation, shuffle=checks.flag(shuffle, "shuffle"),
                  seed=checks.non_negative_int(seed, "seed"), callbacks=callbacks, state=state,
                  catch_interrupt=catch_interrupt, verbose=verbose)
@@ -162,7 +169,7 @@ def _split_last(data: Examples, fraction: float) -> tuple[Examples, Examples]:
 
 def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, validation=None,
           shuffle: bool = True, seed: int = 0, callbacks=(), state: TrainState | None = None,
-          catch_interrupt: bool = True, verbose: int = 0) -> History:
+          catch_interrupt: bool = True, verbose: int = 0, augment=None) -> History:
     """The epochs of :func:`fit`, on examples already checked (:meth:`Network.check_examples`) and
     settings already valid: callers that checked their data themselves (the estimators) start here, so
     that nothing is scanned twice. ``optimizer`` is an Optimizer object; ``state`` a TrainState to
@@ -176,7 +183,7 @@ def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, v
         if hasattr(cb, "on_train_begin"):
             cb.on_train_begin(network, optimizer)
     state.restore_callbacks(_stateful(callbacks))
-    batches = _Batches(data, batch_size, shuffle, network.threshold)
+    batches = _Batches(data, batch_size, shuffle, network.threshold, augment)
     with _StopFlag(catch_interrupt) as stop:
         while state.epoch < epochs:
             logs = _run_epoch(network, optimizer, batches, state, seed, callbacks, stop, epochs)
@@ -282,7 +289,7 @@ class _Batches:
     small: they get a shuffled copy per epoch.
     """
 
-    def __init__(self, data: Examples, size: int, shuffle: bool, threshold: float = 0.5):
+    def __init__(self, data: Examples, size: int, shuffle: bool, threshold: float = 0.5, augment=None):
         self.X, self.size, self.shuffled = data.X, size, shuffle
         self.n_examples = len(data.X)
         self.n = math.ceil(self.n_examples / size)
@@ -297,9 +304,11 @@ class _Batches:
         self.predicted = np.empty_like(data.labels) if data.labels is not None else None
         self.one_output = data.targets.shape[1] == 1
         self.threshold = threshold
+        self.augment, self.seed, self.epoch = augment, 0, 0
         self.order = None
 
     def shuffle(self, seed: int, epoch: int) -> None:
+        self.seed, self.epoch = seed, epoch          # what an augmentation's generator is seeded from
         if not self.shuffled:
             return
         self.order = np.random.default_rng([seed, epoch]).permutation(self.n_examples)
@@ -317,6 +326,8 @@ class _Batches:
             xb = np.take(self.X, self.order[lo:hi], axis=0, out=self.X_batch[:hi - lo], mode="clip")
         else:
             xb = self.X[lo:hi]
+        if self.augment is not None:   # a new array: X itself (a view of it without shuffling) stays
+            xb = self.augment(xb, np.random.default_rng([self.seed, self.epoch, b, 2]))
         return lo, hi, xb, self.targets[lo:hi]
 
     def record(self, out: np.ndarray, lo: int, hi: int) -> None:
