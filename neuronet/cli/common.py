@@ -23,6 +23,7 @@ def load_data(name: str, data_dir, seed: int):
         else:
             x, y, names = datasets.load_csv(path)
             prep = {"source": str(path)}
+        checks.class_names(names, name=f"{path}: class")   # what evaluate will print, checked now
         train, test = datasets.train_val_split(x, y, val_fraction=0.2, seed=seed)
         return train, test, names, prep
     (x_tr, y_tr), (x_te, y_te) = datasets.load(name, data_dir=data_dir)
@@ -64,9 +65,17 @@ def data_path(name: str, data_dir) -> str | None:
 
 
 def load_model(path):
+    """The network in model file ``path``, its class names checked for printing (one line naming the
+    first bad one, not a traceback in the middle of a report)."""
+    from ..errors import ModelFileError
     from ..modelfile import load
 
-    return load(path)
+    net = load(path)
+    try:
+        checks.class_names(net.class_names, net.n_out, "network.class_names")
+    except ConfigError as exc:
+        raise ModelFileError(f"model file {path}: {exc}") from None
+    return net
 
 
 def metadata(path) -> dict:

@@ -54,8 +54,6 @@ def _flask():
 
 def _digit_model(model) -> tuple[Network | None, str, str | None]:
     """(network or None, note for the page, why the digit tab is off or None)."""
-    from ..modelfile import load
-
     if model is None:
         try:
             net, note = digit.default_model()
@@ -64,7 +62,7 @@ def _digit_model(model) -> tuple[Network | None, str, str | None]:
     elif isinstance(model, Network):
         net, note = model, "Model: given in Python"
     else:
-        net, note = load(model), f"Model: {model}"
+        net, note = digit.load_model(model), f"Model: {model}"
     try:
         digit.input_geometry(net)
     except ConfigError as exc:

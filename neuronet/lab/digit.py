@@ -205,11 +205,24 @@ def train_digits_model(epochs: int = 30, seed: int = 0) -> tuple[Network, str]:
     return net, note
 
 
-def default_model() -> tuple[Network, str]:
-    """(model, note): the first of :data:`DEFAULT_MODELS` that exists, else :func:`train_digits_model`."""
+def load_model(path) -> Network:
+    """The digit tab's model from a file (:func:`neuronet.modelfile.load`, never unpickled), its class
+    names checked since the page shows them: a bad file is one ModelFileError line, at startup."""
+    from .. import checks
+    from ..errors import ModelFileError
     from ..modelfile import load
 
+    net = load(path)
+    try:
+        checks.class_names(net.class_names, net.n_out, "network.class_names")
+    except ConfigError as exc:
+        raise ModelFileError(f"model file {path}: {exc}") from None
+    return net
+
+
+def default_model() -> tuple[Network, str]:
+    """(model, note): the first of :data:`DEFAULT_MODELS` that exists, else :func:`train_digits_model`."""
     for path in DEFAULT_MODELS:
         if Path(path).is_file():
-            return load(path), f"Model: {path}"
+            return load_model(path), f"Model: {path}"
     return train_digits_model()
