@@ -118,11 +118,11 @@ def dataset_for(net, args):
 
 
 def image_shape(net, model, purpose: str, hint: str = "") -> tuple[int, int]:
-    """(height, width) of the model's input pictures, or a ConfigError saying ``purpose`` needs them."""
+    """(height, width) of the model's input pictures (:func:`~neuronet.imaging.model_image_shape`), or a
+    ConfigError saying ``purpose`` needs them."""
     from .. import imaging
 
     try:
-        return imaging.image_shape(net.n_in, net.preprocessing.get("image_shape"))
-    except ConfigError:   # also a hand-edited image_shape like ["a"]
-        raise ConfigError(f"{purpose}, but {model} takes {net.n_in} inputs that are not an "
-                          f"image{hint}") from None
+        return imaging.model_image_shape(net)
+    except ConfigError as exc:
+        raise ConfigError(f"{purpose}, but {model} is not an image model: it {exc}{hint}") from None

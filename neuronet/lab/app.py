@@ -31,6 +31,7 @@ import logging
 import threading
 from pathlib import Path
 
+from .. import imaging
 from ..errors import ConfigError, NeuronetError
 from ..network import Network
 from ..viz import CLASS_COLOURS
@@ -63,6 +64,9 @@ def _digit_model(model) -> tuple[Network | None, str, str | None]:
         net, note = model, "Model: given in Python"
     else:
         net, note = digit.load_model(model), f"Model: {model}"
+    warning = imaging.photo_note(net)   # a model of the 8x8 digits, trained just now or not
+    if warning:
+        note += f" Note: {warning}."
     try:
         digit.input_geometry(net)
     except ConfigError as exc:
