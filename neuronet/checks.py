@@ -294,3 +294,42 @@ def flag_or(value, name: str, word: str) -> bool | str:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise ConfigError(f"{name} must be True, False or {word!r}, got {shown(value)}")
+
+
+# --- names ---------------------------------------------------------------------------------------
+#: The longest class name accepted: a label or a folder name, not a paragraph (file names stop at 255).
+MAX_CLASS_NAME = 256
+
+
+def class_names(names, n_out: int | None = None, name: str = "class_names") -> list[str] | None:
+    """``names`` as a list of strings that can label ``n_out`` outputs, or a ConfigError naming the first
+    bad one: each a non-empty, printable, one-line string of at most :data:`MAX_CLASS_NAME`
+    characters, no two the same, one per class (two for a single sigmoid output). None stays None.
+
+    >>> class_names(["cat", "dog"], 2)
+    ['cat', 'dog']
+    >>> class_names(["cat", "cat"], 2)
+    Traceback (most recent call last):
+    ...
+    neuronet.errors.ConfigError: class_names[1] repeats class_names[0], 'cat'
+    """
+    if names is None:
+        return None
+    if not isinstance(names, (list, tuple)):
+        raise ConfigError(f"{name} must be a list of strings, got {shown(names)}")
+    classes = None if n_out is None else max(n_out, 2)
+    if classes is not None and len(names) != classes:
+        raise ConfigError(f"{name} has {len(names)} names for {classes} classes")
+    first: dict[str, int] = {}
+    for i, value in enumerate(names):
+        where = f"{name}[{i}]"
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where} must be a non-empty string, got {shown(value)}")
+        if len(value) > MAX_CLASS_NAME:
+            raise ConfigError(f"{where} is {len(value):,} characters long; at most {MAX_CLASS_NAME}")
+        if not value.isprintable():
+            raise ConfigError(f"{where} holds a line break or another control character: {shown(value)}")
+        if value in first:
+            raise ConfigError(f"{where} repeats {name}[{first[value]}], {shown(value)}")
+        first[value] = i
+    return list(names)

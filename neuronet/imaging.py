@@ -32,9 +32,12 @@ import numpy as np
 from . import checks
 from .errors import ConfigError, DataError, ShapeError
 
-__all__ = ["digit_framing", "image_shape", "load_digit_image", "prepare_image", "preprocess_digit",
-           "to_image"]
+__all__ = ["MAX_PICTURE_SIDE", "digit_framing", "image_shape", "load_digit_image", "model_image_shape",
+           "photo_note", "prepare_image", "preprocess_digit", "to_image"]
 
+#: The largest side of the pictures a photo is prepared as (a model of 28x28 pictures takes 28): a
+#: model asking for more takes no photos, since every step below would then work on that many pixels.
+MAX_PICTURE_SIDE = 2048
 # Larger inputs are first shrunk (area averaging) so that their longer side is this long:
 # the digit ends up 20 px tall anyway, and it bounds the time and memory of every later step.
 _WORK_SIDE = 512
@@ -312,6 +315,30 @@ def _mode_max(mode: str) -> float:
     return 65535.0 if mode.startswith("I") else 1.0
 
 
+def _check_image_file(p: Path, image_mod) -> None:
+    """Refuse, as one DataError line naming the file, what cannot be prepared: a folder, a missing or
+    empty file, one Pillow does not recognise, or one whose header claims more pixels than are safe to
+    decode (Pillow's decompression-bomb limit, ``Image.MAX_IMAGE_PIXELS``). Reads only the header."""
+    if p.is_dir():
+        raise DataError(f"{p}: is a folder, expected an image file")
+    if not p.is_file():
+        raise DataError(f"{p}: no such image file")
+    if p.stat().st_size == 0:
+        raise DataError(f"{p}: the file is empty, not an image")
+    try:
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; we refuse those images too.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", image_mod.DecompressionBombWarning)
+            with image_mod.open(p):
+                pass
+    except (image_mod.DecompressionBombError, image_mod.DecompressionBombWarning) as exc:
+        raise DataError(f"{p}: image too large to decode safely ({_first_line(exc)})") from None
+    except image_mod.UnidentifiedImageError:
+        raise DataError(f"{p}: not an image file Pillow can read") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise DataError(f"{p}: unreadable image ({_first_line(exc)})") from None
+
+
 def load_digit_image(path: str | os.PathLike[str], *, size: int = 28, box: int = 20,
                      centre: str = "mass") -> np.ndarray:
     """An image file (PNG, JPEG, ...) of one handwritten digit as a (size, size) input, prepared like MNIST.
@@ -319,15 +346,12 @@ def load_digit_image(path: str | os.PathLike[str], *, size: int = 28, box: int =
     Any size, colour mode or polarity; see :func:`preprocess_digit` for the steps.
     Returns float32 (size, size) in [0, 1], bright ink on black.
 
-    Raises DataError (one line naming the file) if the file is missing, is not an image, is
+    Raises DataError (one line naming the file) if the file is missing or empty, is not an image, is
     truncated or too large to be safe to decode, or shows no ink; ConfigError without Pillow.
     """
     image_mod, _ = _pillow()
     p = Path(path)
-    if p.is_dir():
-        raise DataError(f"{p}: is a folder, expected an image file")
-    if not p.is_file():
-        raise DataError(f"{p}: no such image file")
+    _check_image_file(p, image_mod)
     try:
         pixels = _read_pixels(p)
     except (image_mod.DecompressionBombError, image_mod.DecompressionBombWarning) as exc:
@@ -405,6 +429,61 @@ def image_shape(n_in: int, declared=None) -> tuple[int, int]:
     return side, side
 
 
+def model_image_shape(net) -> tuple[int, int]:
+    """(height, width) of the grey pictures ``net`` was trained on, or a ConfigError saying why it takes
+    none, worded to follow "this model" ("takes 4 inputs that are not a picture (...)").
+
+    A model takes pictures when it says so: its preprocessing records an ``image_shape`` (as ``neuronet
+    train`` does for an image dataset or folder), or its first layer is a one-channel Conv2D (or
+    MaxPool2D), which works on (height, width, channels) pictures. A square
+    number of inputs alone is no picture: 4 CSV columns are not a 2x2 image. Sides above
+    :data:`MAX_PICTURE_SIDE` are refused too.
+
+    >>> from neuronet import mlp
+    >>> net = mlp([64, 10]); net.preprocessing = {"image_shape": [8, 8]}
+    >>> model_image_shape(net)
+    (8, 8)
+    """
+    from .conv import Conv2D, MaxPool2D
+
+    declared = net.preprocessing.get("image_shape")
+    first = net.layers[0] if net.layers else None
+    if declared is None and isinstance(first, (Conv2D, MaxPool2D)):
+        h, w, channels = first.input_shape
+        if channels != 1:
+            raise ConfigError(f"takes {h}x{w} pictures of {channels} channels; only grey pictures "
+                              f"(1 channel) are prepared from photos")
+        declared = (h, w)
+    if declared is None:
+        data = net.preprocessing.get("source") or net.preprocessing.get("dataset")
+        why = f"it was trained on {checks.shown(data)}" if data else "it records no image_shape"
+        raise ConfigError(f"takes {net.n_in:,} inputs that are not a picture ({why})")
+    try:
+        h, w = image_shape(net.n_in, declared)
+    except ConfigError as exc:
+        raise ConfigError(f"records a preprocessing image_shape that does not fit: {exc}") from None
+    if max(h, w) > MAX_PICTURE_SIDE:
+        raise ConfigError(f"takes {h}x{w} pictures; photos are prepared at most {MAX_PICTURE_SIDE} "
+                          f"pixels a side")
+    return h, w
+
+
+def photo_note(net) -> str | None:
+    """One line warning that ``net`` reads photos poorly, or None: a model of scikit-learn's 8x8 digits
+    (what ``neuronet train`` makes offline) sees a photo shrunk to 8x8, where most strokes blur away.
+
+    >>> from neuronet import mlp
+    >>> net = mlp([64, 10]); net.preprocessing = {"dataset": "digits", "image_shape": [8, 8]}
+    >>> photo_note(net).split(";")[0]
+    'this model was trained on the 8x8 digits, which read photos and drawings poorly'
+    """
+    if net.preprocessing.get("dataset") != "digits":
+        return None
+    return ("this model was trained on the 8x8 digits, which read photos and drawings poorly; for "
+            "those train on MNIST: put its four files in a folder and run `neuronet train --dataset "
+            "mnist --data-dir FOLDER`")
+
+
 # How each framing a model records (``net.preprocessing["framing"]``) prepares a photo: see prepare_image.
 _FRAMINGS = ("digit", "fill", "resize")
 
@@ -420,8 +499,8 @@ def prepare_image(path: str | os.PathLike[str], side: int = 28, framing: str = "
       on light paper (the median of its border above 0.5) is inverted, ``x -> 1 - x``;
     * ``"resize"``: the whole picture resized, as an image folder's pictures were for training.
 
-    Values are in [0, 1]. Raises DataError for a file that is missing or not an image, ConfigError
-    for an unknown framing or without Pillow.
+    Values are in [0, 1]. Raises DataError for a file that is missing, empty, not an image or too large
+    to decode safely, ConfigError for an unknown framing or without Pillow.
     """
     side = checks.positive_int(side, "prepare_image: side")
     checks.one_of(framing, "prepare_image: framing", _FRAMINGS)
@@ -429,6 +508,7 @@ def prepare_image(path: str | os.PathLike[str], side: int = 28, framing: str = "
         return load_digit_image(path, size=side, **digit_framing(side)).reshape(-1)
     from .datasets import load_image
 
+    _check_image_file(Path(path), _pillow()[0])      # load_image decodes whatever Pillow opens
     x = load_image(path, size=(side, side))          # (side·side,) in [0, 1], the whole picture
     if framing == "fill":
         square = x.reshape(side, side)

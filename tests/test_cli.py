@@ -252,13 +252,16 @@ def test_predict_needs_a_model_of_pictures(tmp_path, capsys):
     assert err.count("\n") == 1 and "predict classifies pictures" in err and "takes 2 inputs" in err
 
 
-def test_predict_with_a_square_model_that_records_no_image_shape(tmp_path, capsys):
-    """A model saved from Python (no preprocessing) with 8x8 inputs is read as 8x8 pictures."""
+def test_predict_with_a_model_saved_from_python_that_declares_its_pictures(tmp_path, capsys):
+    """A model saved from Python whose preprocessing says its 64 inputs are 8x8 pictures is read as such
+    (one that says nothing is refused: see test_cli_predict.py)."""
     Image = pytest.importorskip("PIL.Image")
     import neuronet as nn
 
     model = tmp_path / "api.npz"
-    nn.mlp([64, 10], seed=0).save(model)
+    net = nn.mlp([64, 10], seed=0)
+    net.preprocessing = {"image_shape": [8, 8]}
+    net.save(model)
     picture = tmp_path / "p.png"
     canvas = np.full((40, 30), 255, np.uint8)
     canvas[5:35, 12:18] = 0

@@ -340,6 +340,54 @@ def test_bad_playground_settings_are_one_line_400s(client, settings, match):
     assert_error(client.post("/api/playground", json=settings), match=match)
 
 
+@pytest.mark.parametrize("activation", playground.ACTIVATIONS)
+@pytest.mark.parametrize("dataset", playground.DATASETS)
+def test_every_dataset_and_activation_offered_builds_and_trains(client, dataset, activation):
+    """The page offers these; each must give a network the library accepts (softmax outputs under
+    cross-entropy, whatever the hidden activation) and a step that trains, or one line saying why."""
+    start = client.post("/api/playground", json={"dataset": dataset, "activation": activation,
+                                                 "hidden": [4], "n_samples": 40, "grid": 3})
+    assert start.status_code == 200, start.data
+    session = client.application.extensions["neuronet_lab"]["sessions"].get(start.get_json()["id"])
+    assert session.net.layers[-1].activation.name == "softmax"
+    assert session.net.loss.name == "categorical_crossentropy"
+    assert session.net.layers[0].activation.name == activation
+    step = client.post(f"/api/playground/{start.get_json()['id']}/step", json={"epochs": 2})
+    if step.status_code != 200:   # only a divergence may stop it, said in one line
+        assert_error(step, match="diverged")
+    else:
+        assert len(step.get_json()["losses"]) == 2
+
+
+@pytest.mark.parametrize("optimizer", playground.OPTIMIZERS)
+def test_every_optimiser_offered_trains(client, optimizer):
+    start = client.post("/api/playground", json={"dataset": "moons", "optimizer": optimizer,
+                                                 "n_samples": 40, "grid": 3})
+    assert start.status_code == 200, start.data
+    step = client.post(f"/api/playground/{start.get_json()['id']}/step", json={"epochs": 2})
+    assert step.status_code == 200, step.data
+
+
+@pytest.mark.parametrize("settings", [{"loss": "mse"}, {"output_activation": "identity"},
+                                      {"output_activation": "sigmoid", "loss": "cross_entropy"}])
+def test_the_playground_offers_no_output_or_loss_choice_and_refuses_one_in_a_line(client, settings):
+    """The output layer and loss are always the pair mlp picks (softmax + cross-entropy); a request that
+    asks for another pairing is refused as an unknown setting, before any network is built."""
+    assert "loss" not in playground.Settings.__dataclass_fields__
+    assert_error(client.post("/api/playground", json=settings), match="unknown setting")
+
+
+def test_the_labs_checks_are_neuronets():
+    from neuronet import checks
+    from neuronet.lab import checks as lab_checks
+
+    assert lab_checks.shown is checks.shown
+    assert lab_checks.whole(np.int64(3), "epochs", 1, 5) == 3 and type(lab_checks.whole(3, "e", 1, 5)) is int
+    for bad in (True, 2.0, "3", 0, 6, None):
+        with pytest.raises(ConfigError, match="^epochs must be a whole number from 1 to 5, got "):
+            lab_checks.whole(bad, "epochs", 1, 5)
+
+
 def test_bad_step_requests_are_one_line_400s(client):
     key = client.post("/api/playground", json={"dataset": "moons", "n_samples": 40}).get_json()["id"]
     for epochs in (0, 101, "5", 2.0, None):

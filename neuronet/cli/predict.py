@@ -21,13 +21,18 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..imaging import prepare_image
+    from ..imaging import photo_note, prepare_image
 
     net = load_model(args.model)
-    side, width = image_shape(net, args.model, "predict classifies pictures")
+    side, width = image_shape(net, args.model, "predict classifies pictures",
+                              "; predict reads image files only (rows of numbers: "
+                              "neuronet.load(MODEL).predict(X) in Python)")
     if side != width:
         raise ConfigError(f"predict needs a model of square pictures, but {args.model} takes "
                           f"{side}x{width} pictures")
+    note = photo_note(net)
+    if note:
+        print(f"neuronet: note: {note}", file=sys.stderr)
     framing = net.preprocessing.get("framing", "digit")
     names = net.class_names or [str(c) for c in range(net.n_out)]
     failed = 0

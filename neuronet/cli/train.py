@@ -12,7 +12,7 @@ from ..errors import ConfigError
 from . import args as types
 from . import resume as resuming
 from .args import EXIT_INTERRUPTED
-from .common import load_data
+from .common import data_path, load_data
 
 HELP = "train a network (no options: the default digit recogniser)"
 
@@ -210,7 +210,9 @@ def _records(args, net, optimizer, run: dict) -> tuple[dict, dict]:
     settings = {"dataset": run["name"], "layers": [dense_in, *run["hidden"], net.n_out],
                 "activation": args.activation, "loss": net.loss.name, "optimizer": repr(optimizer),
                 "epochs": run["epochs"], "batch_size": run["batch_size"], "seed": args.seed,
-                "dropout": args.dropout, "val_split": args.val_split, "dtype": args.dtype}
+                "dropout": args.dropout, "val_split": args.val_split, "dtype": args.dtype,
+                # where the data was found, for evaluate and plot to find it again without --data-dir
+                "data_path": data_path(run["name"], args.data_dir)}
     if n_blocks:   # "layers" is then the dense part, from the last block's flattened output
         settings["conv"] = {"filters": list(args.conv), "kernel_size": 3, "padding": "same",
                             "activation": args.activation, "pool_size": 2,

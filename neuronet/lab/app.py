@@ -31,6 +31,7 @@ import logging
 import threading
 from pathlib import Path
 
+from .. import imaging
 from ..errors import ConfigError, NeuronetError
 from ..network import Network
 from ..viz import CLASS_COLOURS
@@ -54,8 +55,6 @@ def _flask():
 
 def _digit_model(model) -> tuple[Network | None, str, str | None]:
     """(network or None, note for the page, why the digit tab is off or None)."""
-    from ..modelfile import load
-
     if model is None:
         try:
             net, note = digit.default_model()
@@ -64,7 +63,10 @@ def _digit_model(model) -> tuple[Network | None, str, str | None]:
     elif isinstance(model, Network):
         net, note = model, "Model: given in Python"
     else:
-        net, note = load(model), f"Model: {model}"
+        net, note = digit.load_model(model), f"Model: {model}"
+    warning = imaging.photo_note(net)   # a model of the 8x8 digits, trained just now or not
+    if warning:
+        note += f" Note: {warning}."
     try:
         digit.input_geometry(net)
     except ConfigError as exc:
@@ -102,8 +104,6 @@ def create_app(model: Network | str | Path | None = None):
     >>> app.test_client().get("/api/info").json     # doctest: +SKIP
     """
     flask = _flask()
-    from werkzeug.exceptions import HTTPException
-
     net, note, digit_error = _digit_model(model)
     sessions = playground.Sessions()
     app = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
@@ -115,15 +115,26 @@ def create_app(model: Network | str | Path | None = None):
     app.json = _strict_json_provider()(app)
     # For the command line to print: which model the digit tab uses, or why it is off.
     app.config["NEURONET_MODEL_NOTE"] = note if digit_error is None else f"digit tab off: {digit_error}"
+    _add_error_handlers(app, flask)
+    _add_page_routes(app)
+    _add_api_routes(app, flask, _model_info(net, note, digit_error), net, digit_error, sessions)
+    return app
 
-    def body() -> dict:
-        try:
-            data = flask.request.get_json(silent=True)
-        except RecursionError:   # JSON nested too deep for Python's parser; not a ValueError
-            data = None
-        if not isinstance(data, dict):
-            raise ConfigError("the request body must be a JSON object")
-        return data
+
+def _model_info(net: Network | None, note: str, digit_error: str | None) -> dict:
+    """What ``/api/info`` says of the digit model: available, error, note, and summary, classes, side."""
+    info = {"available": digit_error is None, "error": digit_error, "note": note}
+    if net is not None:
+        info.update(summary=net.summary(), classes=digit.class_names(net))
+        if digit_error is None:
+            info["side"] = digit.input_geometry(net)[0]
+    return info
+
+
+def _add_error_handlers(app, flask) -> None:
+    """Every error is JSON: a user's mistake a 400 with its one line, an HTTP error its own status, and
+    anything else a logged 500 that names only the exception's type."""
+    from werkzeug.exceptions import HTTPException
 
     @app.errorhandler(NeuronetError)
     def user_error(exc: NeuronetError):
@@ -139,6 +150,8 @@ def create_app(model: Network | str | Path | None = None):
         app.logger.exception("unexpected error in the lab")
         return flask.jsonify(error=f"internal error ({type(exc).__name__}); see the server's output"), 500
 
+
+def _add_page_routes(app) -> None:
     @app.get("/")
     def index():
         return app.send_static_file("index.html")
@@ -147,13 +160,20 @@ def create_app(model: Network | str | Path | None = None):
     def favicon():   # browsers ask for one; "no content" keeps a 404 out of the page's console
         return "", 204
 
+
+def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) -> None:
+    """The JSON API of the module docstring's table."""
+    def body() -> dict:
+        try:
+            data = flask.request.get_json(silent=True)
+        except RecursionError:   # JSON nested too deep for Python's parser; not a ValueError
+            data = None
+        if not isinstance(data, dict):
+            raise ConfigError("the request body must be a JSON object")
+        return data
+
     @app.get("/api/info")
     def info():
-        model_info = {"available": digit_error is None, "error": digit_error, "note": note}
-        if net is not None:
-            model_info.update(summary=net.summary(), classes=digit.class_names(net))
-            if digit_error is None:
-                model_info["side"] = digit.input_geometry(net)[0]
         return {"model": model_info,
                 "playground": {"datasets": playground.DATASETS, "activations": playground.ACTIVATIONS,
                                "optimizers": playground.OPTIMIZERS, "limits": playground.LIMITS,
@@ -191,8 +211,6 @@ def create_app(model: Network | str | Path | None = None):
     @app.post("/api/descent/paths")
     def descent_paths():
         return descent.paths(body())
-
-    return app
 
 
 def make_server(app, host: str = "127.0.0.1", port: int = 8000):

@@ -1,26 +1,20 @@
 """Checks shared by the lab's endpoints: a request's JSON body comes from a web page, so every
 value is checked, and a bad one is a one-line :class:`~neuronet.errors.ConfigError` that quotes it
-cut short. Answers go back as strict JSON, which has no NaN or infinity: :func:`finite` maps those
-to null.
+cut short. What is general (cutting a value short, judging an integer) is :mod:`neuronet.checks`';
+what is here is the lab's own: a JSON object's keys, its words ("a whole number"), and JSON's lack of
+NaN and infinity, which :func:`finite` maps to null.
 """
 
 from __future__ import annotations
 
 import math
-import reprlib
 
+from .. import checks
 from ..errors import ConfigError
 
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 40
-_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 3, 6, 4
-
-
-def shown(value) -> str:
-    """``repr(value)`` cut short: a request's bad value goes back in a one-line error, and it may be
-    megabytes long or nested a thousand deep (where plain ``repr`` would run out of stack)."""
-    text = _REPR.repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+#: ``repr`` cut short for a one-line message (a request's bad value may be megabytes long or nested a
+#: thousand deep): :func:`neuronet.checks.shown`.
+shown = checks.shown
 
 
 def json_object(body, allowed=None, what: str = "field") -> dict:
@@ -35,10 +29,12 @@ def json_object(body, allowed=None, what: str = "field") -> dict:
 
 
 def whole(value, name: str, low: int, high: int) -> int:
-    """``value`` if it is a whole number (not a bool) from ``low`` to ``high``."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {shown(value)}")
-    return value
+    """``value`` if it is a whole number (not a bool) from ``low`` to ``high``:
+    :func:`neuronet.checks.integer`, said in the page's words."""
+    try:
+        return checks.integer(value, name, low=low, high=high)
+    except ConfigError:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {shown(value)}") from None
 
 
 def finite(value) -> float | None:

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from .. import surfaces
+from .. import checks, surfaces
 from ..errors import ConfigError
 from ..viz.optimizers import DEFAULT_OPTIMIZERS, optimizer_label
 from .checks import finite, json_object, shown, whole
@@ -55,7 +55,7 @@ def _surface(body: dict) -> surfaces.Surface:
 
 def _number(value) -> float | None:
     """``value`` as a finite float, or None when it is not a JSON number that a float can hold."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not checks.is_real(value):   # bools are ints in Python, never a number a page meant
         return None
     try:
         value = float(value)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -43,13 +44,12 @@ def input_geometry(net: Network) -> tuple[int, str]:
     ``framing`` is what ``neuronet train`` recorded: ``"digit"`` (MNIST's rule, the default) or
     another framing such as ``"fill"`` (Fashion-MNIST).
     """
-    from ..imaging import image_shape
+    from ..imaging import model_image_shape
 
     try:
-        h, w = image_shape(net.n_in, net.preprocessing.get("image_shape"))
-    except ConfigError:
-        raise ConfigError(f"the digit tab needs a model of square pictures; this one takes "
-                          f"{net.n_in} inputs that are not a picture") from None
+        h, w = model_image_shape(net)
+    except ConfigError as exc:
+        raise ConfigError(f"the digit tab needs a model of square pictures; this one {exc}") from None
     if h != w:
         raise ConfigError(f"the digit tab needs a model of square pictures; this one takes {h}x{w}")
     return h, str(net.preprocessing.get("framing", "digit"))
@@ -76,15 +76,27 @@ def decode_png(data_url: str) -> np.ndarray:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         raise DataError("image is not valid base64") from None
+    if not raw:
+        raise DataError("image is empty; expected data:image/png;base64,...")
     try:
-        with image_mod.open(io.BytesIO(raw), formats=["PNG"]) as img:
+        # A header claiming billions of pixels makes Pillow's open itself refuse (or, below twice its
+        # limit, warn): a bomb, never decoded, and never a 500.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", image_mod.DecompressionBombWarning)
+            img = image_mod.open(io.BytesIO(raw), formats=["PNG"])
+    except (image_mod.DecompressionBombError, image_mod.DecompressionBombWarning):
+        raise DataError(f"image is too large to decode safely; at most {MAX_SIDE} pixels a side") from None
+    except (OSError, SyntaxError, ValueError, EOFError):   # how Pillow reports a bad or truncated file
+        raise DataError("image is not a readable PNG") from None
+    try:
+        with img:
             if max(img.size) > MAX_SIDE:
                 raise DataError(f"image is {img.size[0]}x{img.size[1]} pixels; at most "
                                 f"{MAX_SIDE} a side")
             img.load()
             rgba = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
             return np.asarray(img.convert("RGBA" if rgba else "L"))
-    except (OSError, SyntaxError, ValueError, EOFError):   # how Pillow reports a bad or truncated file
+    except (OSError, SyntaxError, ValueError, EOFError):
         raise DataError("image is not a readable PNG") from None
 
 
@@ -200,16 +212,29 @@ def train_digits_model(epochs: int = 30, seed: int = 0) -> tuple[Network, str]:
     net.fit(x, y, epochs=epochs, batch_size=32, optimizer="adam", seed=seed)
     _, accuracy = net.evaluate(x_test, y_test)
     note = (f"No model file found ({' or '.join(DEFAULT_MODELS)}), so a small 64-32-10 network was "
-            f"trained just now on the 8x8 digits (test accuracy {accuracy:.1%}); run `make train` "
-            f"or `neuronet lab --model FILE` for a better one.")
+            f"trained just now on the 8x8 digits (test accuracy {accuracy:.1%}); `neuronet lab --model "
+            f"FILE` takes another.")
     return net, note
+
+
+def load_model(path) -> Network:
+    """The digit tab's model from a file (:func:`neuronet.modelfile.load`, never unpickled), its class
+    names checked since the page shows them: a bad file is one ModelFileError line, at startup."""
+    from .. import checks
+    from ..errors import ModelFileError
+    from ..modelfile import load
+
+    net = load(path)
+    try:
+        checks.class_names(net.class_names, net.n_out, "network.class_names")
+    except ConfigError as exc:
+        raise ModelFileError(f"model file {path}: {exc}") from None
+    return net
 
 
 def default_model() -> tuple[Network, str]:
     """(model, note): the first of :data:`DEFAULT_MODELS` that exists, else :func:`train_digits_model`."""
-    from ..modelfile import load
-
     for path in DEFAULT_MODELS:
         if Path(path).is_file():
-            return load(path), f"Model: {path}"
+            return load_model(path), f"Model: {path}"
     return train_digits_model()

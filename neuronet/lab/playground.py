@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import checks
 from ..callbacks import Callback
 from ..datasets.synthetic import GENERATORS
 from ..errors import ConfigError, DivergenceError
@@ -61,7 +62,7 @@ def _field(body: dict, name: str, kind: type, ok, expected: str):
     default = getattr(Settings, name)
     value = body.get(name, default)
     # JSON has no separate int type; bools are ints in Python, but never what a user meant.
-    if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind):
+    if not (checks.is_real(value) if kind is float else checks.is_integer(value)):
         raise ConfigError(f"{name} must be {expected}, got {shown(value)}")
     try:
         converted = kind(value)
