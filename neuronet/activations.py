@@ -23,6 +23,7 @@ import math
 
 import numpy as np
 
+from . import checks
 from .registry import Registry
 
 
@@ -150,7 +151,7 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, slope: float = 0.01):
-        self.slope = float(slope)
+        self.slope = checks.number(slope, "leaky_relu: slope")
 
     def __call__(self, z):
         return np.where(z > 0, z, z * self.slope).astype(z.dtype, copy=False)
@@ -169,7 +170,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = float(alpha)
+        self.alpha = checks.number(alpha, "elu: alpha")
 
     def __call__(self, z):
         # exp only of the non-positive part, so large positive z cannot overflow.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from . import modelfile
+from . import checks, modelfile
 from .errors import ConfigError
 from .history import TrainState, format_logs
 
@@ -63,11 +63,10 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
                  restore_best_weights: bool = True):
-        if patience < 0:
-            raise ConfigError(f"EarlyStopping: patience must be >= 0, got {patience}")
-        self.monitor, self.patience = monitor, int(patience)
-        self.min_delta = abs(float(min_delta))
-        self.restore_best_weights = restore_best_weights
+        self.monitor = checks.text(monitor, "EarlyStopping: monitor")
+        self.patience = checks.non_negative_int(patience, "EarlyStopping: patience")
+        self.min_delta = abs(checks.number(min_delta, "EarlyStopping: min_delta"))
+        self.restore_best_weights = checks.flag(restore_best_weights, "EarlyStopping: restore_best_weights")
         self.sign = 1.0 if "acc" in monitor else -1.0   # maximise accuracy, minimise loss
         self.best = -math.inf
         self.best_epoch = -1
@@ -124,6 +123,10 @@ class ProgressBar(Callback):
             from tqdm.auto import tqdm
         except ImportError:  # pragma: no cover - depends on the environment
             raise ConfigError('a progress bar needs tqdm: pip install "neuronet[progress]"') from None
+        if file is not None and not callable(getattr(file, "write", None)):
+            raise ConfigError(f"ProgressBar: file must be None or a text file (with a write method), "
+                              f"got {checks.shown(file)}")
+        epochs = checks.positive_int(epochs, "ProgressBar: epochs")
         self._tqdm, self.epochs, self.file, self.bar = tqdm, epochs, file, None
 
     def on_batch_end(self, network, epoch, batch, n_batches, loss):
@@ -158,7 +161,10 @@ class Checkpoint(Callback):
     """
 
     def __init__(self, path, metadata: dict | None = None):
-        self.path, self.metadata = path, metadata
+        if metadata is not None and not isinstance(metadata, dict):
+            raise ConfigError(f"Checkpoint: metadata must be a dict of JSON data, "
+                              f"got {checks.shown(metadata)}")
+        self.path, self.metadata = checks.path(path, "checkpoint path"), metadata
 
     def save(self) -> str:
         modelfile.save_checkpoint(self.path, self.network, self.optimizer, self.state, self.metadata)

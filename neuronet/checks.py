@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import reprlib
 from typing import NamedTuple
 
@@ -132,6 +133,66 @@ def one_of(value, name: str, choices) -> str:
 def seed(value, name: str = "seed") -> int | None:
     """A random seed: None (fresh entropy) or a non-negative integer, as NumPy's generators take."""
     return None if value is None else non_negative_int(value, name)
+
+
+def text(value, name: str) -> str:
+    """``value`` if it is a string (a name, a key of the history)."""
+    if isinstance(value, str):
+        return value
+    raise ConfigError(f"{name} must be a string, got {shown(value)}")
+
+
+def verbosity(value, name: str = "verbose") -> int:
+    """A verbosity level: True/False (as 1/0) or a non-negative integer."""
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    return non_negative_int(value, name)
+
+
+def float_dtype(value, name: str = "dtype") -> np.dtype:
+    """``value`` (``"float32"``, ``np.float64``, a dtype ...) as the float32 or float64 dtype."""
+    spelled = value if isinstance(value, str) else None
+    if value is not None and spelled is None:
+        try:
+            spelled = np.dtype(value).name
+        except (TypeError, ValueError):
+            pass
+    if spelled not in ("float32", "float64"):
+        raise ConfigError(f"{name} must be float32 or float64, got {shown(value)}")
+    return np.dtype(spelled)
+
+
+def path(value, name: str = "path") -> str:
+    """``value`` (a ``str`` or an ``os.PathLike`` such as ``pathlib.Path``) as a ``str`` file path."""
+    if isinstance(value, (str, os.PathLike)):
+        result = os.fspath(value)
+        if isinstance(result, str) and result:
+            return result
+    raise ConfigError(f"{name} must be a file path (a str or pathlib.Path), got {shown(value)}")
+
+
+# The most values one array may hold when neuronet allocates it for a setting a user gave (a layer's
+# weights, a confusion matrix): 2³¹, 8 GiB in float32. A NumPy network that large is a mistyped size
+# (784 * 10**9 for 784), and the allocation would fail, or swap the machine to a standstill, later.
+MAX_VALUES = (1 << 31) - 1
+
+
+def allocatable(shape, what: str) -> tuple[int, ...]:
+    """``shape`` (integers ≥ 1, already checked) if an array of it holds at most :data:`MAX_VALUES`."""
+    n = math.prod(shape)
+    if n > MAX_VALUES:
+        raise ConfigError(f"{what} of shape {tuple(shape)} would hold {n:.3g} values, more than the "
+                          f"2^31 - 1 one array may hold; check the sizes")
+    return tuple(shape)
+
+
+def sizes(value, name: str, low: int = 1) -> list[int]:
+    """``value``, a list, tuple or 1-D array of integers ≥ ``low``, as a list of ``int``."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{name} must be a list of integers, got {shown(value)}")
+    return [integer(v, f"{name}[{i}]", low=low) for i, v in enumerate(value)]
 
 
 # --- arrays ----------------------------------------------------------------------------------------

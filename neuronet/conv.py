@@ -116,8 +116,8 @@ class Conv2D(WeightedLayer, _ImageLayer):
             {"input_shape": input_shape, "filters": filters, "kernel_size": kernel_size})
         self.input_shape, self.kernel_size = _image_shape("Conv2D", input_shape), (kh, kw)
         self.stride = checks.positive_int(stride, "Conv2D: stride")
-        if padding not in ("valid", "same"):
-            raise ConfigError(f"Conv2D: padding must be 'valid' or 'same', got {padding!r}")
+        if not (isinstance(padding, str) and padding in ("valid", "same")):
+            raise ConfigError(f"Conv2D: padding must be 'valid' or 'same', got {checks.shown(padding)}")
         self.padding = padding
         H, W, _ = self.input_shape
         s = self.stride

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
+from .errors import ConfigError
 from .layers import Dropout
 from .network import Network
 
@@ -59,6 +61,13 @@ def gradcheck(network: Network, X, y, h: float = 1e-5, max_entries: int = 200,
     each parameter are checked (a seeded random subset of larger ones). Dropout layers keep one fixed
     mask for the whole check, so their backward pass is checked too.
     """
+    if not isinstance(network, Network):
+        raise ConfigError(f"gradcheck checks a Network, got {checks.shown(network)}")
+    h = checks.positive(h, "gradcheck: h")
+    max_entries = checks.positive_int(max_entries, "gradcheck: max_entries")
+    tolerance = checks.positive(tolerance, "gradcheck: tolerance")
+    floor = checks.positive(floor, "gradcheck: floor")
+    seed = checks.non_negative_int(seed, "gradcheck: seed")
     net = Network.from_config({**network.get_config(), "dtype": "float64"})
     net.set_weights(network.get_weights())
     X = net.check_inputs(X)

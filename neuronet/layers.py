@@ -109,12 +109,22 @@ class WeightedLayer(Layer):
     weight_shape: tuple[int, ...]
 
     def _setup(self, activation, init: str | None, use_bias: bool, seed: int | None, dtype) -> None:
+        """The settings every weighted layer shares, checked (the constructor is the door), then
+        the weights drawn."""
+        where = f"{type(self).__name__}: "
+        checks.allocatable(self.weight_shape, f"{where}the weights")
         self.activation = activations.get(activation)
         if init is None:
             init = "he_normal" if self.activation.name in _RELU_LIKE else "glorot_uniform"
         self.init = initializers.canonical(init)
-        self.use_bias = bool(use_bias)
-        self.initialize(np.random.default_rng(seed), dtype)
+        self.use_bias = checks.flag(use_bias, f"{where}use_bias")
+        dtype = checks.float_dtype(dtype, f"{where}dtype")
+        rng = np.random.default_rng(checks.seed(seed, f"{where}seed"))
+        try:
+            self.initialize(rng, dtype)
+        except MemoryError:
+            raise ConfigError(f"{where}weights of shape {self.weight_shape} do not fit in this machine's "
+                              f"memory; check the sizes") from None
 
     @classmethod
     def weight_shape_of(cls, config: dict) -> tuple[int, ...]:
@@ -267,10 +277,10 @@ class Dropout(Layer):
 
     def __init__(self, rate: float = 0.5, seed: int | None = None) -> None:
         super().__init__()
-        if not 0.0 <= rate < 1.0:
-            raise ConfigError(f"Dropout: rate must be in [0, 1), got {rate!r}")
+        if not (checks.is_real(rate) and 0.0 <= rate < 1.0):
+            raise ConfigError(f"Dropout: rate must be in [0, 1), got {checks.shown(rate)}")
         self.rate = float(rate)
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(checks.seed(seed, "Dropout: seed"))
         self._mask = None
 
     def forward(self, x, training=False):

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
 from .errors import ShapeError
 
 
 def _labels(y, name: str) -> np.ndarray:
-    y = np.asarray(y)
+    y = checks.numeric_array(y, name)
     if y.ndim == 2 and y.shape[1] > 1:       # one-hot rows or probabilities
         y = y.argmax(axis=1)
     y = y.reshape(-1)
-    if y.dtype.kind not in "biuf" or (y.dtype.kind == "f" and np.any(y != np.round(y))):
+    # Whole numbers that an int64 holds exactly: NaN, infinity or 1e300 would cast to garbage.
+    if y.dtype.kind not in "biuf" or (y.dtype.kind == "f" and not (
+            np.all(np.abs(y) <= 2.0**53) and np.all(y == np.round(y)))):
         raise ShapeError(f"{name} must hold whole-number class labels")
     y = y.astype(np.int64)
     if y.size and y.min() < 0:
@@ -34,9 +37,9 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     if t.shape != p.shape:
         raise ShapeError(f"y_true has {t.size} labels but y_pred has {p.size}")
     seen = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
-    if n_classes is None:
-        n_classes = seen
-    elif seen > n_classes:
+    n_classes = seen if n_classes is None else checks.positive_int(n_classes, "n_classes")
+    checks.allocatable((n_classes, n_classes), "the confusion matrix")
+    if seen > n_classes:
         raise ShapeError(f"labels go up to {seen - 1}, more than n_classes={n_classes} allows")
     # Each pair (i, j) becomes the single index i*k + j; one bincount then counts every cell at once.
     return np.bincount(t * n_classes + p, minlength=n_classes * n_classes).reshape(n_classes, n_classes)

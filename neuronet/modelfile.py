@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import checks
 from .errors import ConfigError, ModelFileError, NeuronetError
 from .history import TrainState
 from .layers import LAYERS
@@ -134,7 +135,7 @@ def _short(value) -> str:
 
 
 def _write(path, doc: dict, arrays: dict[str, np.ndarray]) -> None:
-    path = os.fspath(path)
+    path = checks.path(path)
     prepared = {}
     for name, arr in arrays.items():
         arr = np.ascontiguousarray(arr)
@@ -257,7 +258,7 @@ class _Reader:
     """One open model file, checked step by step; every failure becomes a one-line ModelFileError."""
 
     def __init__(self, path):
-        self.path = os.fspath(path)
+        self.path = checks.path(path)
         try:
             self._file = open(self.path, "rb")  # noqa: SIM115 - closed in __exit__
         except FileNotFoundError:

@@ -20,15 +20,6 @@ from .errors import ConfigError, ShapeError
 from .layers import Dense, Layer, Params, WeightedLayer
 from .normalization import BatchNorm
 
-_DTYPES = {"float32": np.float32, "float64": np.float64}
-
-
-def _dtype(dtype) -> np.dtype:
-    name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
-    if name not in _DTYPES:
-        raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
-    return np.dtype(_DTYPES[name])
-
 
 class _Layers(tuple):
     """A network's layers: fixed once it is built (its widths, loss pairing and fusing depend on them)."""
@@ -60,12 +51,16 @@ class Network:
 
     def __init__(self, layers: list[Layer], loss="cross_entropy", seed: int | None = None,
                  dtype="float32", class_names: list[str] | None = None):
+        if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)) or \
+                not all(isinstance(layer, Layer) for layer in layers):
+            raise ConfigError(f"layers must be a list of Layer objects (Dense, Conv2D ...), got "
+                              f"{checks.shown(layers)}")
         if not layers:
             raise ConfigError("a network needs at least one layer")
         self._layers = _Layers(layers)
         self.loss = losses.get(loss)
-        self.dtype = _dtype(dtype)
-        self.seed = seed
+        self.dtype = checks.float_dtype(dtype)
+        self.seed = seed = checks.seed(seed)
         # The input width comes from the first layer that knows it (Dense, Conv2D, MaxPool2D: they
         # have ``n_in``; Dropout passes any width through). The output width is then whatever the
         # layers make of it, which also checks that each layer fits the one before.
@@ -89,6 +84,9 @@ class Network:
         self._probabilities = activations.get(self.loss.fuses_with) if self.logits else None
         # A single output is one class when it passes the threshold: 0.5 for a probability, 0 for a logit.
         self.threshold = 0.0 if self.logits else 0.5
+        if class_names is not None and not (isinstance(class_names, (list, tuple))
+                                            and all(isinstance(c, str) for c in class_names)):
+            raise ConfigError(f"class_names must be a list of strings, got {checks.shown(class_names)}")
         if class_names is not None and len(class_names) != self.n_out and self.n_out > 1:
             raise ConfigError(f"{len(class_names)} class names for {self.n_out} outputs")
         self.class_names = list(class_names) if class_names is not None else None
@@ -210,6 +208,7 @@ class Network:
     def evaluate_checked(self, data: checks.Examples, batch_size: int = 1024) -> tuple[float, float]:
         """:meth:`evaluate` for examples already checked by :meth:`check_examples` (as ``fit`` does
         once for its validation set)."""
+        batch_size = checks.positive_int(batch_size, "batch_size")
         X, targets, labels = data
         total, correct = 0.0, 0
         for i in range(0, len(X), batch_size):
@@ -268,6 +267,9 @@ class Network:
     @classmethod
     def from_config(cls, config: dict) -> Network:
         """A freshly initialised network with the architecture described by ``config``."""
+        if not isinstance(config, dict) or not isinstance(config.get("layers"), (list, tuple)):
+            raise ConfigError(f"a network config must be a dict with a list of layers (as get_config "
+                              f"gives), got {checks.shown(config)}")
         try:
             built = []
             for i, layer_config in enumerate(config["layers"]):
@@ -296,6 +298,9 @@ class Network:
     def set_weights(self, weights: dict[str, np.ndarray]) -> None:
         """Copy ``weights`` into the parameters (and buffers) in place, checking every name, shape and
         dtype first."""
+        if not isinstance(weights, dict):
+            raise ConfigError(f"weights must be a dict of arrays by name (as get_weights gives), "
+                              f"got {checks.shown(weights)}")
         params = self.arrays()
         missing, extra = params.keys() - weights.keys(), weights.keys() - params.keys()
         if missing or extra:
@@ -328,6 +333,7 @@ def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=Non
     softmax + cross-entropy for several outputs, sigmoid + binary cross-entropy for one; with
     ``loss="mse"`` the outputs are sigmoids, as in the classic quadratic-cost network.
     """
+    sizes = checks.sizes(sizes, "mlp: sizes")
     if len(sizes) < 2:
         raise ConfigError(f"mlp needs at least an input and an output size, got {sizes}")
     stack, loss_obj = _dense_stack(sizes, activation, output_activation, loss, init, dropout)
@@ -366,6 +372,7 @@ def cnn(input_shape, filters: list[int], sizes: list[int], activation="relu", ou
     if not isinstance(sizes, (list, tuple)) or not sizes:
         raise ConfigError(f"cnn needs the dense layer sizes after the blocks (at least the outputs), "
                           f"got {checks.shown(sizes)}")
+    sizes = checks.sizes(sizes, "cnn: sizes")
     height, width = shape[:2]
     most = max_conv_blocks(height, width)
     if len(filters) > most:
@@ -408,6 +415,7 @@ def _dense_stack(sizes, activation, output_activation, loss, init,
     The output activation and the loss default to a matching pair: softmax + cross-entropy for
     several outputs, sigmoid + binary cross-entropy for one, sigmoid outputs for ``loss="mse"``.
     """
+    dropout = checks.rate(dropout, "dropout")
     n_out = sizes[-1]
     if loss is None:
         loss = "binary_crossentropy" if n_out == 1 else "cross_entropy"

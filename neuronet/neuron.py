@@ -19,18 +19,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import activations
-from .errors import ConfigError, ShapeError
+from . import activations, checks
+from .errors import ShapeError
 
 
-def _as_inputs(x, n: int) -> tuple[np.ndarray, bool]:
-    """x as a (batch, n) float array, and whether it was a single example."""
-    x = np.asarray(x, dtype=np.float64)
-    single = x.ndim == 1
-    x2 = x[None, :] if single else x
-    if x2.ndim != 2 or x2.shape[1] != n:
+def _as_inputs(x, n: int, name: str = "x") -> tuple[np.ndarray, bool]:
+    """x as a finite (batch, n) float64 array, and whether it was a single example: the door of
+    every method that takes inputs."""
+    x = checks.numeric_array(x, name)
+    if x.ndim not in (1, 2) or x.shape[-1] != n:
         raise ShapeError(f"expected {n} inputs per example, got an array of shape {x.shape}")
-    return x2, single
+    return checks.inputs(x, n, np.float64, name), x.ndim == 1
+
+
+def _weights(weights, name: str) -> np.ndarray:
+    """Weights as a finite, non-empty 1-D float64 array (a copy)."""
+    w = checks.numeric_array(weights, name).reshape(-1)
+    if w.size == 0:
+        raise ShapeError(f"{name} is empty; a neuron needs at least one weight")
+    return checks.cast_finite(w, np.float64, name)
 
 
 @dataclass
@@ -52,15 +59,14 @@ class Perceptron:
     """
 
     def __init__(self, n_inputs: int, weights=None, threshold: float = 0.0, lr: float = 1.0):
-        if n_inputs < 1:
-            raise ConfigError(f"a perceptron needs at least one input, got {n_inputs}")
-        self.n_inputs = int(n_inputs)
-        self.weights = (np.zeros(n_inputs) if weights is None
-                        else np.asarray(weights, dtype=np.float64).reshape(-1).copy())
+        n_inputs = checks.positive_int(n_inputs, "Perceptron: n_inputs")
+        checks.allocatable((n_inputs,), "Perceptron: the weights")
+        self.n_inputs = n_inputs
+        self.weights = np.zeros(n_inputs) if weights is None else _weights(weights, "Perceptron: weights")
         if self.weights.shape != (n_inputs,):
             raise ShapeError(f"expected {n_inputs} weights, got {self.weights.size}")
-        self.bias = -float(threshold)
-        self.lr = float(lr)
+        self.bias = -checks.number(threshold, "Perceptron: threshold")
+        self.lr = checks.positive(lr, "Perceptron: lr")
 
     @property
     def threshold(self) -> float:
@@ -84,8 +90,9 @@ class Perceptron:
         Stops after ``epochs`` epochs at most; then ``history.converged`` is False and
         ``history.message`` says the data does not look linearly separable.
         """
-        X2, _ = _as_inputs(X, self.n_inputs)
-        y = np.asarray(y).reshape(-1)
+        X2, _ = _as_inputs(X, self.n_inputs, "X")
+        y = checks.numeric_array(y, "y").reshape(-1)
+        epochs = checks.positive_int(epochs, "Perceptron.fit: epochs")
         if y.shape[0] != X2.shape[0]:
             raise ShapeError(f"{y.shape[0]} labels for {X2.shape[0]} examples")
         if not np.isin(y, (0, 1)).all():
@@ -123,8 +130,8 @@ class Neuron:
     """
 
     def __init__(self, weights, bias: float = 0.0, activation="sigmoid"):
-        self.weights = np.asarray(weights, dtype=np.float64).reshape(-1).copy()
-        self.bias = float(bias)
+        self.weights = _weights(weights, "Neuron: weights")
+        self.bias = checks.number(bias, "Neuron: bias")
         self.activation = activations.get(activation)
 
     @property

@@ -71,11 +71,14 @@ class BatchNorm(Layer):
             raise ConfigError("BatchNorm needs n_features (after a Dense layer) or input_shape=(H, W, C) "
                               "(after an image layer), not both")
         if image is None:
-            return checks.positive_int(n, "BatchNorm: n_features"), None
+            n = checks.positive_int(n, "BatchNorm: n_features")
+            checks.allocatable((n,), "BatchNorm: gamma")
+            return n, None
         if not isinstance(image, Sequence) or isinstance(image, str) or len(image) != 3:
             raise ConfigError(f"BatchNorm: input_shape must be [height, width, channels], got "
                               f"{checks.shown(image)}")
         image = tuple(checks.positive_int(s, "BatchNorm: input_shape entry") for s in image)
+        checks.allocatable((image[2],), "BatchNorm: gamma")
         return math.prod(image), image
 
     @property

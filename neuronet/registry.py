@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .checks import shown
 from .errors import ConfigError
 
 
@@ -72,6 +73,11 @@ class Registry:
 
     def canonical(self, name: str, strict: bool = True) -> str | None:
         """The registered name that ``name`` (or an alias of it) stands for, as model files record it."""
+        if not isinstance(name, str):
+            if not strict:
+                return None
+            raise ConfigError(f"a {self.kind} name must be a string, got {shown(name)}; choose one of: "
+                              f"{', '.join(self._entries)}")
         key = self.normalize(name)
         key = self._aliases.get(key, key)
         if key not in self._entries:
@@ -103,7 +109,7 @@ class Registry:
 
     def _build(self, name, settings: dict):
         if not isinstance(name, str):
-            raise ConfigError(f"unknown {self.kind} {name!r}; choose one of: {', '.join(self._entries)}")
+            raise ConfigError(f"unknown {self.kind} {shown(name)}; choose one of: {', '.join(self._entries)}")
         entry = self.entry(name)
         if not self.instantiate:
             if settings:

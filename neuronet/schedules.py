@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from . import checks
 from .errors import ConfigError
 from .registry import Registry
 
@@ -29,6 +30,17 @@ class Schedule:
 SCHEDULES = Registry("schedule", Schedule)
 
 
+def _factor(value, name: str) -> float:
+    """A decay factor in (0, 1]: a factor above 1 makes the rate grow without bound (and overflow)."""
+    return checks.number(value, name, low=0, high=1, low_open=True)
+
+
+def _at_least_one(value, name: str) -> int:
+    if checks.is_integer(value) and value >= 1:
+        return int(value)
+    raise ConfigError(f"{name} must be >= 1 (a whole number of epochs), got {checks.shown(value)}")
+
+
 @SCHEDULES.register
 class StepDecay(Schedule):
     """lr · gamma^⌊epoch / step_size⌋: drop by a factor every ``step_size`` epochs."""
@@ -36,9 +48,9 @@ class StepDecay(Schedule):
     name = "step"
 
     def __init__(self, lr: float, step_size: int = 10, gamma: float = 0.1):
-        if step_size < 1:
-            raise ConfigError(f"StepDecay: step_size must be >= 1, got {step_size}")
-        self.lr, self.step_size, self.gamma = float(lr), int(step_size), float(gamma)
+        self.lr = checks.positive(lr, "StepDecay: lr")
+        self.step_size = _at_least_one(step_size, "StepDecay: step_size")
+        self.gamma = _factor(gamma, "StepDecay: gamma")
 
     def __call__(self, epoch):
         return self.lr * self.gamma ** (epoch // self.step_size)
@@ -51,7 +63,8 @@ class ExponentialDecay(Schedule):
     name = "exponential"
 
     def __init__(self, lr: float, gamma: float = 0.95):
-        self.lr, self.gamma = float(lr), float(gamma)
+        self.lr = checks.positive(lr, "ExponentialDecay: lr")
+        self.gamma = _factor(gamma, "ExponentialDecay: gamma")
 
     def __call__(self, epoch):
         return self.lr * self.gamma ** epoch
@@ -64,9 +77,9 @@ class CosineDecay(Schedule):
     name = "cosine"
 
     def __init__(self, lr: float, epochs: int, min_lr: float = 0.0):
-        if epochs < 1:
-            raise ConfigError(f"CosineDecay: epochs must be >= 1, got {epochs}")
-        self.lr, self.epochs, self.min_lr = float(lr), int(epochs), float(min_lr)
+        self.lr = checks.positive(lr, "CosineDecay: lr")
+        self.epochs = _at_least_one(epochs, "CosineDecay: epochs")
+        self.min_lr = checks.non_negative(min_lr, "CosineDecay: min_lr")
 
     def __call__(self, epoch):
         t = min(epoch, self.epochs) / self.epochs

@@ -135,9 +135,12 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
         data, validation = _split_last(data, validation_split)
     if callbacks is None:
         callbacks = ()
-    if isinstance(callbacks, (str, bytes)) or not hasattr(callbacks, "__iter__"):
-        raise ConfigError(f"callbacks must be a list of callbacks, got {checks.shown(callbacks)}")
-    callbacks = list(callbacks)
+    try:
+        if isinstance(callbacks, (str, bytes, dict)):
+            raise TypeError
+        callbacks = list(callbacks)
+    except TypeError:
+        raise ConfigError(f"callbacks must be a list of callbacks, got {checks.shown(callbacks)}") from None
     for cb in callbacks:
         if not callable(getattr(cb, "on_epoch_end", None)):
             raise ConfigError(f"callback {checks.shown(cb)} has no on_epoch_end method; "
@@ -155,7 +158,8 @@ def fit(network, X, y, epochs: int = 10, batch_size: int = 32, optimizer="sgd",
     return train(network, data, augment=augment, epochs=epochs, batch_size=batch_size, optimizer=opt,
                  validation=validation, shuffle=checks.flag(shuffle, "shuffle"),
                  seed=checks.non_negative_int(seed, "seed"), callbacks=callbacks, state=state,
-                 catch_interrupt=catch_interrupt, verbose=verbose)
+                 catch_interrupt=checks.flag(catch_interrupt, "catch_interrupt"),
+                 verbose=checks.verbosity(verbose))
 
 
 def _split_last(data: Examples, fraction: float) -> tuple[Examples, Examples]:

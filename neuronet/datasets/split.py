@@ -41,7 +41,7 @@ def train_val_split(
         parts keep the original order of samples, so a split of sorted data stays sorted.
 
     Raises:
-        ShapeError: ``y`` does not have one row per sample.
+        ShapeError: ``x`` is not an array of samples, or ``y`` does not have one row per sample.
         ConfigError: ``val_fraction`` not a number in (0, 1) (a string such as ``"0.5"`` too),
             ``val_size`` not an integer, a validation size outside ``1 .. n-1`` (which would leave
             one part empty), a bad ``seed`` or a ``stratify`` that is not True or False.
@@ -50,8 +50,12 @@ def train_val_split(
 
         (x_tr, y_tr), (x_val, y_val) = train_val_split(x, y, val_fraction=0.2, stratify=True)
     """
-    x = np.asarray(x)
-    y = np.asarray(y)
+    try:
+        x, y = np.asarray(x), np.asarray(y)
+    except (TypeError, ValueError) as exc:   # ragged lists
+        raise ShapeError(f"train_val_split: x and y must be arrays: {exc}") from None
+    if x.ndim == 0:
+        raise ShapeError(f"train_val_split: x must have one row per sample, got {checks.shown(x)}")
     n = len(x)
     stratify = checks.flag(stratify, "train_val_split: stratify")
     if y.ndim == 0 or len(y) != n or (stratify and y.ndim != 1):

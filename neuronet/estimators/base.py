@@ -34,6 +34,7 @@ class _Settings(NamedTuple):
     seed: int
     shuffle: bool
     early_stopping: bool
+    verbose: bool
 
 
 class _MLPBase:
@@ -185,7 +186,8 @@ class _MLPBase:
         return _Settings(hidden=[int(h) for h in hidden], epochs=int(self.epochs),
                          batch_size=int(self.batch_size), patience=int(self.patience), seed=int(seed),
                          shuffle=checks.flag(self.shuffle, f"{name}: shuffle"),
-                         early_stopping=early_stopping)
+                         early_stopping=early_stopping,
+                         verbose=bool(checks.verbosity(self.verbose, f"{name}: verbose")))
 
     def _check_X(self, X, fitting: bool) -> np.ndarray:
         """``X`` as a 2-D numeric array; after ``fit``, with the features it was fitted on."""
@@ -216,7 +218,7 @@ class _MLPBase:
         history = training.train(net, data, epochs=settings.epochs, batch_size=settings.batch_size,
                                  optimizer=self._new_optimizer(), validation=held_out,
                                  shuffle=settings.shuffle, seed=settings.seed, callbacks=callbacks,
-                                 catch_interrupt=False, verbose=bool(self.verbose))
+                                 catch_interrupt=False, verbose=settings.verbose)
         self._set_fitted(net, fitted, history, settings.seed)
         return self
 
@@ -244,7 +246,7 @@ class _MLPBase:
         state = TrainState(epoch=len(history["loss"]), history=history)
         history = training.train(net, data, epochs=state.epoch + 1, batch_size=settings.batch_size,
                                  optimizer=optimizer, shuffle=settings.shuffle, seed=seed, state=state,
-                                 catch_interrupt=False, verbose=bool(self.verbose))
+                                 catch_interrupt=False, verbose=settings.verbose)
         self._set_fitted(net, fitted, history, seed)
         return self
 
