@@ -6,11 +6,11 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
+from figure_checks import drawn_texts, texts_outside  # noqa: E402
+
 import neuronet as nn  # noqa: E402
 from neuronet import viz  # noqa: E402
 from neuronet.errors import ConfigError  # noqa: E402
-
-from figure_checks import drawn_texts, texts_outside  # noqa: E402
 
 
 def _blobs(seed=0, k=3, n=30):
@@ -33,6 +33,17 @@ def _visible_ticks(axis) -> np.ndarray:
     return locs[(locs >= lo) & (locs <= hi)]
 
 
+def _capture(monkeypatch, name: str, drawn: dict) -> None:
+    """Replace viz.<name> by a wrapper that keeps the Figure it returns in drawn[name]."""
+    real = getattr(viz, name)
+
+    def wrapper(*args, **kwargs):
+        drawn[name] = real(*args, **kwargs)
+        return drawn[name]
+
+    monkeypatch.setattr(viz, name, wrapper)
+
+
 def _curves(ax) -> dict:
     """{legend label: Line2D} of an Axes' labelled lines."""
     return {line.get_label(): line for line in ax.get_lines() if not line.get_label().startswith("_")}
@@ -47,6 +58,7 @@ def test_decision_regions_name_the_split_they_are_told_and_no_other():
     title = viz.plot_decision_regions(net, X, y, split="test").axes[0].get_title()
     assert "test set" in title and "training" not in title
     assert f"accuracy {acc:.1%}" in title
+    assert texts_outside(viz.plot_decision_regions(net, X, y, split="training")) == []
     plain = viz.plot_decision_regions(net, X, y).axes[0].get_title()
     assert "training" not in plain and "test" not in plain and f"{len(y)} points" in plain
     with pytest.raises(ConfigError, match="split must name the data"):
@@ -73,13 +85,12 @@ def test_cli_plot_regions_says_test_set_not_training(tmp_path, monkeypatch):
                      "--no-progress"]) == 0
     drawn = {}
     for kind, name in (("regions", "plot_decision_regions"), ("confusion", "plot_confusion")):
-        real = getattr(viz, name)
-        monkeypatch.setattr(viz, name, lambda *a, _real=real, _kind=kind, **k: drawn.setdefault(
-            _kind, _real(*a, **k)))
+        _capture(monkeypatch, name, drawn)
         assert cli.main(["plot", kind, "--model", str(model), "-o", str(tmp_path / f"{kind}.png")]) == 0
-    for kind, fig in drawn.items():
+    assert len(drawn) == 2
+    for name, fig in drawn.items():
         title = fig.axes[0].get_title()
-        assert "test set" in title and "training" not in title, (kind, title)
+        assert "test set" in title and "training" not in title, (name, title)
 
 
 def test_the_report_names_the_test_set(tmp_path, monkeypatch):
@@ -90,8 +101,7 @@ def test_the_report_names_the_test_set(tmp_path, monkeypatch):
     net = nn.mlp([16, 4, 3], seed=0)
     drawn = {}
     for name in ("plot_confusion", "plot_mistakes"):
-        real = getattr(viz, name)
-        monkeypatch.setattr(viz, name, lambda *a, _real=real, _n=name, **k: drawn.setdefault(_n, _real(*a, **k)))
+        _capture(monkeypatch, name, drawn)
     write_report(tmp_path, net, None, X, y, settings={})
     assert "on the test set" in drawn["plot_confusion"].axes[0].get_title()
     assert "on the test set" in drawn["plot_mistakes"]._suptitle.get_text()
@@ -104,11 +114,20 @@ def test_history_epochs_are_whole_numbers_counted_from_one():
     fig = viz.plot_history(history)
     for ax in fig.axes:
         ticks = _visible_ticks(ax.xaxis)
-        assert len(ticks) >= 2 and np.all(ticks == np.round(ticks)), ticks
+        assert len(ticks) >= 2 and np.all(ticks == np.round(ticks)) and ticks.min() >= 1, ticks
         for line in _curves(ax).values():
             # history["loss"][0] is what the command line prints as "epoch 1/4".
             assert list(line.get_xdata()) == [1, 2, 3, 4]
         assert ax.get_xlabel() == "epoch"
+
+
+@pytest.mark.parametrize("epochs", [1, 2, 3, 30])
+def test_history_ticks_are_epochs_that_exist(epochs):
+    fig = viz.plot_history({"loss": [1.0 / (i + 1) for i in range(epochs)]})
+    fig.canvas.draw()
+    ticks = _visible_ticks(fig.axes[0].xaxis)
+    assert len(ticks) >= 1 and np.all(ticks == np.round(ticks))
+    assert ticks.min() >= 1 and ticks.max() <= epochs
 
 
 def test_one_run_draws_training_and_validation_in_two_colours_and_two_styles():
@@ -218,6 +237,7 @@ def test_filters_feature_maps_say_dark_is_strong_and_are_drawn_so():
 
 def test_perceptron_panels_say_what_both_background_colours_mean():
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-    fig = viz.plot_perceptron_steps(nn.Perceptron(2).fit(X, np.array([0, 0, 0, 1]), epochs=5), X, [0, 0, 0, 1])
+    history = nn.Perceptron(2).fit(X, np.array([0, 0, 0, 1]), epochs=5)
+    fig = viz.plot_perceptron_steps(history, X, [0, 0, 0, 1])
     assert "blue 0 / orange 1" in fig._suptitle.get_text()
     assert "shaded: where it outputs 1" not in fig._suptitle.get_text()

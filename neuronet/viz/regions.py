@@ -85,8 +85,8 @@ def plot_decision_regions(net, X, y, resolution: int = 200, split: str | None = 
     _scatter(ax, X, y)
     acc = np.mean(np.asarray(net.predict(X)).reshape(-1) == y)
     where = f"on the {split} set ({len(y)} points)" if split else f"on the {len(y)} points shown"
-    ax.set_title(f"Decision regions ({k} classes), accuracy {acc:.1%} {where}\n"
-                 "(paler where the network is less sure)", fontsize=10)
+    ax.set_title(f"Decision regions ({k} classes): accuracy {acc:.1%}\n{where}; paler where less sure",
+                 fontsize=10)
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.legend(fontsize=8, loc="best", framealpha=0.8, title=f"{split} points" if split else None,

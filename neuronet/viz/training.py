@@ -28,7 +28,7 @@ def _integer_epochs(ax) -> None:
     """Epochs are whole numbers: no 1.5 on the axis."""
     from matplotlib.ticker import MaxNLocator
 
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
 
 
 def _history_panel(ax, runs: dict, key: str) -> None:
@@ -48,6 +48,9 @@ def _history_panel(ax, runs: dict, key: str) -> None:
             drawn.append(values[np.isfinite(values)])
     ax.set_xlabel("epoch")
     _integer_epochs(ax)
+    # Epochs start at 1: keep the axis from offering an "epoch 0".
+    last = max(len(h.get(prefix + key) or []) for h in runs.values() for prefix in ("", "val_"))
+    ax.set_xlim(0.6, max(last, 1) + 0.4)
     ax.set_title(f"{key} per epoch")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
