@@ -67,16 +67,20 @@ def main() -> None:
     (Xs, ys), _ = datasets.load("spiral", n_samples=375, noise=0.1, n_classes=3, seed=0)
     net = nn.mlp([2, 64, 64, 3], activation="relu", seed=0)
     net.fit(Xs, ys, epochs=300, batch_size=32, optimizer=nn.Adam(0.01))
-    viz.plot_decision_regions(net, Xs, ys, path=OUT / "spiral_regions.png")
+    viz.plot_decision_regions(net, Xs, ys, split="training", path=OUT / "spiral_regions.png")
 
     (X_train, y_train), (X_test, y_test) = datasets.load("digits")
+    # Validation is held out of the training set, as `neuronet train --val-split` does; the test set
+    # is kept for the confusion matrix, so the curves never peek at it.
+    (X_fit, y_fit), validation = datasets.train_val_split(X_train, y_train, val_fraction=0.1, seed=0)
     runs = {}
     for hidden in ("sigmoid", "relu"):
         net = nn.mlp([64, 32, 10], activation=hidden, seed=0)
-        runs[f"{hidden} 64-32-10"] = net.fit(X_train, y_train, epochs=30, batch_size=32,
-                                              optimizer=nn.Adam(3e-3), validation_data=(X_test, y_test))
+        runs[f"{hidden} 64-32-10"] = net.fit(X_fit, y_fit, epochs=30, batch_size=32,
+                                              optimizer=nn.Adam(3e-3), validation_data=validation)
     viz.plot_history(runs, path=OUT / "digits_history.png")
-    viz.plot_confusion(y_test, net.predict(X_test), n_classes=10, path=OUT / "digits_confusion.png")
+    viz.plot_confusion(y_test, net.predict(X_test), n_classes=10, split="test",
+                       path=OUT / "digits_confusion.png")
 
     conv = nn.Network([nn.Conv2D((8, 8, 1), filters=8, kernel_size=3, padding="same", activation="relu"),
                        nn.MaxPool2D((8, 8, 8), pool_size=2),

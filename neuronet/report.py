@@ -70,10 +70,11 @@ def write_report(directory, network, history, X_test, y_test, settings: dict, cl
     if history is not None and history.get("loss"):
         sections.append(("Training curves", _png(viz.plot_history(history))))
     n_classes = max(network.n_out, 2)
-    sections.append(("Confusion matrix", _png(viz.plot_confusion(y, pred, n_classes, class_names=names))))
+    sections.append(("Confusion matrix", _png(viz.plot_confusion(y, pred, n_classes, class_names=names,
+                                                                       split="test"))))
     if shape is not None:
         sections.append(("Mistakes", _png(viz.plot_mistakes(network, X, y, class_names=names,
-                                                           image_shape=shape))))
+                                                           image_shape=shape, split="test"))))
         # A convolutional network's first layer is a set of small filters, not one weight per pixel:
         # show them with what they make of the first test image.
         if any(isinstance(layer, Conv2D) for layer in network.layers):

@@ -251,3 +251,20 @@ def test_titles_state_the_right_numbers():
     relu.layers[0].b[...] = -100.0          # every hidden unit silent on every example: all dead
     fig = viz.plot_activation_histograms(relu, X_IMG0)
     assert "dead units 100%, zeros 100%" in fig.axes[0].get_title()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_text_of_every_figure_lies_inside_it(name):
+    from figure_checks import texts_outside
+
+    for variant in (0, 1):
+        assert texts_outside(CASES[name](variant, None)) == [], f"{name}: text cut at the figure's edge"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_colour_bar_says_what_its_colours_mean(name):
+    fig = CASES[name](0, None)
+    for ax in fig.axes:
+        colorbar = getattr(ax, "_colorbar", None)
+        if colorbar is not None:
+            assert colorbar.ax.get_ylabel().strip() or colorbar.ax.get_xlabel().strip(), name

@@ -64,18 +64,18 @@ def _model_figure(kind: str, args, out) -> None:
                          if args.layer == 0 else None, path=out)
         return
     shape = _picture_shape(net, args.model, kind) if kind == "mistakes" else None
-    _, x, y = dataset_for(net, args)
+    _, x, y = dataset_for(net, args)   # the test part, which the figures' titles say
     if x.shape[1] != net.n_in:
         raise ConfigError(f"{args.model} takes {net.n_in} inputs but the dataset has "
                           f"{x.shape[1]} features; give the --dataset it was trained on")
     names = net.class_names if net.class_names and len(net.class_names) == net.n_out else None
     if kind == "confusion":
         # One sigmoid output still means two classes.
-        viz.plot_confusion(y, net.predict(x), max(net.n_out, 2), class_names=names, path=out)
+        viz.plot_confusion(y, net.predict(x), max(net.n_out, 2), class_names=names, split="test", path=out)
     elif kind == "mistakes":
-        viz.plot_mistakes(net, x, y, class_names=names, image_shape=shape, path=out)
+        viz.plot_mistakes(net, x, y, class_names=names, image_shape=shape, split="test", path=out)
     elif kind == "regions":
-        viz.plot_decision_regions(net, x, y, path=out)
+        viz.plot_decision_regions(net, x, y, split="test", path=out)
     else:
         viz.plot_hidden_units(net, x, layer=args.layer, y=y, path=out)
 

@@ -98,6 +98,16 @@ def dense_layers(net, figure: str = "this figure", dense_only: bool = False) -> 
     return [layer for layer in net.layers if isinstance(layer, Dense)]
 
 
+def split_words(split, figure: str) -> str | None:
+    """``split`` (which part of the data a figure is given: "training", "test", ...) checked: None,
+    or a short non-empty string that the figure's title can name."""
+    if split is None:
+        return None
+    if not isinstance(split, str) or not split.strip() or len(split) > 40:
+        raise ConfigError(f"{figure}: split must name the data (e.g. split='test'), got {split!r}")
+    return split.strip()
+
+
 def points_2d(X, y=None, figure: str = "this figure") -> tuple[np.ndarray, np.ndarray | None]:
     """X as float64 points of shape (n, 2) and y (if given) as n integer labels, or a ShapeError."""
     X = np.asarray(X, dtype=np.float64)

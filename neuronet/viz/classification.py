@@ -7,16 +7,17 @@ import numpy as np
 from .. import imaging
 from ..errors import ShapeError
 from ..metrics import confusion_matrix
-from ._base import class_probabilities, dense_layers, finish, grid_shape, new_figure
+from ._base import class_probabilities, dense_layers, finish, grid_shape, new_figure, split_words
 
 
 def plot_confusion(y_true, y_pred, n_classes: int | None = None, class_names=None, normalize: bool = False,
-                   path=None):
+                   split: str | None = None, path=None):
     """The confusion matrix as a heat map: rows are the true classes, columns the predictions.
 
     Every cell is written out (a count, or with ``normalize`` the fraction of that true class), and the
-    title gives the overall accuracy.
+    title gives the overall accuracy; ``split`` (``"test"``, ...) names the data it was measured on.
     """
+    split = split_words(split, "plot_confusion")
     cm = confusion_matrix(y_true, y_pred, n_classes)
     k = cm.shape[0]
     names = [str(c) for c in (class_names if class_names is not None else range(k))]
@@ -52,18 +53,22 @@ def plot_confusion(y_true, y_pred, n_classes: int | None = None, class_names=Non
     ax.set_ylabel("true class")
     total = cm.sum()
     acc = np.trace(cm) / total if total else float("nan")
-    ax.set_title(f"Confusion matrix: {np.trace(cm)} of {total} correct ({acc:.1%})")
+    on = f" on the {split} set" if split else ""
+    ax.set_title(f"Confusion matrix{on}: {np.trace(cm)} of {total} correct ({acc:.1%})")
     fig.colorbar(im, ax=ax, shrink=0.75, label="fraction of true class" if normalize else "examples")
     return finish(fig, path)
 
 
-def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int = 24, path=None):
+def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int = 24,
+                  split: str | None = None, path=None):
     """A grid of the misclassified examples, most confident mistakes first.
 
     Each picture is titled with its true label, the prediction and the network's confidence in that
-    (wrong) prediction. ``image_shape`` defaults to a square (8×8 digits, 28×28 MNIST).
+    (wrong) prediction. ``image_shape`` defaults to a square (8×8 digits, 28×28 MNIST); ``split``
+    (``"test"``, ...) names the data the examples come from.
     """
     dense_layers(net, "plot_mistakes")      # only to check that net is a Network
+    split = split_words(split, "plot_mistakes")
     X2 = net.check_inputs(X)
     y = np.asarray(y).reshape(-1)
     if len(y) != len(X2):
@@ -78,7 +83,8 @@ def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int
     n_wrong = int(np.count_nonzero(pred != y))
     if len(wrong) == 0:
         fig = new_figure(4.0, 1.5)
-        fig.text(0.5, 0.5, f"no mistakes on these {len(y)} examples", ha="center", va="center")
+        these = f"{len(y)} {split} examples" if split else f"{len(y)} examples"
+        fig.text(0.5, 0.5, f"no mistakes on these {these}", ha="center", va="center")
         return finish(fig, path)
     rows, cols = grid_shape(len(wrong), max_cols=8)
     fig = new_figure(max(1.45 * cols, 4.5), 1.6 * rows + 0.6)
@@ -91,5 +97,8 @@ def plot_mistakes(net, X, y, class_names=None, image_shape=None, max_images: int
         ax.imshow(X2[i].reshape(h, w), cmap="gray_r", interpolation="nearest")
         ax.set_title(f"true {name(int(y[i]))}\nsaid {name(int(pred[i]))} ({conf[i]:.0%})", fontsize=8,
                      color="#b2182b")
-    fig.suptitle(f"{n_wrong} of {len(y)} misclassified\n(most confident first)", fontsize=10)
+    on = f" on the {split} set" if split else ""
+    shown = f"{len(wrong)} shown" if len(wrong) < n_wrong else "all shown"
+    fig.suptitle(f"{n_wrong} of {len(y)} misclassified{on}\n({shown}, most confident first; "
+                 "%: the network's confidence)", fontsize=10)
     return finish(fig, path)

@@ -15,7 +15,8 @@ def plot_filters(net_or_layer, image=None, layer: int = 0, channel: int = 0, max
     A filter is a (kh, kw, C) block of weights; the top row shows its slice for input ``channel``
     (blue: that pixel pattern excites the filter, red: inhibits). With ``image`` (one example, as the
     network takes it: ``(H*W*C,)``) the bottom row shows what each filter makes of it,
-    ``activation(image ⋆ W + b)``, an (H', W') map that is bright where the pattern was found.
+    ``activation(image ⋆ W + b)``, an (H', W') map drawn dark where the pattern was found (like ink on
+paper, as the digits themselves are drawn). Each filter and each map is on its own colour scale.
 
     ``net_or_layer`` is a network (``layer`` counts its Conv2D layers from 0) or a Conv2D layer.
     """
@@ -44,7 +45,8 @@ def plot_filters(net_or_layer, image=None, layer: int = 0, channel: int = 0, max
         maps = conv.forward(image[None, :]).reshape(conv.output_shape)   # (H', W', F)
     n = min(conv.filters, max_filters)
     rows = 2 if maps is not None else 1
-    fig = new_figure(0.95 * n + 0.6, 1.25 * rows + 0.7)
+    # At least wide enough for the title's lines, however few filters there are.
+    fig = new_figure(max(0.95 * n + 0.6, 4.4), 1.25 * rows + 0.9)
     axes = fig.subplots(rows, n, squeeze=False)
     for f in range(n):
         kernel = conv.W[:, :, channel, f]                               # (kh, kw)
@@ -57,6 +59,6 @@ def plot_filters(net_or_layer, image=None, layer: int = 0, channel: int = 0, max
         ax.set_axis_off()
     shown = f" (first {n} of {conv.filters})" if n < conv.filters else ""
     what = f"{kh}×{kw} filters{shown}" + (f", input channel {channel}" if C > 1 else "")
-    fig.suptitle(f"Learned {what} (blue +, red −)" + ("; below, each one's response to the image"
-                                                      if maps is not None else ""), fontsize=10)
+    below = "\nbelow: each one's response to the image (dark = strong)" if maps is not None else ""
+    fig.suptitle(f"Learned {what}\neach on its own scale (blue +, red −){below}", fontsize=9)
     return finish(fig, path)

@@ -16,7 +16,8 @@ def _pick(n_steps: int, k: int) -> list[int]:
 
 
 def _draw_step(ax, w, b, X, y, lims, title) -> None:
-    """Points, the half-plane the perceptron calls 1 (shaded) and its line w·x + b = 0."""
+    """Points, the two half-planes in the colours of the classes the perceptron outputs there, and its
+    line w·x + b = 0."""
     (x0, x1), (y0, y1) = lims
     xx, yy = np.meshgrid(np.linspace(x0, x1, 120), np.linspace(y0, y1, 120))
     z = w[0] * xx + w[1] * yy + b
@@ -55,8 +56,9 @@ def plot_perceptron_steps(history, X, y, max_panels: int = 12, path=None):
     """Small multiples of the perceptron rule: its line after successive updates.
 
     ``history`` is the :class:`~neuronet.neuron.PerceptronHistory` from :meth:`Perceptron.fit`; each
-    panel shows one (weights, bias) it tried, the region it calls 1 shaded, and the points it still
-    gets wrong circled in red. With more updates than ``max_panels`` an even selection is shown.
+    panel shows one (weights, bias) it tried, the background in the colour of the class it outputs
+    there, and the points it still gets wrong circled in red. With more updates than ``max_panels``
+    an even selection is shown.
     """
     steps, X, y, lims = _prepare(history, X, y, "plot_perceptron_steps")
     picks = _pick(len(steps), max_panels)
@@ -70,7 +72,8 @@ def plot_perceptron_steps(history, X, y, max_panels: int = 12, path=None):
     verdict = ("converged: every point on the right side" if getattr(history, "converged", False)
                else "not converged: no line separates the classes?")
     fig.suptitle(f"Perceptron learning rule, {len(steps) - 1} updates; {verdict}\n"
-                 "(shaded: where it outputs 1 · red rings: points it still gets wrong)", fontsize=10)
+                 "(background: the class it outputs, blue 0 / orange 1 · red rings: points it gets wrong)",
+                 fontsize=10)
     return finish(fig, path)
 
 

@@ -14,6 +14,7 @@ from ._base import (
     layer_outputs,
     new_figure,
     points_2d,
+    split_words,
 )
 
 
@@ -40,12 +41,14 @@ def _scatter(ax, X, y) -> None:
                    linewidth=0.5, label=f"class {int(c)}", zorder=3)
 
 
-def plot_decision_regions(net, X, y, resolution: int = 200, path=None):
-    """The plane coloured by the class ``net`` predicts at each point, with the training points.
+def plot_decision_regions(net, X, y, resolution: int = 200, split: str | None = None, path=None):
+    """The plane coloured by the class ``net`` predicts at each point, with the points ``(X, y)``.
 
     Works for any number of classes: each region takes its class's colour, paler where the network is
     less sure (the largest probability is lower); the decision boundaries are drawn as lines. ``net``
-    needs ``predict_proba`` (a Network) or at least ``predict`` (a Perceptron).
+    needs ``predict_proba`` (a Network) or at least ``predict`` (a Perceptron). The title gives the
+    accuracy on the points drawn; ``split`` says which they are (``"training"``, ``"test"``), since
+    this function cannot tell: without it the title names no split.
     """
     from matplotlib.colors import to_rgb
 
@@ -56,6 +59,7 @@ def plot_decision_regions(net, X, y, resolution: int = 200, path=None):
         raise ConfigError("plot_decision_regions needs a neuronet Network or Perceptron, "
                           f"not a {type(net).__name__}")
     X, y = points_2d(X, y, "plot_decision_regions")
+    split = split_words(split, "plot_decision_regions")
     # Only predictions are drawn, so any Network will do (a conv net too): its own n_in, not a layer's.
     _check_two_inputs(net.n_in if isinstance(net, Network) else net.weights.size, "plot_decision_regions")
     grid, gx, gy = _plane(X, resolution)
@@ -80,19 +84,22 @@ def plot_decision_regions(net, X, y, resolution: int = 200, path=None):
                linewidths=0.8)
     _scatter(ax, X, y)
     acc = np.mean(np.asarray(net.predict(X)).reshape(-1) == y)
-    ax.set_title(f"Decision regions ({k} classes, training accuracy {acc:.1%})")
+    where = f"on the {split} set ({len(y)} points)" if split else f"on the {len(y)} points shown"
+    ax.set_title(f"Decision regions ({k} classes): accuracy {acc:.1%}\n{where}; paler where less sure",
+                 fontsize=10)
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    ax.legend(fontsize=8, loc="best", framealpha=0.8)
+    ax.legend(fontsize=8, loc="best", framealpha=0.8, title=f"{split} points" if split else None,
+              title_fontsize=8)
     return finish(fig, path)
 
 
 def plot_hidden_units(net, X, layer: int = 0, y=None, resolution: int = 80, max_units: int = 16, path=None):
     """What each unit of Dense layer ``layer`` responds to: its activation over the input plane.
 
-    One small map per unit (bright = strongly active), with the points X on top (coloured by ``y`` if
-    given). For the first layer each map is a smoothed half-plane: one line through the data; deeper
-    layers combine those lines into curves.
+    One small map per unit (bright = strongly active, each map on its own colour scale), with the
+    points X on top (coloured by their class ``y`` if given). For the first layer each map is a
+    smoothed half-plane: one line through the data; deeper layers combine those lines into curves.
     """
     X, y = points_2d(X, y, "plot_hidden_units")
     # Each map is a Dense unit over the input plane: with a Conv2D in between, "layer k" and
@@ -121,5 +128,8 @@ def plot_hidden_units(net, X, layer: int = 0, y=None, resolution: int = 80, max_
         ax.set_title(f"unit {k}", fontsize=8)
     name = dense[layer].activation.name
     more = f" (first {n} of {acts.shape[1]})" if n < acts.shape[1] else ""
-    fig.suptitle(f"What each {name} unit of layer {layer + 1} responds to{more}", fontsize=11)
+    # Each map is scaled to its own unit's range, so brightness compares places, not units.
+    points = "\npoints coloured by their class" if y is not None else ""
+    fig.suptitle(f"What each {name} unit of layer {layer + 1} responds to{more}\neach map on its own "
+                 f"scale: dark = low, bright = high activation{points}", fontsize=9)
     return finish(fig, path)

@@ -19,40 +19,72 @@ def _has_values(values) -> bool:
     return any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values or [])
 
 
+# One run: training and validation in two colours *and* two line styles (for readers who cannot
+# tell the colours apart). Several runs: one colour per run, training solid and validation dashed.
+_STYLES = (("", "-", "training"), ("val_", "--", "validation"))
+
+
+def _integer_epochs(ax) -> None:
+    """Epochs are whole numbers: no 1.5 on the axis."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+
+
+def _history_panel(ax, runs: dict, key: str) -> None:
+    """One panel of :func:`plot_history`: ``key`` (loss or accuracy) per epoch for every run."""
+    drawn = []
+    for r, (name, h) in enumerate(runs.items()):
+        for s, (prefix, style, what) in enumerate(_STYLES):
+            values = h.get(prefix + key)
+            if not _has_values(values):
+                continue
+            colour = CLASS_COLOURS[(r if len(runs) > 1 else s) % len(CLASS_COLOURS)]
+            # history[key][0] is the first epoch, which the command line prints as "epoch 1".
+            epochs = np.arange(1, len(values) + 1)
+            values = np.asarray(values, dtype=float)
+            ax.plot(epochs, values, style, color=colour, lw=1.8, marker="o" if len(values) <= 30 else None,
+                    ms=3, label=f"{name}: {what}" if name else what)
+            drawn.append(values[np.isfinite(values)])
+    ax.set_xlabel("epoch")
+    _integer_epochs(ax)
+    # Epochs start at 1: keep the axis from offering an "epoch 0".
+    last = max(len(h.get(prefix + key) or []) for h in runs.values() for prefix in ("", "val_"))
+    ax.set_xlim(0.6, max(last, 1) + 0.4)
+    ax.set_title(f"{key} per epoch")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    values = np.concatenate(drawn) if drawn else np.array([])
+    # A log scale only where the loss falls by more than a factor of 10; over less it only makes
+    # the axis unreadable (2×10⁰, 3×10⁰).
+    if key == "loss" and values.size and values.min() > 0 and values.max() / values.min() > 10:
+        ax.set_yscale("log")
+        ax.set_ylabel("loss (log scale)")
+    else:
+        ax.set_ylabel(key)
+
+
 def plot_history(history, path=None):
-    """Loss and accuracy per epoch, training (solid) vs validation (dashed).
+    """Loss and accuracy per epoch, training (solid) vs validation (dashed), epochs counted from 1.
 
     ``history`` is one :class:`~neuronet.training.History` (or a plain dict with the same keys), or a
     dict ``{run name: history}`` to overlay several runs, one colour each. The accuracy panel is left
-    out when no run recorded accuracy.
+    out when no run recorded accuracy. The training numbers are means over each epoch's batches,
+    taken while the weights were still changing; the validation numbers are measured after the
+    epoch, so early on validation can look better than training.
     """
     runs = {"": history} if _is_history(history) else (dict(history) if isinstance(history, dict) else {})
     if not runs or not all(_is_history(h) for h in runs.values()):
         raise ConfigError("plot_history needs a History (a dict with a 'loss' list) or a dict of them")
-    panels = [("loss", "loss")]
+    panels = ["loss"]
     if any(_has_values(h.get("accuracy")) or _has_values(h.get("val_accuracy")) for h in runs.values()):
-        panels.append(("accuracy", "accuracy"))
-    fig = new_figure(5.0 * len(panels), 3.6)
-    for p, (key, label) in enumerate(panels):
-        ax = fig.add_subplot(1, len(panels), p + 1)
-        for r, (name, h) in enumerate(runs.items()):
-            colour = CLASS_COLOURS[r % len(CLASS_COLOURS)]
-            for prefix, style, what in (("", "-", "training"), ("val_", "--", "validation")):
-                values = h.get(prefix + key)
-                if not _has_values(values):
-                    continue
-                epochs = np.arange(1, len(values) + 1)
-                tag = f"{name}: {what}" if name else what
-                ax.plot(epochs, np.asarray(values, dtype=float), style, color=colour, lw=1.8,
-                        marker="o" if len(values) <= 30 else None, ms=3, label=tag)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        ax.set_title(f"{label} per epoch")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-        if key == "loss" and all(min(v for v in h["loss"] if v == v) > 0 for h in runs.values()
-                                 if _has_values(h["loss"])):
-            ax.set_yscale("log")
+        panels.append("accuracy")
+    fig = new_figure(5.0 * len(panels), 3.8)
+    for p, key in enumerate(panels):
+        _history_panel(fig.add_subplot(1, len(panels), p + 1), runs, key)
+    if any(_has_values(h.get("val_loss")) for h in runs.values()):
+        fig.suptitle("training: mean over each epoch's batches · validation: measured after each epoch",
+                     fontsize=9, color="#444444")
     return finish(fig, path)
 
 
@@ -118,10 +150,12 @@ def plot_gradient_norms(recorder: GradientNormRecorder, path=None):
         raise ConfigError("the GradientNormRecorder is empty: pass it to fit(callbacks=[...]) first")
     fig = new_figure(7.0, 3.8)
     ax = fig.add_subplot()
-    per_epoch = max(1, recorder.batches_per_epoch / recorder.every)
+    per_epoch = max(1, recorder.batches_per_epoch)
     for i, (name, norms) in enumerate(zip(recorder.names, recorder.batch_norms, strict=True)):
         colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
-        steps = np.arange(1, len(norms) + 1) / per_epoch
+        # The k-th recorded norm (from 0) is batch k * every + 1 of the run: epoch e covers (e − 1, e],
+        # so its last batch sits at e, where the epoch's mean is drawn.
+        steps = (np.arange(len(norms)) * recorder.every + 1) / per_epoch
         ax.plot(steps, np.maximum(norms, 1e-30), color=colour, lw=0.8, alpha=0.45)
         means = recorder.epoch_norms[i]
         if means:
@@ -131,7 +165,8 @@ def plot_gradient_norms(recorder: GradientNormRecorder, path=None):
             ax.plot([], [], color=colour, label=name)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("‖dL/dW‖ (L2 norm)")
+    _integer_epochs(ax)
+    ax.set_ylabel("‖dL/dW‖ (L2 norm, log scale)")
     ax.set_title("Gradient norm per layer (lines: batches, dots: epoch means)")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)

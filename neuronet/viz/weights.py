@@ -35,7 +35,8 @@ def plot_weights(net, layer: int = 0, image_shape=None, max_units: int = 64, pat
         lim = float(np.abs(col).max()) or 1.0    # each unit on its own symmetric scale
         im = ax.imshow(col.reshape(h, w), cmap="RdBu", vmin=-lim, vmax=lim, interpolation="nearest")
         ax.set_title(f"unit {k}", fontsize=7)
-    fig.colorbar(im, ax=axes, shrink=0.6, ticks=[], label="red: inhibits · blue: excites")
+    fig.colorbar(im, ax=axes, shrink=0.6, ticks=[],
+                 label="red: inhibits · blue: excites\n(each unit on its own scale)")
     shown = f" (first {n} of {W.shape[1]})" if n < W.shape[1] else ""
     fig.suptitle(f"Weights into the {W.shape[1]} units of layer {layer + 1}{shown}", fontsize=11)
     return finish(fig, path)
