@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import reprlib
 from typing import NamedTuple
 
@@ -284,3 +285,24 @@ def examples(X, y, n_in: int, n_out: int, dtype: np.dtype, names: tuple[str, str
     """``(X, y)`` checked once, as :class:`Examples`: see :func:`inputs` and :func:`targets`."""
     X = inputs(X, n_in, dtype, names[0])
     return Examples(X, *targets(y, len(X), n_out, dtype, names[1], values))
+
+
+# --- files -------------------------------------------------------------------------------------------
+def same_file(a, b) -> bool:
+    """Whether the paths ``a`` and ``b`` name one file: where both exist, :func:`os.path.samefile`
+    (which also sees a hard link); otherwise the same path once made absolute, ``.`` and ``..``
+    removed and symbolic links followed (a write to a link replaces the file it points to)."""
+    if os.path.exists(a) and os.path.exists(b):
+        return os.path.samefile(a, b)
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def distinct_files(named) -> None:
+    """Refuse two of ``named`` (``(what, path)`` pairs, e.g. ``("--history", "run.json")``; a path of
+    None is left out) that name one file: writing the second would destroy the first."""
+    given = [(what, path) for what, path in named if path is not None]
+    for i, (what, path) in enumerate(given):
+        for other, other_path in given[i + 1:]:
+            if what != other and same_file(path, other_path):
+                raise ConfigError(f"{what} {path} and {other} {other_path} name the same file; "
+                                  f"give each its own name")

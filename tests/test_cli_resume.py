@@ -173,3 +173,35 @@ def test_cosine_resume_with_the_same_epochs_is_bit_identical(tmp_path, monkeypat
     assert cli.main(["train", *run, "--no-progress", "-o", str(reference)]) == 0
     assert _same_weights(tmp_path / "models" / "digits.npz", reference)
     assert _history(tmp_path / "models" / "digits.npz") == _history(reference)
+
+
+@pytest.mark.parametrize("option", ["-o", "--history"])
+def test_an_output_over_the_checkpoint_being_resumed_is_refused(interrupted, capsys, option):
+    """The model (or the history) written at the end would replace the checkpoint this run started
+    from, and with it the way to resume from there again (say, to more epochs)."""
+    checkpoint, _ = interrupted
+    before = checkpoint.read_bytes()
+    assert cli.main(["train", "--resume", str(checkpoint), option, str(checkpoint), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert f"{option} {checkpoint} is the checkpoint being resumed" in err
+    assert checkpoint.read_bytes() == before
+
+
+def test_an_output_through_a_symlink_to_the_checkpoint_is_refused(interrupted, tmp_path, capsys):
+    checkpoint, _ = interrupted
+    before = checkpoint.read_bytes()
+    os.symlink(checkpoint, tmp_path / "alias.npz")
+    assert cli.main(["train", "--resume", str(checkpoint), "-o", "alias.npz", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "-o alias.npz is the checkpoint being resumed (--resume" in err
+    assert checkpoint.read_bytes() == before
+
+
+def test_checkpoint_may_name_the_checkpoint_being_resumed(interrupted, tmp_path):
+    """--resume CKPT --checkpoint CKPT is how a run goes on writing where it was."""
+    checkpoint, _ = interrupted
+    assert cli.main(["train", "--resume", str(checkpoint), "--checkpoint", "./models/digits.ckpt.npz",
+                     "--no-progress"]) == 0
+    assert not checkpoint.exists()
+    assert _same_weights(tmp_path / "models" / "digits.npz", _reference(tmp_path, 4))

@@ -8,6 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from .. import checks
 from ..errors import ConfigError
 from . import args as types
 from . import resume as resuming
@@ -165,14 +166,35 @@ def _data(args):
 
 
 def _paths(args, name: str) -> tuple[Path, Path]:
-    """(model file, checkpoint file), refused now if a directory is in the way, not after the run."""
+    """(model file, checkpoint file), refused now rather than after the run: a directory in the way,
+    two outputs that name one file, or an output that would replace the data or the checkpoint being
+    resumed (``--checkpoint`` may be that checkpoint: the run goes on writing where it was)."""
     output = Path(args.output) if args.output else default_output(name)
     for option, target in (("--output", output), ("--checkpoint", args.checkpoint),
                            ("--history", args.history)):
         if target and Path(target).is_dir():
             raise ConfigError(f"{option} {target} is a directory; give a file name")
+    report = Path(args.report) if args.report else None
+    if report is not None and report.exists() and not report.is_dir():
+        raise ConfigError(f"--report {report} is a file; give a directory for the report")
     checkpoint = Path(args.checkpoint) if args.checkpoint else output.with_suffix(".ckpt.npz")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    history = Path(args.history) if args.history else None
+    written = [("-o", output), ("--checkpoint", checkpoint), ("--history", history),
+               ("--report", report), ("--report", report / "index.html" if report else None)]
+    data = name if Path(name).suffix.lower() == ".csv" else None
+    for what, path in written:
+        if path is None:
+            continue
+        if args.resume and what != "--checkpoint" and checks.same_file(path, args.resume):
+            raise ConfigError(f"{what} {path} is the checkpoint being resumed (--resume {args.resume}) "
+                              f"and would replace it; give {what} another name")
+        if data and checks.same_file(path, data):
+            raise ConfigError(f"{what} {path} is the data file {data} and would replace it; "
+                              f"give {what} another name")
+    checks.distinct_files(written)
+    for path in (output, checkpoint, history):   # a missing folder fails now, not after an epoch
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
     return output, checkpoint
 
 
