@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from neuronet import cli, mlp, modelfile
-from neuronet.cli.train import chance_level, chance_note, constant_loss
+from neuronet.cli.chance import chance_level, chance_note, constant_loss
 from neuronet.history import History
 
 pytest.importorskip("sklearn")
