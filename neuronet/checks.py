@@ -394,3 +394,24 @@ def class_names(names, n_out: int | None = None, name: str = "class_names") -> l
             raise ConfigError(f"{where} repeats {name}[{first[value]}], {shown(value)}")
         first[value] = i
     return list(names)
+
+
+# --- files -------------------------------------------------------------------------------------------
+def same_file(a, b) -> bool:
+    """Whether the paths ``a`` and ``b`` name one file: where both exist, :func:`os.path.samefile`
+    (which also sees a hard link); otherwise the same path once made absolute, ``.`` and ``..``
+    removed and symbolic links followed (a write to a link replaces the file it points to)."""
+    if os.path.exists(a) and os.path.exists(b):
+        return os.path.samefile(a, b)
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def distinct_files(named) -> None:
+    """Refuse two of ``named`` (``(what, path)`` pairs, e.g. ``("--history", "run.json")``; a path of
+    None is left out) that name one file: writing the second would destroy the first."""
+    given = [(what, path) for what, path in named if path is not None]
+    for i, (what, path) in enumerate(given):
+        for other, other_path in given[i + 1:]:
+            if what != other and same_file(path, other_path):
+                raise ConfigError(f"{what} {path} and {other} {other_path} name the same file; "
+                                  f"give each its own name")

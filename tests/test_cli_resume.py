@@ -11,6 +11,7 @@ import pytest
 
 import neuronet.callbacks
 from neuronet import cli, modelfile
+from neuronet.history import read_history
 from neuronet.schedules import CosineDecay
 
 pytest.importorskip("sklearn")
@@ -173,3 +174,104 @@ def test_cosine_resume_with_the_same_epochs_is_bit_identical(tmp_path, monkeypat
     assert cli.main(["train", *run, "--no-progress", "-o", str(reference)]) == 0
     assert _same_weights(tmp_path / "models" / "digits.npz", reference)
     assert _history(tmp_path / "models" / "digits.npz") == _history(reference)
+
+
+@pytest.mark.parametrize("option", ["-o", "--history"])
+def test_an_output_over_the_checkpoint_being_resumed_is_refused(interrupted, capsys, option):
+    """The model (or the history) written at the end would replace the checkpoint this run started
+    from, and with it the way to resume from there again (say, to more epochs)."""
+    checkpoint, _ = interrupted
+    before = checkpoint.read_bytes()
+    assert cli.main(["train", "--resume", str(checkpoint), option, str(checkpoint), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert f"{option} {checkpoint} is the checkpoint being resumed" in err
+    assert checkpoint.read_bytes() == before
+
+
+def test_an_output_through_a_symlink_to_the_checkpoint_is_refused(interrupted, tmp_path, capsys):
+    checkpoint, _ = interrupted
+    before = checkpoint.read_bytes()
+    os.symlink(checkpoint, tmp_path / "alias.npz")
+    assert cli.main(["train", "--resume", str(checkpoint), "-o", "alias.npz", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "-o alias.npz is the checkpoint being resumed (--resume" in err
+    assert checkpoint.read_bytes() == before
+
+
+def test_checkpoint_may_name_the_checkpoint_being_resumed(interrupted, tmp_path):
+    """--resume CKPT --checkpoint CKPT is how a run goes on writing where it was."""
+    checkpoint, _ = interrupted
+    assert cli.main(["train", "--resume", str(checkpoint), "--checkpoint", "./models/digits.ckpt.npz",
+                     "--no-progress"]) == 0
+    assert not checkpoint.exists()
+    assert _same_weights(tmp_path / "models" / "digits.npz", _reference(tmp_path, 4))
+
+
+# Every option of `neuronet train` that shapes a run, each interrupted by a real Ctrl-C and resumed
+# with --resume alone: the model file must hold the uninterrupted run's weights and history, bit for
+# bit. (id, options, where Ctrl-C lands as a 0-based (epoch, batch)); digits, 4 epochs, unless given.
+EVERY_OPTION = [
+    ("adam", ["--optimizer", "adam", "--lr", "0.01"], (1, 4)),
+    ("adamw", ["--optimizer", "adamw"], (1, 4)),
+    ("adamw-decay", ["--optimizer", "adamw", "--weight-decay", "0.1"], (1, 4)),
+    ("rmsprop", ["--optimizer", "rmsprop"], (1, 4)),
+    ("sgd", ["--optimizer", "sgd", "--lr", "0.1"], (1, 4)),
+    ("sgd-momentum-decay", ["--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.9",
+                            "--weight-decay", "0.01"], (2, 0)),
+    ("adam-decay", ["--weight-decay", "0.001"], (1, 4)),
+    ("step", ["--schedule", "step", "--epochs", "6"], (3, 2)),
+    ("exponential", ["--schedule", "exponential"], (1, 4)),
+    ("cosine", ["--schedule", "cosine", "--optimizer", "rmsprop"], (1, 4)),
+    ("dropout", ["--dropout", "0.4", "--layers", "32,16"], (1, 4)),
+    ("conv", ["--conv", "4,8", "--dropout", "0.2", "--layers", "16"], (1, 4)),
+    ("batch-size", ["--batch-size", "100"], (1, 4)),
+    ("batch-size-1", ["--batch-size", "1", "--epochs", "2", "--val-split", "0.8"], (0, 100)),
+    ("last-batch-of-an-epoch", ["--batch-size", "64"], (1, 17)),   # 1150 examples: batches 0..17
+    ("tanh", ["--activation", "tanh"], (1, 4)),
+    ("mse", ["--loss", "mse", "--optimizer", "sgd", "--lr", "0.5"], (1, 4)),
+    ("logits", ["--output-activation", "linear"], (1, 4)),
+    ("float64", ["--dtype", "float64"], (1, 4)),
+    ("no-hidden-layers", ["--layers", "none"], (1, 4)),
+    ("no-validation", ["--val-split", "0"], (1, 4)),
+    ("seed", ["--seed", "11"], (1, 4)),
+    ("csv-file", ["--dataset", "points.csv"], (1, 3)),   # 192 examples after the two splits
+    # early stopping: the best epoch is the 5th; Ctrl-C lands in the 7th (one epoch without gain
+    # already counted), and the run stops after it with the 5th epoch's weights
+    ("patience", ["--patience", "2", "--lr", "0.03", "--epochs", "12"], (6, 4)),
+]
+
+
+def _ctrl_c_at(at):
+    class At(_CtrlC):
+        pass
+
+    At.at = at
+    return At
+
+
+@pytest.mark.parametrize("case, extra, at", EVERY_OPTION, ids=[case[0] for case in EVERY_OPTION])
+def test_every_option_resumes_bit_identically(tmp_path, monkeypatch, capsys, case, extra, at):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(300, 4))
+    rows = [",".join(f"{v:.4f}" for v in x) + f",{int(x[0] + x[1] > 0) + int(x[2] > 1)}" for x in X]
+    (tmp_path / "points.csv").write_text("a,b,c,d,label\n" + "\n".join(rows) + "\n")
+    run = ["--dataset", "digits", "--layers", "16", "--seed", "3", "--val-split", "0.2", "--epochs", "4",
+           "--history", "run.json", *extra]
+    with monkeypatch.context() as m:
+        m.setattr(neuronet.callbacks, "ProgressBar", _ctrl_c_at(at))
+        assert cli.main(["train", *run, "-o", "run.npz"]) == cli.EXIT_INTERRUPTED
+    # Ctrl-C in an epoch's last batch lets the epoch end: the run stops before the next one
+    where = (at[0] + 2, 0) if case == "last-batch-of-an-epoch" else (at[0] + 1, at[1] + 1)
+    assert f"interrupted at epoch {where[0]}, after batch {where[1]};" in capsys.readouterr().err
+    assert cli.main(["train", "--resume", "run.ckpt.npz", "--no-progress"]) == 0
+    assert "model saved to run.npz" in capsys.readouterr().out
+    assert cli.main(["train", *run, "-o", "reference.npz", "--history", "reference.json",
+                     "--no-progress"]) == 0
+    assert _same_weights("run.npz", "reference.npz")
+    assert _history("run.npz") == _history("reference.npz")
+    written = [read_history(name) for name in ("run.json", "reference.json")]
+    assert [{k: v for k, v in h.items() if k != "seconds"} for h in written] == [_history("run.npz")] * 2
+    if "--patience" in extra:   # it did stop early, after the interruption
+        assert len(_history("run.npz")["loss"]) == 7

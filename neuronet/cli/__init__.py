@@ -12,7 +12,8 @@
 
 One module per command (``train``, ``evaluate``, ...), each with ``HELP``, ``add_arguments(parser)``
 and ``run(args) -> exit status``; :mod:`.args` holds the option types, :mod:`.resume` how
-``train --resume`` continues a run. ``python -m neuronet`` is the same command.
+``train --resume`` continues a run, :mod:`.chance` whether a finished run learned anything.
+``python -m neuronet`` is the same command.
 
 Mistakes a user can make (unknown option, missing file, bad value) print one line on stderr and
 exit with status 2; Ctrl-C during training saves a checkpoint and exits with status 130.

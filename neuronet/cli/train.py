@@ -8,10 +8,12 @@ import shlex
 import sys
 from pathlib import Path
 
+from .. import checks
 from ..errors import ConfigError
 from . import args as types
 from . import resume as resuming
 from .args import EXIT_INTERRUPTED
+from .chance import chance_note
 from .common import data_path, load_data
 
 HELP = "train a network (no options: the default digit recogniser)"
@@ -33,37 +35,77 @@ TRAIN_DEFAULTS = {"activation": "relu", "loss": "cross_entropy", "optimizer": "a
                   "dtype": "float32"}
 
 
+def _shown(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _per_dataset(key: str) -> str:
+    """A per-dataset default for the help: "default 64 for digits; 32,32 otherwise" (the datasets
+    that take the generic value are left to "otherwise")."""
+    groups: dict[str, list[str]] = {}
+    for name, values in DEFAULTS.items():
+        if values[key] != GENERIC[key]:
+            groups.setdefault(_shown(values[key]), []).append(name)
+    parts = [f"{value} for {', '.join(names)}" for value, names in groups.items()]
+    return f"default {'; '.join([*parts, _shown(GENERIC[key]) + ' otherwise'])}"
+
+
+def _default(key: str) -> str:
+    return f"default {_shown(TRAIN_DEFAULTS[key])}"
+
+
+# Why the command line's optimiser is not Network.fit's: said once, in --help and the README.
+WHY_ADAM = ("Network.fit defaults to sgd, the textbook's rule a reader can follow line by line; the "
+            "command line and the estimators default to adam, which trains well at one learning rate "
+            "across datasets without tuning")
+
+
 def add_arguments(t) -> None:
+    t.description = ("Train a network and save it as a model file. The defaults shown are a fresh "
+                     "run's; with --resume the options left out come from the checkpoint.")
     t.add_argument("--dataset", default=None,
-                   help="mnist (default), fashion-mnist, kmnist, digits, xor, circles, moons, spiral, "
-                        "blobs, or a CSV file / image folder")
-    t.add_argument("--data-dir", help="folder with the dataset files (before $NEURONET_DATA and caches)")
-    t.add_argument("--layers", type=types.layer_sizes, help="hidden layer sizes, e.g. 256,128")
+                   help="mnist, fashion-mnist, kmnist, digits, xor, circles, moons, spiral, blobs, or a "
+                        "CSV file / image folder (default mnist, or the 8x8 digits where MNIST cannot "
+                        "be had)")
+    t.add_argument("--data-dir", help="folder searched first for the dataset files (default: only "
+                                      "$NEURONET_DATA and the caches)")
+    t.add_argument("--layers", type=types.layer_sizes,
+                   help=f"hidden layer sizes, e.g. 256,128, or none ({_per_dataset('layers')})")
     t.add_argument("--conv", type=types.conv_filters, metavar="FILTERS",
                    help="convolutional blocks before the hidden layers, e.g. 16,32: each is a 3x3 "
                         "convolution with that many filters ('same' padding) and a 2x2 max-pool; "
-                        "needs image data")
-    t.add_argument("--activation", help="hidden activation (relu (default), sigmoid, tanh, ...)")
+                        "needs image data (default none: a dense network)")
+    t.add_argument("--activation", help=f"hidden activation: relu, sigmoid, tanh, ... "
+                                        f"({_default('activation')})")
     t.add_argument("--loss",
-                   help="cross_entropy (default, softmax outputs) or mse (the quadratic cost, sigmoid "
-                        "outputs as in the classic 784-30-10 network)")
-    t.add_argument("--output-activation", help="override the output activation (e.g. softmax)")
-    t.add_argument("--optimizer", help="sgd, rmsprop, adam (default) or adamw")
-    t.add_argument("--lr", type=types.positive_float, help="learning rate")
-    t.add_argument("--momentum", type=types.fraction, help="SGD momentum (default 0)")
+                   help="cross_entropy (softmax outputs) or mse (the quadratic cost, sigmoid outputs as "
+                        f"in the classic 784-30-10 network) ({_default('loss')})")
+    t.add_argument("--output-activation", help="override the output activation, e.g. linear (default "
+                                               "the loss's own: softmax for cross_entropy, sigmoid for "
+                                               "mse)")
+    t.add_argument("--optimizer", help=f"sgd, rmsprop, adam or adamw ({_default('optimizer')}). "
+                                       f"{WHY_ADAM}")
+    t.add_argument("--lr", type=types.positive_float, help=f"learning rate ({_per_dataset('lr')})")
+    t.add_argument("--momentum", type=types.fraction,
+                   help=f"SGD momentum ({_default('momentum')})")
     t.add_argument("--weight-decay", type=types.non_negative_float,
-                   help="L2 weight decay (decoupled for adamw; default 0, adamw 0.01)")
+                   help="L2 weight decay, decoupled for adamw (default the optimiser's: 0, adamw 0.01)")
     t.add_argument("--schedule", choices=["constant", "step", "exponential", "cosine"],
-                   help="learning-rate schedule over the epochs (default constant)")
+                   help=f"learning-rate schedule over the epochs ({_default('schedule')})")
     t.add_argument("--dropout", type=types.fraction,
-                   help="dropout rate after the hidden (dense) layers (default 0)")
-    t.add_argument("--epochs", type=types.positive_int)
-    t.add_argument("--batch-size", type=types.positive_int)
+                   help=f"dropout rate after the hidden (dense) layers ({_default('dropout')})")
+    t.add_argument("--epochs", type=types.positive_int, help=f"epochs to train ({_per_dataset('epochs')})")
+    t.add_argument("--batch-size", type=types.positive_int,
+                   help=f"examples per mini-batch ({_per_dataset('batch_size')})")
     t.add_argument("--val-split", type=types.fraction,
-                   help="fraction of the training set held out for validation (default 0.1)")
-    t.add_argument("--patience", type=types.positive_int, help="early stopping patience (epochs)")
-    t.add_argument("--seed", type=types.seed, help="seed for initial weights, shuffling, dropout (default 0)")
-    t.add_argument("--dtype", choices=["float32", "float64"], help="default float32")
+                   help=f"fraction of the training set held out for validation ({_default('val_split')})")
+    t.add_argument("--patience", type=types.positive_int,
+                   help="stop when the validation loss has not improved for this many epochs, keeping "
+                        "the best epoch's weights (default none: no early stopping)")
+    t.add_argument("--seed", type=types.seed,
+                   help=f"seed for initial weights, shuffling, dropout ({_default('seed')})")
+    t.add_argument("--dtype", choices=["float32", "float64"],
+                   help=f"float type of the weights and the arithmetic ({_default('dtype')})")
     t.add_argument("--output", "-o", help="model file to write (default models/<dataset>.npz)")
     t.add_argument("--checkpoint", help="checkpoint file written every epoch, removed when the run ends "
                         "(default: the model file's name with .ckpt.npz)")
@@ -165,14 +207,35 @@ def _data(args):
 
 
 def _paths(args, name: str) -> tuple[Path, Path]:
-    """(model file, checkpoint file), refused now if a directory is in the way, not after the run."""
+    """(model file, checkpoint file), refused now rather than after the run: a directory in the way,
+    two outputs that name one file, or an output that would replace the data or the checkpoint being
+    resumed (``--checkpoint`` may be that checkpoint: the run goes on writing where it was)."""
     output = Path(args.output) if args.output else default_output(name)
     for option, target in (("--output", output), ("--checkpoint", args.checkpoint),
                            ("--history", args.history)):
         if target and Path(target).is_dir():
             raise ConfigError(f"{option} {target} is a directory; give a file name")
+    report = Path(args.report) if args.report else None
+    if report is not None and report.exists() and not report.is_dir():
+        raise ConfigError(f"--report {report} is a file; give a directory for the report")
     checkpoint = Path(args.checkpoint) if args.checkpoint else output.with_suffix(".ckpt.npz")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    history = Path(args.history) if args.history else None
+    written = [("-o", output), ("--checkpoint", checkpoint), ("--history", history),
+               ("--report", report), ("--report", report / "index.html" if report else None)]
+    data = name if Path(name).suffix.lower() == ".csv" else None
+    for what, path in written:
+        if path is None:
+            continue
+        if args.resume and what != "--checkpoint" and checks.same_file(path, args.resume):
+            raise ConfigError(f"{what} {path} is the checkpoint being resumed (--resume {args.resume}) "
+                              f"and would replace it; give {what} another name")
+        if data and checks.same_file(path, data):
+            raise ConfigError(f"{what} {path} is the data file {data} and would replace it; "
+                              f"give {what} another name")
+    checks.distinct_files(written)
+    for path in (output, checkpoint, history):   # a missing folder fails now, not after an epoch
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
     return output, checkpoint
 
 
@@ -221,8 +284,9 @@ def _records(args, net, optimizer, run: dict) -> tuple[dict, dict]:
     return settings, options
 
 
-def _finish(args, net, history, test, settings: dict, prep: dict, output: Path, checkpoint: Path) -> None:
-    """Evaluate on the test set, save the model (and the history and report asked for), say so."""
+def _finish(args, net, history, test, settings: dict, prep: dict, output: Path, checkpoint: Path) -> float:
+    """Evaluate on the test set, save the model (and the history and report asked for), say so;
+    the test accuracy."""
     x_test, y_test = test
     loss, accuracy = net.evaluate(x_test, y_test)
     net.save(output, training=settings, history=dict(history), test_loss=loss, test_accuracy=accuracy)
@@ -238,6 +302,7 @@ def _finish(args, net, history, test, settings: dict, prep: dict, output: Path, 
         checkpoint.unlink()  # the run finished; the model file supersedes it
     print(f"test accuracy: {accuracy:.4f}  (loss {loss:.4f}, {len(x_test)} test examples)")
     print(f"model saved to {output}")
+    return accuracy
 
 
 def run(args) -> int:
@@ -287,5 +352,8 @@ def run(args) -> int:
             argv = ["neuronet", "train", *resuming.resume_args(exc.checkpoint, **typed)]
             print(f"resume with: {shlex.join(argv)}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    _finish(args, net, history, (x_test, y_test), settings, prep, output, checkpoint)
+    accuracy = _finish(args, net, history, (x_test, y_test), settings, prep, output, checkpoint)
+    note = chance_note(net, accuracy, y_test, y_train, history, lr)
+    if note:   # what it trained is saved all the same: a starting point, or evidence
+        print(f"neuronet: warning: {note}", file=sys.stderr)
     return 0
