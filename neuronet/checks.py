@@ -380,7 +380,8 @@ def class_names(names, n_out: int | None = None, name: str = "class_names") -> l
         raise ConfigError(f"{name} must be a list of strings, got {shown(names)}")
     classes = None if n_out is None else max(n_out, 2)
     if classes is not None and len(names) != classes:
-        raise ConfigError(f"{name} has {len(names)} names for {classes} classes")
+        raise ConfigError(f"{len(names)} class names for {n_out} outputs"
+                          + (" (a single output stands for 2 classes)" if n_out == 1 else ""))
     first: dict[str, int] = {}
     for i, value in enumerate(names):
         where = f"{name}[{i}]"

@@ -84,12 +84,7 @@ class Network:
         self._probabilities = activations.get(self.loss.fuses_with) if self.logits else None
         # A single output is one class when it passes the threshold: 0.5 for a probability, 0 for a logit.
         self.threshold = 0.0 if self.logits else 0.5
-        if class_names is not None and not (isinstance(class_names, (list, tuple))
-                                            and all(isinstance(c, str) for c in class_names)):
-            raise ConfigError(f"class_names must be a list of strings, got {checks.shown(class_names)}")
-        if class_names is not None and len(class_names) != self.n_out and self.n_out > 1:
-            raise ConfigError(f"{len(class_names)} class names for {self.n_out} outputs")
-        self.class_names = list(class_names) if class_names is not None else None
+        self.class_names = checks.class_names(class_names, self.n_out)
         self.preprocessing: dict = {}
         # The optimiser of the last fit, so that another call can continue with its state.
         self.optimizer = None

@@ -13,13 +13,13 @@ from neuronet.errors import ConfigError
 TEN = [str(d) for d in range(10)]
 
 BAD = {
-    "numbers": ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "network.class_names[0] must be a non-empty string, got 0"),
-    "nested lists": ([["a", ["b"]], *TEN[1:]], "network.class_names[0] must be a non-empty string"),
-    "null": ([None, *TEN[1:]], "network.class_names[0] must be a non-empty string, got None"),
-    "empty string": (["", *TEN[1:]], "network.class_names[0] must be a non-empty string, got ''"),
-    "blank string": ([*TEN[:9], "   "], "network.class_names[9] must be a non-empty string"),
-    "duplicates": ([*TEN[:9], "3"], "network.class_names[9] repeats network.class_names[3], '3'"),
-    "10 000 characters": (["x" * 10_000, *TEN[1:]], "network.class_names[0] is 10,000 characters long"),
+    "numbers": ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "class_names[0] must be a non-empty string, got 0"),
+    "nested lists": ([["a", ["b"]], *TEN[1:]], "class_names[0] must be a non-empty string"),
+    "null": ([None, *TEN[1:]], "class_names[0] must be a non-empty string, got None"),
+    "empty string": (["", *TEN[1:]], "class_names[0] must be a non-empty string, got ''"),
+    "blank string": ([*TEN[:9], "   "], "class_names[9] must be a non-empty string"),
+    "duplicates": ([*TEN[:9], "3"], "class_names[9] repeats class_names[3], '3'"),
+    "10 000 characters": (["x" * 10_000, *TEN[1:]], "class_names[0] is 10,000 characters long"),
     "a line break": (["seven\nnine", *TEN[1:]], "line break"),
     "too few": (TEN[:9], "9 class names for 10 outputs"),
     "too many": ([*TEN, "10"], "11 class names for 10 outputs"),
@@ -89,7 +89,7 @@ def test_the_check_itself():
     assert checks.class_names(None, 3) is None
     assert checks.class_names(("no", "yes"), 1) == ["no", "yes"]   # one sigmoid output: two classes
     assert checks.class_names(["a", "b", "c"]) == ["a", "b", "c"]   # any count when none is given
-    with pytest.raises(ConfigError, match="has 1 names for 2 classes"):
+    with pytest.raises(ConfigError, match=r"1 class names for 1 outputs \(a single output stands for 2 classes\)"):
         checks.class_names(["yes"], 1)
     with pytest.raises(ConfigError, match="must be a list of strings, got 'abc'"):
         checks.class_names("abc", 3)
