@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import time
 
 import numpy as np
@@ -211,19 +212,24 @@ class LiveTraining(Callback):
 
     ``epochs`` is only for the labels ("epoch 3/20"); ``notebook`` forces one behaviour or the other
     (default: :func:`in_notebook`). ``min_interval`` seconds pass at least between two updates of the
-    bar, so that a fast epoch is not slowed by drawing.
+    bar, and ``redraw_interval`` between two drawings of the figure (and the last epoch is always
+    drawn), so that many fast epochs are not slowed down by drawing them.
     """
 
-    def __init__(self, epochs: int | None = None, notebook: bool | None = None, min_interval: float = 0.2):
+    def __init__(self, epochs: int | None = None, notebook: bool | None = None, min_interval: float = 0.2,
+                 redraw_interval: float = 1.0):
         self.epochs = epochs
         self.notebook = notebook
         self.min_interval = float(min_interval)
+        self.redraw_interval = float(redraw_interval)
         self.history = History()
         self._figure = self._bar = None
-        self._last = 0.0
+        self._last, self._drawn_at = 0.0, -math.inf
+        self._drawn = 0
 
     def on_train_begin(self, network, optimizer) -> None:
         self.history = History()
+        self._drawn, self._drawn_at = 0, -math.inf     # the first epoch is always drawn
         self._live = in_notebook() if self.notebook is None else bool(self.notebook)
         if self._live:
             from IPython.display import HTML, display
@@ -254,9 +260,18 @@ class LiveTraining(Callback):
         if not self._live:
             print(format_logs(epoch, self.epochs or epoch + 1, logs), flush=True)
             return False
+        if time.monotonic() - self._drawn_at >= self.redraw_interval:
+            self._draw()
+        return False
+
+    def on_train_end(self, network) -> None:
+        if self._live and self._drawn < self.history.epochs:
+            self._draw()
+
+    def _draw(self) -> None:
         from IPython.display import Image
 
         from . import viz
 
         self._figure.update(Image(data=_png(viz.plot_history(self.history)), format="png"))
-        return False
+        self._drawn, self._drawn_at = self.history.epochs, time.monotonic()

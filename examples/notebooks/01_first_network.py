@@ -39,7 +39,7 @@ net
 # %%
 epochs = 150
 history = net.fit(X, y, epochs=epochs, batch_size=4, optimizer=nn.Adam(0.05),
-                  callbacks=[LiveTraining(epochs=epochs, min_interval=1.0)])
+                  callbacks=[LiveTraining(epochs=epochs)])
 
 # %%
 print("probabilities:", net.predict_proba(X).ravel().round(3))
