@@ -97,7 +97,8 @@ def test_notebook_is_in_sync_with_its_script(script):
     stored = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
     cells = lambda nb: [(c.cell_type, c.source) for c in nb.cells]  # noqa: E731
     assert cells(stored) == cells(made), (
-        f"{script.with_suffix('.ipynb').name} is out of date: run jupytext --to notebook {script.name}")
+        f"{script.with_suffix('.ipynb').name} is out of date: "
+        f"run jupytext --update --to notebook {script.name}")
 
 
 def _execute(script, tmp_path):

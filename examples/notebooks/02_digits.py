@@ -27,7 +27,7 @@ show_images(x_train[:24], y_train[:24])
 
 # %%
 net = nn.mlp([64, 32, 10], activation="relu", seed=0)
-epochs = 12
+epochs = 8
 history = net.fit(x_train, y_train, epochs=epochs, batch_size=32, optimizer=nn.Adam(3e-3),
                   validation_data=(x_test, y_test), callbacks=[LiveTraining(epochs=epochs)])
 loss, accuracy = net.evaluate(x_test, y_test)
