@@ -41,9 +41,40 @@ def load(path) -> Network:
     return _load(path)
 
 
+def export(net: Network, path) -> None:
+    """Write ``net`` for use outside neuronet, in the format its suffix names (needs neuronet[export]):
+
+    * ``.onnx``: the whole network as an ONNX graph giving ``predict_proba``'s outputs
+      (:mod:`neuronet.onnx_export`);
+    * ``.safetensors``: the weights as the state dict of the equivalent PyTorch ``nn.Sequential``
+      (:mod:`neuronet.torch_weights`; ``torch_weights.torch_source(net)`` is that network's source).
+    """
+    from pathlib import Path
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".onnx", ".safetensors"):
+        raise ConfigError(f"cannot export to {Path(path).name!r}: name a .onnx or a .safetensors file")
+    if not isinstance(net, Network):
+        raise ConfigError(f"export needs a Network, got {type(net).__name__}")
+    if suffix == ".onnx":
+        from .onnx_export import save
+    else:
+        from .torch_weights import save
+    save(net, path)
+
+
+def import_weights(net: Network, path) -> None:
+    """Load a PyTorch state dict saved as ``.safetensors`` (as :func:`export` writes it, or
+    ``safetensors.torch.save_file(model.state_dict(), path)`` for the matching ``nn.Sequential``) into
+    ``net`` in place; a file that does not fit the architecture is one ModelFileError."""
+    from .torch_weights import import_weights as _import
+
+    _import(net, path)
+
+
 # Subpackages reached as attributes (nn.viz.plot_history) but imported only on first use, so
 # `import neuronet` stays NumPy-only; matplotlib itself loads only when a figure is drawn.
-_LAZY = ("datasets", "report", "viz")
+_LAZY = ("datasets", "report", "viz", "onnx_export", "torch_weights", "notebook")
 
 
 def __getattr__(name: str):
@@ -56,11 +87,12 @@ def __getattr__(name: str):
 
 __version__ = "0.1.0"
 __all__ = [
-    "SGD", "Activation", "Adam", "AdamW", "AvgPool2D", "BatchNorm", "Callback", "ConfigError", "Conv2D",
+    "Activation", "Adam", "AdamW", "AvgPool2D", "BatchNorm", "Callback", "ConfigError", "Conv2D",
     "CosineDecay", "DataError", "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError",
     "Dropout", "EarlyStopping", "ExponentialDecay", "GlobalAvgPool2D", "History", "Layer", "MLPClassifier",
     "MLPRegressor", "MaxPool2D", "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError",
-    "Perceptron", "RMSprop", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted", "activations",
-    "augment", "callbacks", "cnn", "datasets", "get_threads", "gradcheck", "initializers", "load", "losses",
-    "metrics", "mlp", "optimizers", "report", "schedules", "set_threads", "viz",
+    "Perceptron", "RMSprop", "SGD", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
+    "activations", "augment", "callbacks", "cnn", "datasets", "export", "get_threads", "gradcheck",
+    "import_weights", "initializers", "load", "losses", "metrics", "mlp", "notebook", "onnx_export",
+    "optimizers", "report", "schedules", "set_threads", "torch_weights", "viz",
 ]

@@ -9,6 +9,7 @@
     neuronet datasets                   # what is available and where it was found
     neuronet plot KIND ...              # figures from a model, a dataset or a saved history
     neuronet lab [--model MODEL]        # the interactive lab in the browser (needs neuronet[lab])
+    neuronet export MODEL OUT           # as ONNX (.onnx) or PyTorch weights (.safetensors)
 
 One module per command (``train``, ``evaluate``, ...), each with ``HELP``, ``add_arguments(parser)``
 and ``run(args) -> exit status``; :mod:`.args` holds the option types, :mod:`.resume` how
@@ -25,12 +26,12 @@ import argparse
 import sys
 
 from ..errors import NeuronetError
-from . import datasets, evaluate, info, lab, plot, predict, train
+from . import datasets, evaluate, export, info, lab, plot, predict, train
 from .args import EXIT_INTERRUPTED, EXIT_USAGE, Parser
 
 # In the order `neuronet --help` lists them.
 COMMANDS = {"train": train, "evaluate": evaluate, "predict": predict, "info": info,
-            "datasets": datasets, "plot": plot, "lab": lab}
+            "datasets": datasets, "plot": plot, "lab": lab, "export": export}
 
 
 def build_parser() -> argparse.ArgumentParser:
