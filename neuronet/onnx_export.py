@@ -33,9 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .conv import Conv2D, MaxPool2D
+from .conv import AvgPool2D, Conv2D, GlobalAvgPool2D, MaxPool2D
 from .errors import ConfigError
-from .layers import Dense, Dropout
+from .layers import Activation, Dense, Dropout
+from .normalization import BatchNorm
 
 OPSET = 20          # Gelu with approximate="tanh" (neuronet's GELU) is an ONNX operator from opset 20
 INPUT, OUTPUT, LOGITS = "input", "probabilities", "logits"
@@ -147,6 +148,27 @@ def _layer(g: _Graph, layout: _Layout, layer, i: int) -> None:
             layout.x = z
             z = layout.flat()
         layout.x = _activation(g, layer.activation, z)
+    elif isinstance(layer, AvgPool2D):          # before MaxPool2D, whose subclass it is
+        x = layout.nchw(layer.input_shape)
+        layout.x = g.node("AveragePool", [x], f"avgpool{i}", kernel_shape=[layer.pool_size] * 2,
+                          strides=[layer.stride] * 2)
+        layout.image = layer.output_shape
+    elif isinstance(layer, GlobalAvgPool2D):
+        x = layout.nchw(layer.input_shape)
+        layout.x = g.node("GlobalAveragePool", [x], f"globalavgpool{i}")     # (batch, C, 1, 1)
+        layout.image = layer.output_shape
+    elif isinstance(layer, BatchNorm):
+        # Inference form: the running statistics, as predict_proba uses them. A Dense layer's
+        # (batch, F) rows and NCHW images are both what BatchNormalization takes (features on axis 1).
+        x = layout.flat() if layer.input_shape is None else layout.nchw(layer.input_shape)
+        stats = [g.const(f"bn{i}_{k}", a.astype(np.float32)) for k, a in
+                 (("gamma", layer.params["gamma"]), ("beta", layer.params["beta"]),
+                  ("mean", layer.buffers["running_mean"]), ("var", layer.buffers["running_var"]))]
+        layout.x = g.node("BatchNormalization", [x, *stats], f"batchnorm{i}", epsilon=layer.eps)
+    elif isinstance(layer, Activation):
+        if layer.activation.name in ("softmax", "log_softmax"):   # over the whole flat row, as neuronet
+            layout.flat()
+        layout.x = _activation(g, layer.activation, layout.x)
     elif isinstance(layer, MaxPool2D):
         x = layout.nchw(layer.input_shape)
         layout.x = g.node("MaxPool", [x], f"maxpool{i}", kernel_shape=[layer.pool_size] * 2,

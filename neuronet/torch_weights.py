@@ -35,9 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .conv import Conv2D, MaxPool2D
+from .conv import AvgPool2D, Conv2D, GlobalAvgPool2D, MaxPool2D
 from .errors import ConfigError, ModelFileError
-from .layers import Dense, Dropout
+from .layers import Activation, Dense, Dropout
+from .normalization import BatchNorm
 
 # neuronet activation -> the PyTorch module that computes it (settings filled in by _activation_module).
 _MODULES = {"sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "relu": "nn.ReLU()", "softplus": "nn.Softplus()",
@@ -70,6 +71,9 @@ class _Plan:
     modules: list[tuple[str, str]] = field(default_factory=list)   # (source text, comment)
     entries: list[_Entry] = field(default_factory=list)
     image_input: tuple[int, int, int] | None = None                # (H, W, C) when it takes images
+    # PyTorch's BatchNorm also keeps a count of batches seen (num_batches_tracked, an int64 scalar)
+    # that its momentum form never reads: written as 0, accepted and ignored on the way back.
+    counters: list[str] = field(default_factory=list)
 
 
 def _activation_module(activation, where: str) -> str | None:
@@ -99,7 +103,7 @@ def _plan(net) -> _Plan:
     # Where the value stands in PyTorch: None for flat rows, else (H, W, C) of its (C, H, W) images.
     image = None
     first = next((la for la in layers if not isinstance(la, Dropout)), None)
-    if isinstance(first, (Conv2D, MaxPool2D)):
+    if _takes_images(first):
         image = plan.image_input = first.input_shape
 
     def add(source: str, comment: str = "") -> int:
@@ -111,7 +115,7 @@ def _plan(net) -> _Plan:
         if isinstance(layer, Dropout):
             add(f"nn.Dropout({layer.rate!r})", f"{i}: {layer!r}")
             continue
-        if isinstance(layer, (Conv2D, MaxPool2D)) and image is None:
+        if _takes_images(layer) and image is None:
             H, W, C = layer.input_shape
             add(f"nn.Unflatten(1, {(C, H, W)})",
                 "the previous Dense's outputs, permuted to (C, H, W) order")
@@ -122,7 +126,7 @@ def _plan(net) -> _Plan:
                 add("nn.Flatten()", "(C, H, W) order: the next Linear's inputs are permuted to match")
                 rows, image = _hwc_to_chw(image), None
             nxt = next((la for la in layers[i + 1:] if not isinstance(la, Dropout)), None)
-            cols = _hwc_to_chw(nxt.input_shape) if isinstance(nxt, (Conv2D, MaxPool2D)) else None
+            cols = _hwc_to_chw(nxt.input_shape) if _takes_images(nxt) else None
             k = add(f"nn.Linear({layer.n_in}, {layer.n_out}{'' if layer.use_bias else ', bias=False'})",
                     f"{i}: {layer!r}")
             plan.entries.append(_dense_weight(i, k, layer, rows, cols))
@@ -147,10 +151,30 @@ def _plan(net) -> _Plan:
             if layer.activation.name in ("softmax", "log_softmax"):
                 raise ConfigError(f"{where}: a {layer.activation.name} over a Conv2D's whole output has "
                                   f"no PyTorch module (nn.Softmax works along one axis)")
-        elif isinstance(layer, MaxPool2D):
-            add(f"nn.MaxPool2d({layer.pool_size}, stride={layer.stride})", f"{i}: {layer!r}")
+        elif isinstance(layer, (MaxPool2D, GlobalAvgPool2D)):   # AvgPool2D is a MaxPool2D subclass
+            source = ("nn.AdaptiveAvgPool2d(1)" if isinstance(layer, GlobalAvgPool2D) else
+                      f"nn.{'AvgPool2d' if isinstance(layer, AvgPool2D) else 'MaxPool2d'}"
+                      f"({layer.pool_size}, stride={layer.stride})")
+            add(source, f"{i}: {layer!r}")
             image = layer.output_shape
             continue
+        elif isinstance(layer, BatchNorm):
+            order = None
+            if layer.input_shape is None and image is not None:   # per feature of a flattened image
+                add("nn.Flatten()", "(C, H, W) order: the BatchNorm's features are permuted to match")
+                order, image = _hwc_to_chw(image), None
+            kind = "BatchNorm1d" if layer.input_shape is None else "BatchNorm2d"
+            k = add(f"nn.{kind}({layer.channels}, eps={layer.eps!r}, momentum={layer.momentum!r})",
+                    f"{i}: {layer!r}")
+            for ours, theirs in (("gamma", "weight"), ("beta", "bias"), ("running_mean", "running_mean"),
+                                 ("running_var", "running_var")):
+                plan.entries.append(_permuted(f"{i}.{ours}", f"{k}.{theirs}", layer.channels, order))
+            plan.counters.append(f"{k}.num_batches_tracked")
+            continue
+        elif isinstance(layer, Activation):
+            if image is not None and layer.activation.name in ("softmax", "log_softmax"):
+                raise ConfigError(f"{where}: a {layer.activation.name} over an image's whole output has "
+                                  f"no PyTorch module (nn.Softmax works along one axis)")
         else:
             raise ConfigError(f"{where}: no PyTorch equivalent")
         module = _activation_module(layer.activation, where)
@@ -177,6 +201,19 @@ def _dense_weight(i: int, k: int, layer, rows, cols) -> _Entry:
     return _Entry(f"{i}.W", f"{k}.weight", to_torch, from_torch, (n_out, n_in))
 
 
+def _takes_images(layer) -> bool:
+    """Does ``layer`` work on (C, H, W) images in PyTorch (a convolution, a pool, a per-channel norm)?"""
+    return isinstance(layer, (Conv2D, MaxPool2D, GlobalAvgPool2D)) or (
+        isinstance(layer, BatchNorm) and layer.input_shape is not None)
+
+
+def _permuted(name: str, key: str, n: int, order) -> _Entry:
+    """A vector moved as it is, or into PyTorch's (C, H, W) order by the permutation ``order``."""
+    if order is None:
+        return _Entry(name, key, lambda a: a, lambda a: a, (n,))
+    return _Entry(name, key, lambda a: a[order], lambda a: a[np.argsort(order)], (n,))
+
+
 def _bias(i: int, k: int, n: int, cols) -> _Entry:
     if cols is None:
         return _Entry(f"{i}.b", f"{k}.bias", lambda b: b, lambda b: b, (n,))
@@ -186,8 +223,9 @@ def _bias(i: int, k: int, n: int, cols) -> _Entry:
 def state_dict(net) -> dict[str, np.ndarray]:
     """The weights of ``net`` as the PyTorch network of :func:`torch_source` names and shapes them
     (NumPy arrays, contiguous, in the network's dtype)."""
-    weights = net.get_weights()
-    return {e.key: np.ascontiguousarray(e.to_torch(weights[e.name])) for e in _plan(net).entries}
+    weights, plan = net.get_weights(), _plan(net)
+    tensors = {e.key: np.ascontiguousarray(e.to_torch(weights[e.name])) for e in plan.entries}
+    return {**tensors, **{key: np.zeros((), dtype=np.int64) for key in plan.counters}}
 
 
 def torch_source(net) -> str:
@@ -254,9 +292,10 @@ def import_weights(net, path) -> None:
     except Exception as exc:   # safetensors raises its own error types for a damaged file
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelFileError(f"{path}: not a readable safetensors file ({reason})") from None
-    entries = _plan(net).entries
-    expected = {e.key: e for e in entries}
-    missing, extra = sorted(expected.keys() - tensors.keys()), sorted(tensors.keys() - expected.keys())
+    plan = _plan(net)
+    expected = {e.key: e for e in plan.entries}
+    missing = sorted(expected.keys() - tensors.keys())
+    extra = sorted(tensors.keys() - expected.keys() - set(plan.counters))
     if missing or extra:
         raise ModelFileError(f"{path}: the weights do not fit this network (missing: {missing or 'none'}; "
                              f"unexpected: {extra or 'none'}); see `neuronet export MODEL --print-torch`")

@@ -113,3 +113,19 @@ def test_float64_networks_export_as_float32(digits, tmp_path):
 def test_an_unknown_suffix_is_one_config_error(tmp_path):
     with pytest.raises(nn.ConfigError, match=r"\.onnx or a \.safetensors"):
         nn.export(nn.mlp([2, 2]), tmp_path / "model.pt")
+
+
+def test_batch_norm_activation_and_average_pools(digits, tmp_path):
+    """BatchNorm (dense and per channel, with trained running statistics), the Activation layer and
+    both average pools, after real training so that the statistics are not the initial 0 and 1."""
+    (x, y), _ = datasets.load("digits")
+    net = nn.Network([nn.Conv2D((8, 8, 1), 4, 3, padding="same"), nn.BatchNorm(input_shape=(8, 8, 4)),
+                      nn.Activation("relu"), nn.AvgPool2D((8, 8, 4)), nn.GlobalAvgPool2D((4, 4, 4)),
+                      nn.Dense(4, 8), nn.BatchNorm(8), nn.Activation("tanh"), nn.Dense(8, 10, "softmax")],
+                     seed=0)
+    net.fit(x[:300], y[:300], epochs=2, batch_size=32, optimizer="adam")
+    assert not np.allclose(net.layers[1].buffers["running_var"], 1)
+    _check(net, digits, tmp_path)
+    cnn = nn.cnn((8, 8), [4], [10], batch_norm=True, seed=1)
+    cnn.fit(x[:300], y[:300], epochs=1, batch_size=32, optimizer="adam")
+    _check(cnn, digits, tmp_path)

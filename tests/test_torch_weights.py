@@ -1,6 +1,8 @@
 """PyTorch weights: the safetensors file loads into the nn.Sequential that --print-torch prints, which
 then gives neuronet's outputs to 1e-5; and such a state dict loads back into neuronet."""
 
+import runpy
+
 import numpy as np
 import pytest
 
@@ -19,6 +21,24 @@ def _image_first(net):
     return isinstance(net.layers[0], (nn.Conv2D, nn.MaxPool2D))
 
 
+def _normalised():
+    """BatchNorm per channel and per feature (also over a flattened image), an Activation layer and
+    both average pools, with running statistics and γ, β that are not their initial values."""
+    net = nn.Network([nn.Conv2D((8, 8, 1), 4, 3, padding="same"), nn.BatchNorm(input_shape=(8, 8, 4)),
+                      nn.Activation("relu"), nn.AvgPool2D((8, 8, 4)), nn.BatchNorm(4 * 4 * 4),
+                      nn.Conv2D((4, 4, 4), 3, 3, activation="tanh"), nn.GlobalAvgPool2D((2, 2, 3)),
+                      nn.Dense(3, 8), nn.BatchNorm(8), nn.Activation("elu"), nn.Dense(8, 10, "softmax")],
+                     seed=5)
+    rng = np.random.default_rng(5)
+    for layer in net.layers:
+        if isinstance(layer, nn.BatchNorm):
+            layer.params["gamma"] = rng.uniform(0.5, 2, layer.channels)
+            layer.params["beta"] = rng.normal(size=layer.channels)
+            layer.buffers["running_mean"][...] = rng.normal(size=layer.channels)
+            layer.buffers["running_var"][...] = rng.uniform(0.5, 2, layer.channels)
+    return net
+
+
 NETWORKS = {
     "mlp, every activation": lambda: nn.Network(
         [nn.Dense(64, 20, "step"), nn.Dense(20, 20, "sigmoid"), nn.Dense(20, 20, "tanh"),
@@ -34,6 +54,7 @@ NETWORKS = {
     "dense into conv": lambda: nn.Network(
         [nn.Dense(64, 36, "tanh"), nn.Dropout(0.1), nn.Conv2D((3, 3, 4), 5, 2, activation="elu"),
          nn.MaxPool2D((2, 2, 5), 2), nn.Dense(5, 10, "softmax")], seed=4),
+    "batch norm, activation, average pools": _normalised,
 }
 
 
@@ -46,10 +67,10 @@ def test_pytorch_twin_gives_neuronets_outputs(make, digits, tmp_path):
     net = make()
     path = tmp_path / "model.safetensors"
     nn.export(net, path)
-    namespace: dict = {}
-    # Running the printed source is the point of this test: it is neuronet's own text, not a user's file.
-    exec(compile(torch_weights.torch_source(net), "print-torch", "exec"), namespace)  # noqa: S102
-    model = namespace["model"].eval()
+    # The printed source is saved and run as a user would run it (it is neuronet's own text).
+    source = tmp_path / "twin.py"
+    source.write_text(torch_weights.torch_source(net))
+    model = runpy.run_path(str(source))["model"].eval()
     model.load_state_dict(safetensors.torch.load_file(path))      # strict: every key, every shape
     x = digits.reshape(-1, 8, 8, 1).transpose(0, 3, 1, 2).copy() if _image_first(net) else digits
     with torch.no_grad():
@@ -65,11 +86,16 @@ def test_a_pytorch_state_dict_loads_into_neuronet(digits, tmp_path):
     import safetensors.torch
     import torch
 
-    net = nn.cnn((8, 8), [3], [12, 10], seed=0)
-    namespace: dict = {}
-    exec(compile(torch_weights.torch_source(net), "print-torch", "exec"), namespace)  # noqa: S102
+    net = nn.cnn((8, 8), [3], [12, 10], batch_norm=True, seed=0)
+    source = tmp_path / "twin.py"
+    source.write_text(torch_weights.torch_source(net))
     torch.manual_seed(0)
-    model = namespace["model"].eval()          # PyTorch's own initial weights, not neuronet's
+    model = runpy.run_path(str(source))["model"]     # PyTorch's own initial weights, not neuronet's
+    model.train()
+    with torch.no_grad():                            # a few batches, so BatchNorm's statistics move
+        for _ in range(3):
+            model(torch.randn(16, 1, 8, 8))
+    model.eval()
     path = tmp_path / "from_torch.safetensors"
     safetensors.torch.save_file(model.state_dict(), path)
     nn.import_weights(net, path)
