@@ -159,17 +159,7 @@ def _plan(net) -> _Plan:
             image = layer.output_shape
             continue
         elif isinstance(layer, BatchNorm):
-            order = None
-            if layer.input_shape is None and image is not None:   # per feature of a flattened image
-                add("nn.Flatten()", "(C, H, W) order: the BatchNorm's features are permuted to match")
-                order, image = _hwc_to_chw(image), None
-            kind = "BatchNorm1d" if layer.input_shape is None else "BatchNorm2d"
-            k = add(f"nn.{kind}({layer.channels}, eps={layer.eps!r}, momentum={layer.momentum!r})",
-                    f"{i}: {layer!r}")
-            for ours, theirs in (("gamma", "weight"), ("beta", "bias"), ("running_mean", "running_mean"),
-                                 ("running_var", "running_var")):
-                plan.entries.append(_permuted(f"{i}.{ours}", f"{k}.{theirs}", layer.channels, order))
-            plan.counters.append(f"{k}.num_batches_tracked")
+            image = _batch_norm(plan, add, layer, i, image)
             continue
         elif isinstance(layer, Activation):
             if image is not None and layer.activation.name in ("softmax", "log_softmax"):
@@ -199,6 +189,23 @@ def _dense_weight(i: int, k: int, layer, rows, cols) -> _Entry:
         return w if cols is None else w[:, np.argsort(cols)]
 
     return _Entry(f"{i}.W", f"{k}.weight", to_torch, from_torch, (n_out, n_in))
+
+
+def _batch_norm(plan: _Plan, add, layer, i: int, image):
+    """BatchNorm1d (per feature) or BatchNorm2d (per channel) and its four arrays; the image shape
+    the value has after it (None once a per-feature norm flattened it)."""
+    order = None
+    if layer.input_shape is None and image is not None:   # per feature of a flattened image
+        add("nn.Flatten()", "(C, H, W) order: the BatchNorm's features are permuted to match")
+        order, image = _hwc_to_chw(image), None
+    kind = "BatchNorm1d" if layer.input_shape is None else "BatchNorm2d"
+    k = add(f"nn.{kind}({layer.channels}, eps={layer.eps!r}, momentum={layer.momentum!r})",
+            f"{i}: {layer!r}")
+    for ours, theirs in (("gamma", "weight"), ("beta", "bias"), ("running_mean", "running_mean"),
+                         ("running_var", "running_var")):
+        plan.entries.append(_permuted(f"{i}.{ours}", f"{k}.{theirs}", layer.channels, order))
+    plan.counters.append(f"{k}.num_batches_tracked")
+    return image
 
 
 def _takes_images(layer) -> bool:

@@ -225,6 +225,9 @@ EVERY_OPTION = [
     ("cosine", ["--schedule", "cosine", "--optimizer", "rmsprop"], (1, 4)),
     ("dropout", ["--dropout", "0.4", "--layers", "32,16"], (1, 4)),
     ("conv", ["--conv", "4,8", "--dropout", "0.2", "--layers", "16"], (1, 4)),
+    ("conv-batch-norm", ["--conv", "4", "--batch-norm", "--layers", "16"], (1, 4)),
+    ("augment", ["--augment", "1", "--flip"], (1, 4)),
+    ("threads", ["--threads", "1"], (1, 4)),
     ("batch-size", ["--batch-size", "100"], (1, 4)),
     ("batch-size-1", ["--batch-size", "1", "--epochs", "2", "--val-split", "0.8"], (0, 100)),
     ("last-batch-of-an-epoch", ["--batch-size", "64"], (1, 17)),   # 1150 examples: batches 0..17

@@ -35,7 +35,8 @@ def _typed(kind: type, check, expected: str):
 
 
 positive_int = _typed(int, checks.positive_int, "a positive integer")
-seed = _typed(int, checks.non_negative_int, "a non-negative integer")
+non_negative_int = _typed(int, checks.non_negative_int, "a non-negative integer")
+seed = non_negative_int
 positive_float = _typed(float, checks.positive, "a positive number")
 non_negative_float = _typed(float, checks.non_negative, "a non-negative number")
 fraction = _typed(float, checks.rate, "a number in [0, 1)")

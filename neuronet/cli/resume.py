@@ -18,12 +18,17 @@ FIXED = {
     "loss": (str,), "output_activation": (str, type(None)), "dropout": (float, int), "dtype": (str,),
     "seed": (int,), "val_split": (float, int), "batch_size": (int,), "optimizer": (str,),
     "lr": (float, int), "momentum": (float, int), "weight_decay": (float, int, type(None)),
-    "schedule": (str,),
+    "schedule": (str,), "batch_norm": (bool,), "augment": (int,), "flip": (bool,),
 }
 FREE = {
+    "threads": (int, type(None)),
     "epochs": (int,), "patience": (int, type(None)), "data_dir": (str, type(None)),
     "output": (str,), "checkpoint": (str,), "history": (str, type(None)), "report": (str, type(None)),
 }
+
+
+# Options that checkpoints written before them lack, with the value such a run had.
+ADDED_LATER = {"batch_norm": False, "augment": 0, "flip": False, "threads": None}
 
 
 def _option_text(value) -> str:
@@ -37,9 +42,12 @@ def _option_text(value) -> str:
 
 def _recorded(key: str, kinds: tuple, options: dict, path):
     """The value the checkpoint ``path`` recorded for option ``key``, or a ModelFileError."""
+    if key not in options and key in ADDED_LATER:   # a checkpoint from before the option existed
+        return ADDED_LATER[key]
     saved = options.get(key)
-    # bool is an int to Python, but never a valid value here
-    if key not in options or isinstance(saved, bool) or not isinstance(saved, kinds) or (
+    # bool is an int to Python, but a valid value only where the option is a switch
+    switch_ok = not isinstance(saved, bool) or bool in kinds
+    if key not in options or not switch_ok or not isinstance(saved, kinds) or (
             isinstance(saved, list) and not all(type(n) is int and n > 0 for n in saved)):
         expected = " or ".join(k.__name__ for k in kinds)
         if list in kinds:

@@ -32,7 +32,7 @@ GENERIC = {"layers": "32,32", "epochs": 200, "batch_size": 32, "lr": 1e-2}
 # run() fills in the rest from here.
 TRAIN_DEFAULTS = {"activation": "relu", "loss": "cross_entropy", "optimizer": "adam", "momentum": 0.0,
                   "schedule": "constant", "dropout": 0.0, "val_split": 0.1, "seed": 0,
-                  "dtype": "float32"}
+                  "dtype": "float32", "batch_norm": False, "augment": 0, "flip": False}
 
 
 def _shown(value) -> str:
@@ -94,6 +94,18 @@ def add_arguments(t) -> None:
                    help=f"learning-rate schedule over the epochs ({_default('schedule')})")
     t.add_argument("--dropout", type=types.fraction,
                    help=f"dropout rate after the hidden (dense) layers ({_default('dropout')})")
+    t.add_argument("--batch-norm", action="store_true", default=None,
+                   help="with --conv: a BatchNorm between each convolution and its activation "
+                        "(default False)")
+    t.add_argument("--augment", type=types.non_negative_int, metavar="PIXELS",
+                   help="shift each training image by up to PIXELS pixels, drawn anew every epoch "
+                        f"({_default('augment')}: off)")
+    t.add_argument("--flip", action="store_true", default=None,
+                   help="with --augment: also mirror half the images left to right, for photos of things "
+                        "(Fashion-MNIST), not digits (default False)")
+    t.add_argument("--threads", type=types.positive_int,
+                   help="BLAS threads (needs threadpoolctl); one often beats two on a busy machine "
+                        "(default: BLAS's own)")
     t.add_argument("--epochs", type=types.positive_int, help=f"epochs to train ({_per_dataset('epochs')})")
     t.add_argument("--batch-size", type=types.positive_int,
                    help=f"examples per mini-batch ({_per_dataset('batch_size')})")
@@ -141,21 +153,48 @@ def build_network(args, name: str, image_shape, n_in: int, hidden: list[int], n_
                           f"convolution needs at least 3x3); use at most {most}")
     return cnn((height, width, n_in // (height * width)), args.conv, [*hidden, n_classes],
                activation=args.activation, loss=args.loss, output_activation=args.output_activation,
-               dropout=args.dropout, seed=args.seed, dtype=args.dtype)
+               dropout=args.dropout, seed=args.seed, dtype=args.dtype, batch_norm=args.batch_norm)
+
+
+def _augmentation(args, name: str, image_shape, n_in: int):
+    """The RandomShift of ``--augment PIXELS`` (and ``--flip``), or None."""
+    from ..augment import RandomShift
+
+    if args.batch_norm and not args.conv:
+        raise ConfigError("--batch-norm goes with --conv (it normalises each convolution's channels)")
+    if args.flip and not args.augment:
+        raise ConfigError("--flip goes with --augment PIXELS (the shift, e.g. --augment 2 --flip)")
+    if not args.augment:
+        return None
+    if not image_shape:
+        raise ConfigError(f"--augment shifts pictures, but {name} has no image shape")
+    height, width = (int(s) for s in image_shape)
+    return RandomShift((height, width, n_in // (height * width)), max_shift=args.augment, flip=args.flip)
+
+
+def _last_block(net) -> int:
+    """The index of the last MaxPool2D: where the convolutional blocks end (-1 without any)."""
+    from ..conv import MaxPool2D
+
+    return max((i for i, layer in enumerate(net.layers) if isinstance(layer, MaxPool2D)), default=-1)
 
 
 def describe(net, n_blocks: int) -> str:
     """The network as one short line: ``784-256-128-10``, or with ``n_blocks`` convolutional blocks
     ``28x28x1-conv16-pool-conv32-pool(7x7x32=1568)-128-10``."""
+    from ..conv import Conv2D
     from ..layers import Dense
+    from ..normalization import BatchNorm
 
     dense = [str(layer.n_out) for layer in net.layers if isinstance(layer, Dense)]
     if not n_blocks:
         return "-".join([str(net.n_in), *dense])
-    blocks = net.layers[:2 * n_blocks]
+    blocks = net.layers[:_last_block(net) + 1]
     parts = ["x".join(map(str, blocks[0].input_shape))]
-    for conv in blocks[::2]:
-        parts += [f"conv{conv.filters}", "pool"]
+    for layer in blocks:
+        if isinstance(layer, Conv2D):
+            parts += [f"conv{layer.filters}", *(["bn"] if any(isinstance(la, BatchNorm) for la in blocks)
+                                                else []), "pool"]
     parts[-1] = f"pool({'x'.join(map(str, blocks[-1].output_shape))}={blocks[-1].n_out})"
     return "-".join(parts + dense)
 
@@ -260,27 +299,30 @@ def _records(args, net, optimizer, run: dict) -> tuple[dict, dict]:
     record for --resume. ``run`` holds the values chosen here: name, hidden, epochs, batch_size, lr,
     output, checkpoint."""
     n_blocks = len(args.conv) if args.conv else 0
-    dense_in = net.layers[2 * n_blocks - 1].n_out if n_blocks else net.n_in
+    dense_in = net.layers[_last_block(net)].n_out if n_blocks else net.n_in
     options = {"dataset": run["name"], "data_dir": args.data_dir, "layers": list(run["hidden"]),
                "conv": args.conv, "activation": args.activation, "loss": args.loss,
                "output_activation": args.output_activation, "dropout": args.dropout,
                "dtype": args.dtype, "seed": args.seed, "val_split": args.val_split,
                "batch_size": run["batch_size"], "optimizer": args.optimizer, "lr": run["lr"],
                "momentum": args.momentum, "weight_decay": args.weight_decay,
-               "schedule": args.schedule, "epochs": run["epochs"], "patience": args.patience,
+               "schedule": args.schedule, "batch_norm": args.batch_norm, "augment": args.augment,
+               "flip": args.flip, "threads": args.threads,
+               "epochs": run["epochs"], "patience": args.patience,
                "output": str(run["output"]), "checkpoint": str(run["checkpoint"]),
                "history": args.history, "report": args.report}
     settings = {"dataset": run["name"], "layers": [dense_in, *run["hidden"], net.n_out],
                 "activation": args.activation, "loss": net.loss.name, "optimizer": repr(optimizer),
                 "epochs": run["epochs"], "batch_size": run["batch_size"], "seed": args.seed,
                 "dropout": args.dropout, "val_split": args.val_split, "dtype": args.dtype,
+                "batch_norm": args.batch_norm, "augment": args.augment, "flip": args.flip,
                 # where the data was found, for evaluate and plot to find it again without --data-dir
                 "data_path": data_path(run["name"], args.data_dir)}
     if n_blocks:   # "layers" is then the dense part, from the last block's flattened output
         settings["conv"] = {"filters": list(args.conv), "kernel_size": 3, "padding": "same",
                             "activation": args.activation, "pool_size": 2,
                             "input_shape": list(net.layers[0].input_shape),
-                            "output_shape": list(net.layers[2 * n_blocks - 1].output_shape)}
+                            "output_shape": list(net.layers[_last_block(net)].output_shape)}
     return settings, options
 
 
@@ -325,6 +367,11 @@ def run(args) -> int:
     x_train, x_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
     n_classes = int(max(y_train.max(), y_test.max())) + 1
     net = build_network(args, name, prep.get("image_shape"), x_train.shape[1], hidden, n_classes)
+    augment = _augmentation(args, name, prep.get("image_shape"), x_train.shape[1])
+    if args.threads:
+        from ..threads import set_threads
+
+        set_threads(args.threads)
     validation = None
     if args.val_split > 0:
         (x_train, y_train), validation = datasets.train_val_split(
@@ -343,7 +390,7 @@ def run(args) -> int:
     try:
         history = net.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
                           validation_data=validation, seed=args.seed, callbacks=callbacks,
-                          checkpoint=checkpoint, resume=resume,
+                          checkpoint=checkpoint, resume=resume, augment=augment,
                           checkpoint_metadata={"training": settings, "options": options},
                           verbose=0 if any(isinstance(c, ProgressBar) for c in callbacks) else 1)
     except TrainingInterrupted as exc:
