@@ -119,12 +119,22 @@ class WeightedLayer(Layer):
         self.init = initializers.canonical(init)
         self.use_bias = checks.flag(use_bias, f"{where}use_bias")
         dtype = checks.float_dtype(dtype, f"{where}dtype")
-        rng = np.random.default_rng(checks.seed(seed, f"{where}seed"))
-        try:
-            self.initialize(rng, dtype)
-        except MemoryError:
-            raise ConfigError(f"{where}weights of shape {self.weight_shape} do not fit in this machine's "
-                              f"memory; check the sizes") from None
+        # Drawn when first used, not here: in a Network with a seed, the network draws every layer's
+        # weights from one generator, and a draw here would only be thrown away.
+        self._params, self._pending = None, (checks.seed(seed, f"{where}seed"), dtype)
+
+    @property
+    def params(self) -> Params:
+        """``{"W": ..., "b": ...}``; drawn from the layer's own ``seed`` on first use unless a
+        Network (or :meth:`initialize`) drew them first."""
+        if self._params is None:
+            seed, dtype = self._pending
+            self.initialize(np.random.default_rng(seed), dtype)
+        return self._params
+
+    @params.setter
+    def params(self, values) -> None:
+        self._params = values if isinstance(values, Params) else Params(values)
 
     @classmethod
     def weight_shape_of(cls, config: dict) -> tuple[int, ...]:
@@ -140,10 +150,15 @@ class WeightedLayer(Layer):
 
     def initialize(self, rng, dtype=np.float32):
         shape = self.weight_shape
-        self.params = Params(W=initializers.get(self.init)(rng, shape, np.dtype(dtype)))
-        if self.use_bias:
-            dict.__setitem__(self.params, "b", np.zeros(shape[-1], dtype=dtype))
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        try:
+            params = Params(W=initializers.get(self.init)(rng, shape, np.dtype(dtype)))
+            if self.use_bias:
+                dict.__setitem__(params, "b", np.zeros(shape[-1], dtype=dtype))
+            self.grads = {k: np.zeros_like(v) for k, v in params.items()}
+        except MemoryError:
+            raise ConfigError(f"{type(self).__name__}: weights of shape {shape} do not fit in this "
+                              f"machine's memory; check the sizes") from None
+        self._params = params
 
     # The two arrays the maths talks about, by name; ``layer.W = values`` is checked as Params checks.
     @property

@@ -186,3 +186,26 @@ def test_a_plain_layer_passes_its_input_through_and_has_no_parameters():
     x = np.arange(6.0).reshape(2, 3)
     assert layer.forward(x) is x and layer.backward(x) is x
     assert layer.n_params == 0 and layer.output_dim(3) == 3 and not layer.trainable
+
+
+def test_a_networks_weights_are_drawn_once(monkeypatch):
+    """Layers draw their weights when first used; a Network with a seed draws them all itself, so
+    building mlp or cnn draws each layer's weights exactly once (not once in the layer, then again)."""
+    from neuronet import initializers
+
+    drawn = []
+    for name in ("glorot_uniform", "he_normal"):
+        original = initializers.INITIALIZERS.entry(name)
+
+        def counting(rng, shape, dtype, _original=original):
+            drawn.append(shape)
+            return _original(rng, shape, dtype)
+
+        monkeypatch.setitem(initializers.INITIALIZERS._entries, name, counting)
+    nn.cnn((8, 8), [4, 8], [16, 10], seed=0)
+    assert drawn == [(3, 3, 1, 4), (3, 3, 4, 8), (32, 16), (16, 10)]
+    drawn.clear()
+    layer = nn.Dense(3, 2, seed=1)
+    assert drawn == []                                   # nothing yet
+    first = layer.W.copy()
+    assert drawn == [(3, 2)] and np.array_equal(first, nn.Dense(3, 2, seed=1).W)
