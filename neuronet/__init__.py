@@ -32,6 +32,13 @@ from .training import History, TrainingInterrupted
 Sequential = Network  # the name Keras and PyTorch users look for
 
 
+def sweep(*args, **kwargs):
+    """A hyper-parameter sweep on Dask: see :func:`neuronet.sweeps.sweep` (needs neuronet[sweep])."""
+    from .sweeps import sweep as _sweep
+
+    return _sweep(*args, **kwargs)
+
+
 def load(path) -> Network:
     """Load a model saved with :meth:`Network.save` (never unpickles or executes anything)."""
     from .modelfile import load as _load
@@ -41,7 +48,7 @@ def load(path) -> Network:
 
 # Subpackages reached as attributes (nn.viz.plot_history) but imported only on first use, so
 # `import neuronet` stays NumPy-only; matplotlib itself loads only when a figure is drawn.
-_LAZY = ("datasets", "report", "viz")
+_LAZY = ("datasets", "report", "sweeps", "viz")
 
 
 def __getattr__(name: str):
@@ -60,5 +67,5 @@ __all__ = [
     "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError", "Perceptron", "RMSprop",
     "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
     "activations", "callbacks", "cnn", "datasets", "gradcheck", "initializers", "load", "losses", "metrics",
-    "mlp", "optimizers", "report", "schedules", "viz",
+    "mlp", "optimizers", "report", "schedules", "sweep", "sweeps", "viz",
 ]

@@ -24,12 +24,12 @@ import argparse
 import sys
 
 from ..errors import NeuronetError
-from . import datasets, evaluate, info, lab, plot, predict, train
+from . import datasets, evaluate, info, lab, plot, predict, sweep, train
 from .args import EXIT_INTERRUPTED, EXIT_USAGE, Parser
 
 # In the order `neuronet --help` lists them.
 COMMANDS = {"train": train, "evaluate": evaluate, "predict": predict, "info": info,
-            "datasets": datasets, "plot": plot, "lab": lab}
+            "datasets": datasets, "plot": plot, "lab": lab, "sweep": sweep}
 
 
 def build_parser() -> argparse.ArgumentParser:
