@@ -1,7 +1,7 @@
 """How a sweep scales: the same eight trials on the 8x8 digits, first one after another in this
 process (one BLAS thread), then as a sweep on a local Dask cluster of two single-threaded workers.
 
-    python benchmarks/sweep_scaling.py              # 8 trials of 256x256, 40 epochs (a few s each)
+    python benchmarks/sweep_scaling.py              # 8 trials of 256x256, 150 epochs (a few s each)
     python benchmarks/sweep_scaling.py --epochs 60 --workers 2
 
 Prints both wall times, their ratio (with and without starting the cluster), and the overhead per
@@ -24,7 +24,7 @@ from neuronet.sweeps import expand, runner, trial
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=150)
     parser.add_argument("--layers", default="256x256")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
