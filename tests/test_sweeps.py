@@ -194,3 +194,58 @@ def test_without_a_scheduler_a_local_cluster_runs_the_sweep(tmp_path):
     again = nn.sweep("digits", {"lr": [1e-3, 3e-3]}, settings={"layers": [16], "epochs": 2},
                      output_dir=tmp_path / "s", resume=True, plot=False)   # nothing left: no cluster
     assert again.ran == 0 and again.skipped == 2
+
+
+def test_a_resumed_sweep_with_a_changed_grid_gives_new_trials_numbers_of_their_own(tmp_path, monkeypatch):
+    from neuronet.sweeps import runner
+
+    ran = []
+    monkeypatch.setattr(runner, "connect", lambda *a, **k: __import__("contextlib").nullcontext(None))
+    monkeypatch.setattr(runner, "run", lambda client, pending, *a, **k: ran.extend(pending))
+    store = results.Store(tmp_path / "s", "moons")
+    for i, lr in enumerate([1e-3, 2e-3, 3e-3]):
+        store.add({**_record(i, 0.5), "settings": expand(settings={"lr": lr})[0]})
+    nn.sweep("moons", {"lr": [4e-3, 5e-3, 6e-3, 7e-3, 1e-3]}, output_dir=tmp_path / "s", resume=True,
+             plot=False)
+    numbers = [number for number, _ in ran]
+    assert [t["lr"] for _, t in ran] == [4e-3, 5e-3, 6e-3, 7e-3]   # 1e-3 was done
+    assert numbers == [5, 6, 7, 3] and len(set(numbers) | {0, 1, 2}) == 7
+
+
+@needs_digits
+@pytest.mark.slow
+def test_ctrl_c_on_a_local_sweep_is_one_message_from_the_sweep_and_no_worker_tracebacks(tmp_path):
+    import os
+    import signal
+    import time
+
+    pytest.importorskip("distributed")
+    out = tmp_path / "s"
+    child = subprocess.Popen([sys.executable, "-m", "neuronet", "sweep", "--grid", "lr=1e-3,2e-3,3e-3,4e-3",
+                              "--grid", "seed=0,1", "--set", "layers=128x128", "--set", "epochs=100",
+                              "--workers", "2", "-o", str(out), "--no-plot", "--no-progress"],
+                             start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 120
+        file = out / "results.json"
+        while not (file.exists() and json.loads(file.read_text())["trials"]):
+            assert child.poll() is None and time.monotonic() < deadline, child.communicate()
+            time.sleep(0.05)
+        os.killpg(child.pid, signal.SIGINT)   # a terminal's Ctrl-C reaches the whole group, workers too
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    assert child.returncode == 130, err
+    assert "Traceback" not in err and "neuronet: sweep interrupted:" in err
+    deadline = time.monotonic() + 15
+    try:   # the workers go with it, not at once: each finishes its batch, the nanny reaps it
+        while time.monotonic() < deadline:
+            os.killpg(child.pid, 0)
+            time.sleep(0.1)
+        os.killpg(child.pid, signal.SIGKILL)
+        pytest.fail("worker processes outlived the interrupted sweep by 15 s")
+    except ProcessLookupError:
+        pass

@@ -98,11 +98,13 @@ def sweep(dataset: str = "digits", grid: dict | None = None, random: dict | None
     out = Path(output_dir) if output_dir is not None else Path("sweeps") / dataset
     store = Store(out, dataset, resume=checks.flag(resume, "resume"))
     done, used = store.done(), {r["trial"] for r in store.records}
-    pending, free = [], max(used, default=-1) + 1
+    # A trial's number is its place in the search; resumed with a changed search, a new trial whose
+    # place an old one holds gets a number past both lists.
+    pending, free = [], max(max(used, default=-1), len(todo) - 1) + 1
     for number, trial in enumerate(todo):
         if trial_key(trial) in done:
             continue
-        if number in used:   # resumed with a changed search: a fresh number
+        if number in used:
             number, free = free, free + 1
         pending.append((number, trial))
     result = SweepResult(store.records, 0, len(todo) - len(pending), out,

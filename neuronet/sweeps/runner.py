@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import uuid
 
 from ..errors import ConfigError
@@ -43,7 +44,14 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
     with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, silence_logs=logging.ERROR,
                                   env=BLAS_ENV) as cluster, distributed.Client(cluster) as client:
+        client.run(_leave_ctrl_c_to_the_sweep)
         yield client
+
+
+def _leave_ctrl_c_to_the_sweep() -> None:
+    """Run in each local worker: a terminal's Ctrl-C reaches the workers too, but it is the sweep's to
+    handle (it cancels what is left and closes the cluster), not a traceback from every worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run(client, trials: list[tuple[int, dict]], dataset: str, data_dir=None, on_record=None,
