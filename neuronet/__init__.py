@@ -34,6 +34,13 @@ from .training import History, TrainingInterrupted
 Sequential = Network  # the name Keras and PyTorch users look for
 
 
+def sweep(*args, **kwargs):
+    """A hyper-parameter sweep on Dask: see :func:`neuronet.sweeps.sweep` (needs neuronet[sweep])."""
+    from .sweeps import sweep as _sweep
+
+    return _sweep(*args, **kwargs)
+
+
 def load(path) -> Network:
     """Load a model saved with :meth:`Network.save` (never unpickles or executes anything)."""
     from .modelfile import load as _load
@@ -74,7 +81,7 @@ def import_weights(net: Network, path) -> None:
 
 # Subpackages reached as attributes (nn.viz.plot_history) but imported only on first use, so
 # `import neuronet` stays NumPy-only; matplotlib itself loads only when a figure is drawn.
-_LAZY = ("datasets", "report", "viz", "onnx_export", "torch_weights", "notebook")
+_LAZY = ("datasets", "report", "sweeps", "viz", "onnx_export", "torch_weights", "notebook")
 
 
 def __getattr__(name: str):
@@ -94,5 +101,5 @@ __all__ = [
     "Perceptron", "RMSprop", "SGD", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
     "activations", "augment", "callbacks", "cnn", "datasets", "export", "get_threads", "gradcheck",
     "import_weights", "initializers", "load", "losses", "metrics", "mlp", "notebook", "onnx_export",
-    "optimizers", "report", "schedules", "set_threads", "torch_weights", "viz",
+    "optimizers", "report", "schedules", "set_threads", "sweep", "sweeps", "torch_weights", "viz",
 ]

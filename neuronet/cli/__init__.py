@@ -26,12 +26,12 @@ import argparse
 import sys
 
 from ..errors import NeuronetError
-from . import datasets, evaluate, export, info, lab, plot, predict, train
+from . import datasets, evaluate, export, info, lab, plot, predict, sweep, train
 from .args import EXIT_INTERRUPTED, EXIT_USAGE, Parser
 
 # In the order `neuronet --help` lists them.
 COMMANDS = {"train": train, "evaluate": evaluate, "predict": predict, "info": info,
-            "datasets": datasets, "plot": plot, "lab": lab, "export": export}
+            "datasets": datasets, "plot": plot, "lab": lab, "export": export, "sweep": sweep}
 
 
 def build_parser() -> argparse.ArgumentParser:
