@@ -22,6 +22,7 @@ Pillow is an optional extra (``pip install "neuronet[images]"``), imported only 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import warnings
@@ -325,17 +326,23 @@ def _check_image_file(p: Path, image_mod) -> None:
         raise DataError(f"{p}: no such image file")
     if p.stat().st_size == 0:
         raise DataError(f"{p}: the file is empty, not an image")
+    # Pillow only warns between MAX_IMAGE_PIXELS and twice that; we refuse those images too.
+    with _pillow_errors(p, image_mod), warnings.catch_warnings():
+        warnings.simplefilter("error", image_mod.DecompressionBombWarning)
+        with image_mod.open(p):
+            pass
+
+
+@contextlib.contextmanager
+def _pillow_errors(p: Path, image_mod):
+    """What Pillow raises for a file it cannot (or should not) decode, as one DataError naming ``p``."""
     try:
-        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; we refuse those images too.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", image_mod.DecompressionBombWarning)
-            with image_mod.open(p):
-                pass
+        yield
     except (image_mod.DecompressionBombError, image_mod.DecompressionBombWarning) as exc:
         raise DataError(f"{p}: image too large to decode safely ({_first_line(exc)})") from None
     except image_mod.UnidentifiedImageError:
         raise DataError(f"{p}: not an image file Pillow can read") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:   # truncated or corrupt data
         raise DataError(f"{p}: unreadable image ({_first_line(exc)})") from None
 
 
@@ -352,15 +359,8 @@ def load_digit_image(path: str | os.PathLike[str], *, size: int = 28, box: int =
     image_mod, _ = _pillow()
     p = Path(path)
     _check_image_file(p, image_mod)
-    try:
+    with _pillow_errors(p, image_mod):
         pixels = _read_pixels(p)
-    except (image_mod.DecompressionBombError, image_mod.DecompressionBombWarning) as exc:
-        raise DataError(f"{p}: image too large to decode safely ({_first_line(exc)})") from None
-    except image_mod.UnidentifiedImageError:
-        raise DataError(f"{p}: not an image file Pillow can read") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        # Pillow reports truncated or corrupt data with any of these.
-        raise DataError(f"{p}: unreadable image ({_first_line(exc)})") from None
     try:
         return preprocess_digit(pixels, size=size, box=box, centre=centre)
     except DataError as exc:

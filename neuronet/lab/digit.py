@@ -218,18 +218,11 @@ def train_digits_model(epochs: int = 30, seed: int = 0) -> tuple[Network, str]:
 
 
 def load_model(path) -> Network:
-    """The digit tab's model from a file (:func:`neuronet.modelfile.load`, never unpickled), its class
-    names checked since the page shows them: a bad file is one ModelFileError line, at startup."""
-    from .. import checks
-    from ..errors import ModelFileError
+    """The digit tab's model from a file (:func:`neuronet.modelfile.load`, never unpickled; class names
+    are checked as the network is built): a bad file is one ModelFileError line, at startup."""
     from ..modelfile import load
 
-    net = load(path)
-    try:
-        checks.class_names(net.class_names, net.n_out, "network.class_names")
-    except ConfigError as exc:
-        raise ModelFileError(f"model file {path}: {exc}") from None
-    return net
+    return load(path)
 
 
 def default_model() -> tuple[Network, str]:
