@@ -10,7 +10,7 @@ ifneq ($(wildcard ../shared/datasets),)
 export NEURONET_DATA ?= $(abspath ../shared/datasets)
 endif
 
-.PHONY: train test lab bench lint clean
+.PHONY: train test lab bench lint notebooks clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+
+# The .ipynb beside each jupytext script in examples/notebooks/, made again from the script (outputs kept).
+notebooks: $(VENV)/.installed
+	for f in examples/notebooks/[0-9][0-9]_*.py; do $(VENV)/bin/jupytext --quiet --update --to notebook "$$f"; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -14,7 +14,12 @@ pytest.importorskip("matplotlib")
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "examples" / "notebooks"
 SCRIPTS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
-QUICK = {"01_first_network", "02_digits"}        # executed in every run; the others are marked slow
+# Executed in every run (about a second or two each); the others are marked slow (still run in CI).
+QUICK = {"01_perceptron", "02_sigmoid_neuron", "03_activations", "04_hidden_layer_xor", "09_gradient_descent"}
+SHOWS_A_NETWORK = {"04_hidden_layer_xor", "06_digits", "08_convolution", "11_take_it_anywhere"}
+# What a notebook leaves in its folder besides its figures.
+WRITES = {"06_digits": ["digits.npz"], "07_what_the_network_learned": ["07_report/index.html"],
+          "10_sklearn_api": ["digits_mlp.npz"], "11_take_it_anywhere": ["digits.onnx", "digits.safetensors"]}
 
 
 def test_a_network_shows_its_table_and_diagram():
@@ -117,22 +122,33 @@ def _kinds(nb) -> set:
     return {kind for c in nb.cells if c.cell_type == "code" for o in c.outputs for kind in o.get("data", {})}
 
 
+def _check(script, tmp_path):
+    nb = _execute(script, tmp_path)
+    # Every notebook but the export one shows figures inline (PNG); a network shows its table and
+    # diagram (HTML).
+    expected = {"image/png"} if script.stem != "11_take_it_anywhere" else set()
+    expected |= {"text/html"} if script.stem in SHOWS_A_NETWORK else set()
+    assert expected <= _kinds(nb), f"{script.stem} showed {sorted(_kinds(nb))}"
+    for name in WRITES.get(script.stem, []):
+        assert (tmp_path / name).exists(), f"{script.stem} did not write {name}"
+    return nb
+
+
 @pytest.mark.parametrize("script", [s for s in SCRIPTS if s.stem in QUICK], ids=lambda p: p.stem)
 def test_quick_notebooks_run_headless(script, tmp_path, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    nb = _execute(script, tmp_path)
-    # The network's table and diagram, and the live figure (a PNG display updated in place).
-    assert {"text/html", "image/png"} <= _kinds(nb)
+    _check(script, tmp_path)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("script", [s for s in SCRIPTS if s.stem not in QUICK], ids=lambda p: p.stem)
 def test_other_notebooks_run_headless(script, tmp_path, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    _execute(script, tmp_path)
-    assert (tmp_path / "digits.onnx").exists() and (tmp_path / "digits.safetensors").exists()
+    _check(script, tmp_path)
 
 
 def test_there_are_notebooks():
-    assert len(SCRIPTS) >= 3 and all(s.with_suffix(".ipynb").exists() for s in SCRIPTS)
-    assert os.path.basename(SCRIPTS[0]).startswith("01_")
+    assert len(SCRIPTS) >= 11 and all(s.with_suffix(".ipynb").exists() for s in SCRIPTS)
+    # One notebook per step of the learner's path, numbered in its order.
+    assert [os.path.basename(s)[:3] for s in SCRIPTS] == [f"{k:02d}_" for k in range(1, len(SCRIPTS) + 1)]
+    assert QUICK | SHOWS_A_NETWORK | set(WRITES) <= {s.stem for s in SCRIPTS}

@@ -7,12 +7,12 @@
 # ---
 
 # %% [markdown]
-# # 03 - Taking a trained network anywhere: ONNX and PyTorch
+# # 11 - Taking a trained network anywhere: ONNX and PyTorch
 #
 # A small convolutional network trained on the 8×8 digits, then written as an ONNX graph (for
 # onnxruntime and every runtime that reads ONNX) and as PyTorch weights in a safetensors file.
 # Needs `pip install "neuronet[export]"`; the PyTorch part runs where PyTorch is installed.
-# (Source: `examples/notebooks/03_take_it_anywhere.py`.)
+# (Source: `examples/notebooks/11_take_it_anywhere.py`.)
 
 # %%
 import numpy as np

@@ -7,18 +7,22 @@
 # ---
 
 # %% [markdown]
-# # 01 - A first network: XOR, the problem one neuron cannot solve
+# # 04 - One hidden layer solves XOR
 #
-# A single neuron draws one straight line, and no line separates XOR's two classes. Two hidden units
-# are enough. This notebook builds that network, looks at it, trains it while watching the loss fall,
-# and reads the answers.
+# A single neuron draws one straight line, and no line separates XOR's two classes (notebook 01).
+# A hidden layer is enough: each hidden unit draws a line, and the output unit combines them. This
+# notebook builds that network, looks at it, trains it while watching the loss fall, reads the
+# answers, and draws what each hidden unit learned.
 #
-# (The source of this notebook is `examples/notebooks/01_first_network.py`; run it as a script too.)
+# (Source: `examples/notebooks/04_hidden_layer_xor.py`, the notebook of `examples/04_hidden_layer_xor.py`;
+# it runs as a script too.)
 
 # %%
+# %matplotlib inline
 import numpy as np
 
 import neuronet as nn
+from neuronet import viz
 from neuronet.notebook import LiveTraining
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
@@ -51,3 +55,21 @@ assert (net.predict(X) == y).all()
 
 # %%
 history
+
+# %% [markdown]
+# The trained network with its weights (blue excites, red inhibits), its units lit by the input (0, 1):
+
+# %%
+viz.plot_network(net, x=X[1])
+
+# %% [markdown]
+# What each hidden unit responds to over the whole square: each one cuts the plane along one line.
+
+# %%
+viz.plot_hidden_units(net, X, layer=0, y=y)
+
+# %% [markdown]
+# Combined by the output unit, those lines give a region that no single line could draw:
+
+# %%
+viz.plot_decision_regions(net, X, y)
