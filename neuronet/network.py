@@ -176,7 +176,11 @@ class Network:
     def predict_proba(self, X, batch_size: int = 1024) -> np.ndarray:
         """The network's outputs as probabilities where they are classes (softmax or sigmoid outputs, or
         logits passed through the loss's softmax/sigmoid), shape (n, n_out)."""
-        out = self.outputs(X, batch_size)
+        return self.probabilities_of(self.outputs(X, batch_size))
+
+    def probabilities_of(self, out: np.ndarray) -> np.ndarray:
+        """The last layer's outputs ``out`` (n, n_out) as probabilities: as they are, or logits passed
+        through the loss's softmax or sigmoid."""
         return out if self._probabilities is None else self._probabilities(out)
 
     def outputs(self, X, batch_size: int = 1024) -> np.ndarray:

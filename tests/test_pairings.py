@@ -129,3 +129,17 @@ def test_cli_refuses_a_relu_output_under_cross_entropy(capsys, tmp_path):
     err = capsys.readouterr().err.strip()
     assert code == 2 and "needs a softmax output layer" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_the_labs_digit_tab_shows_probabilities_for_a_logits_model():
+    pytest.importorskip("PIL")
+    from neuronet.lab import digit
+
+    x, y, _, _ = datasets.load("digits")[0] + datasets.load("digits")[1]
+    net = nn.Network([nn.Dense(64, 16, "relu"), nn.Dense(16, 10)], seed=0)
+    net.fit(x, y, epochs=5, optimizer=nn.Adam(1e-2))
+    net.preprocessing = {"image_shape": [8, 8]}
+    pixels = (x[0].reshape(8, 8) * 255).astype(np.uint8)
+    shown = digit.describe(net, pixels)
+    probs = np.array(shown["probabilities"], dtype=float)
+    assert abs(probs.sum() - 1) < 1e-3 and (probs >= 0).all()     # not the raw logits

@@ -164,7 +164,9 @@ def class_names(net: Network) -> list[str]:
 
 
 def probabilities(net: Network, output: np.ndarray) -> np.ndarray:
-    """Class probabilities from the output row: itself for softmax, [1 − p, p] for one sigmoid."""
+    """Class probabilities from the output row: itself for softmax, [1 − p, p] for one sigmoid; a
+    logits model's row goes through the loss's softmax or sigmoid first (as predict_proba does)."""
+    output = net.probabilities_of(output[None, :])[0]
     if net.n_out == 1:
         return np.array([1.0 - output[0], output[0]])
     return output
