@@ -6,6 +6,8 @@
 (1,)
 """
 
+import sys
+
 from . import activations, augment, callbacks, initializers, losses, metrics, optimizers, schedules
 from .callbacks import Callback, EarlyStopping
 from .conv import AvgPool2D, Conv2D, GlobalAvgPool2D, MaxPool2D
@@ -91,6 +93,31 @@ def __getattr__(name: str):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'neuronet' has no attribute {name!r}")
 
+
+def _register_displays() -> None:
+    """In Jupyter (a running IPython), show a Network as its table and diagram and a History as its
+    curves (:mod:`neuronet.notebook`). The formatters are registered by class name and import the
+    drawing code on first use, so the core classes never import it (and plain Python never does)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    html = shell.display_formatter.formatters["text/html"]
+    for module, cls, draw in (("neuronet.network", "Network", "network_html"),
+                              ("neuronet.history", "History", "history_html")):
+        html.for_type_by_name(module, cls, _drawn_by(draw))
+
+
+def _drawn_by(name: str):
+    def show(obj):
+        from . import notebook
+
+        return getattr(notebook, name)(obj)
+
+    return show
+
+
+_register_displays()
 
 __version__ = "0.1.0"
 __all__ = [

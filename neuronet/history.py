@@ -36,12 +36,6 @@ class History(dict):
         for k in self.KEYS:
             self[k].append(logs.get(k, float("nan")))
 
-    def _repr_html_(self) -> str | None:
-        """What Jupyter shows: the curves (see :mod:`neuronet.notebook`)."""
-        from .notebook import history_html
-
-        return history_html(self)
-
 
 @dataclass
 class TrainState:

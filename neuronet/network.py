@@ -257,12 +257,6 @@ class Network:
     def __repr__(self) -> str:
         return f"Network({self.layers!r}, loss={self.loss.name!r})"
 
-    def _repr_html_(self) -> str:
-        """What Jupyter shows: the summary table and a diagram (see :mod:`neuronet.notebook`)."""
-        from .notebook import network_html
-
-        return network_html(self)
-
     def get_config(self) -> dict:
         """Everything needed to rebuild the architecture (not the weights), as plain JSON data."""
         return {"layers": [layer.get_config() for layer in self.layers],

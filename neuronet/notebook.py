@@ -5,8 +5,9 @@
     history                                 # the loss and accuracy curves
     show_images(x_train[:32], y_train[:32])  # a grid of the pictures with their labels
 
-Jupyter asks an object for ``_repr_html_`` when a cell ends with it; :class:`~neuronet.network.Network`
-and :class:`~neuronet.history.History` answer with :func:`network_html` and :func:`history_html`.
+When a cell ends with a :class:`~neuronet.network.Network` or a :class:`~neuronet.history.History`,
+Jupyter shows :func:`network_html` or :func:`history_html` of it: ``import neuronet`` registers them
+with the running IPython by class name, so the core classes never import this module.
 The figures are made by :mod:`neuronet.viz` (matplotlib, imported only when a figure is drawn) and
 embedded as SVG. Without matplotlib a network still shows its table and a history its plain text.
 

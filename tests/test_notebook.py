@@ -23,22 +23,42 @@ WRITES = {"06_digits": ["digits.npz"], "07_what_the_network_learned": ["07_repor
 
 
 def test_a_network_shows_its_table_and_diagram():
-    page = nn.mlp([4, 3, 2], seed=0)._repr_html_()
+    page = notebook.network_html(nn.mlp([4, 3, 2], seed=0))
     assert "<table>" in page and "Dense(4, 3, activation=&#x27;sigmoid&#x27;)" in page
     assert "<svg" in page and "total parameters: 23" in page
-    conv = nn.cnn((8, 8), [2], [10], seed=0)._repr_html_()
+    conv = notebook.network_html(nn.cnn((8, 8), [2], [10], seed=0))
     assert "Conv2D" in conv and "(batch, 8×8×2)" in conv and "<svg" in conv
 
 
 def test_logits_say_so_in_the_table():
-    assert "(logits)" in nn.Network([nn.Dense(3, 2)], seed=0)._repr_html_()
+    assert "(logits)" in notebook.network_html(nn.Network([nn.Dense(3, 2)], seed=0))
 
 
 def test_a_history_shows_its_curves():
     (x, y), _ = datasets.load("digits")
     history = nn.mlp([64, 8, 10], seed=0).fit(x[:200], y[:200], epochs=2)
-    assert "<svg" in history._repr_html_()
-    assert nn.History()._repr_html_() is None            # nothing to draw yet: plain text instead
+    assert "<svg" in notebook.history_html(history)
+    assert notebook.history_html(nn.History()) is None   # nothing to draw yet: plain text instead
+
+
+def test_a_running_ipython_shows_networks_and_histories(monkeypatch):
+    """import neuronet registers the HTML displays with the running IPython, by class name."""
+    ipython = pytest.importorskip("IPython")
+    from types import SimpleNamespace
+
+    from IPython.core.formatters import DisplayFormatter
+
+    shell = SimpleNamespace(display_formatter=DisplayFormatter())
+    monkeypatch.setattr(ipython, "get_ipython", lambda: shell)
+    nn._register_displays()
+    data, _ = shell.display_formatter.format(nn.mlp([4, 3, 2], seed=0))
+    assert "<table>" in data["text/html"] and "<svg" in data["text/html"]
+    (x, y), _ = datasets.load("digits")
+    history = nn.mlp([64, 8, 10], seed=0).fit(x[:100], y[:100], epochs=2)
+    data, _ = shell.display_formatter.format(history)
+    assert "<svg" in data["text/html"]
+    data, _ = shell.display_formatter.format(nn.History())
+    assert "text/html" not in data                        # nothing to draw: the plain text repr
 
 
 def test_image_grid(tmp_path):
