@@ -190,7 +190,7 @@ def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, v
     batches = _Batches(data, batch_size, shuffle, network.threshold, augment)
     with _StopFlag(catch_interrupt) as stop:
         while state.epoch < epochs:
-            logs = _run_epoch(network, optimizer, batches, state, seed, callbacks, stop, epochs)
+            logs = _run_epoch(network, optimizer, batches, state, seed, callbacks, stop)
             if validation is not None:
                 logs["val_loss"], logs["val_accuracy"] = network.evaluate_checked(validation)
             epoch = state.end_epoch(logs)
@@ -208,7 +208,7 @@ def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, v
 
 
 def _run_epoch(network, optimizer, batches: _Batches, state: TrainState, seed: int, callbacks,
-               stop: _StopFlag, epochs: int) -> dict:
+               stop: _StopFlag) -> dict:
     """One pass over the batches of epoch ``state.epoch`` (from batch ``state.batch`` when resuming
     mid-epoch); returns the epoch's logs (loss, accuracy, lr, seconds)."""
     epoch = state.epoch
@@ -252,9 +252,8 @@ def _epoch_end(network, epoch: int, logs: dict, state: TrainState, callbacks) ->
     so that a Checkpoint, which comes last, saves the others as they stand after this epoch."""
     stop, stateful = False, _stateful(callbacks)
     for cb in callbacks:
-        state.keep_callbacks(stateful)
         stop = bool(cb.on_epoch_end(network, epoch, logs)) or stop
-    state.keep_callbacks(stateful)
+        state.keep_callbacks(stateful)
     return stop
 
 

@@ -138,20 +138,15 @@ def build_network(args, name: str, image_shape, n_in: int, hidden: list[int], n_
         return mlp([n_in, *hidden, n_classes], activation=args.activation, loss=args.loss,
                    output_activation=args.output_activation, dropout=args.dropout, seed=args.seed,
                    dtype=args.dtype)
-    if not image_shape:
-        raise ConfigError(f"--conv needs image data (a dataset of pictures such as digits, mnist, "
-                          f"fashion-mnist or an image folder), but {name} has no image shape")
-    height, width = (int(s) for s in image_shape)
-    if n_in % (height * width):
-        raise ConfigError(f"--conv: {name} has {n_in} inputs per example, not a whole number of "
-                          f"{height}x{width} images")
+    height, width, channels = _pictures("--conv needs image data (a dataset of pictures such as digits, "
+                                        "mnist, fashion-mnist or an image folder)", name, image_shape, n_in)
     most = max_conv_blocks(height, width)
     if len(args.conv) > most:   # said here in the terms of the command line: the option, the dataset
         path = " -> ".join(f"{height >> k}x{width >> k}" for k in range(len(args.conv) + 1))
         raise ConfigError(f"--conv {','.join(map(str, args.conv))}: {len(args.conv)} blocks are too many "
                           f"for the {height}x{width} images of {name} (each halves them: {path}; a 3x3 "
                           f"convolution needs at least 3x3); use at most {most}")
-    return cnn((height, width, n_in // (height * width)), args.conv, [*hidden, n_classes],
+    return cnn((height, width, channels), args.conv, [*hidden, n_classes],
                activation=args.activation, loss=args.loss, output_activation=args.output_activation,
                dropout=args.dropout, seed=args.seed, dtype=args.dtype, batch_norm=args.batch_norm)
 
@@ -166,10 +161,21 @@ def _augmentation(args, name: str, image_shape, n_in: int):
         raise ConfigError("--flip goes with --augment PIXELS (the shift, e.g. --augment 2 --flip)")
     if not args.augment:
         return None
+    return RandomShift(_pictures("--augment shifts pictures", name, image_shape, n_in),
+                       max_shift=args.augment, flip=args.flip)
+
+
+def _pictures(need: str, name: str, image_shape, n_in: int) -> tuple[int, int, int]:
+    """(height, width, channels) of the dataset's pictures, or a ConfigError that starts with ``need``
+    (the option and why it needs pictures)."""
     if not image_shape:
-        raise ConfigError(f"--augment shifts pictures, but {name} has no image shape")
+        raise ConfigError(f"{need}, but {name} has no image shape")
     height, width = (int(s) for s in image_shape)
-    return RandomShift((height, width, n_in // (height * width)), max_shift=args.augment, flip=args.flip)
+    if n_in % (height * width):
+        option = need.split()[0]
+        raise ConfigError(f"{option}: {name} has {n_in} inputs per example, not a whole number of "
+                          f"{height}x{width} images")
+    return height, width, n_in // (height * width)
 
 
 def _last_block(net) -> int:
