@@ -44,6 +44,10 @@ class Layer:
     """Base class: a layer with no parameters that passes its input through."""
 
     trainable = False
+    # True for a layer that works on each unit (feature, channel) of its input on its own and keeps the
+    # width: Dropout, Activation, BatchNorm. Diagrams draw it as part of the layer before it
+    # (Network.stages), "64 units, BatchNorm, relu", not as a column of units of its own.
+    per_unit = False
 
     def __init__(self) -> None:
         self.params: Params = Params()
@@ -260,6 +264,8 @@ class Activation(Layer):
     [[0.0, 2.0]]
     """
 
+    per_unit = True
+
     def __init__(self, activation="relu") -> None:
         super().__init__()
         self.activation = activations.get(activation)
@@ -289,6 +295,8 @@ class Dropout(Layer):
 
     The random mask comes from ``self.rng``, which the network seeds, so runs are reproducible.
     """
+
+    per_unit = True
 
     def __init__(self, rate: float = 0.5, seed: int | None = None) -> None:
         super().__init__()

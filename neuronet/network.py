@@ -128,6 +128,26 @@ class Network:
             outputs.append(x)
         return outputs
 
+    def stages(self) -> list[tuple[int, int]]:
+        """The layers as a diagram groups them: ``(first, last)`` layer indices (inclusive) of each
+        layer that makes new units (Dense, Conv2D, a pool) together with the per-unit layers after it
+        (BatchNorm, Activation, Dropout: ``Layer.per_unit``). The stage's output is its last layer's.
+
+        ``Dense → BatchNorm → Activation → Dense`` is two stages, ``[(0, 2), (3, 3)]``.
+        """
+        starts = [i for i, layer in enumerate(self.layers) if i == 0 or not layer.per_unit]
+        return [(first, end - 1) for first, end in zip(starts, [*starts[1:], len(self.layers)], strict=True)]
+
+    def stage_activation(self, first: int, last: int) -> str | None:
+        """The name of the activation a stage's units end with: its last ``Activation`` layer's, else
+        its first layer's own (a Dense layer's ``relu``), or None for a layer without one (a pool)."""
+        for layer in reversed(self.layers[first:last + 1]):
+            if isinstance(layer, layers_mod.Activation) or layer is self.layers[first]:
+                activation = getattr(layer, "activation", None)
+                if activation is not None:
+                    return activation.name
+        return None
+
     def loss_and_gradient(self, output: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
         """The batch loss and the gradient that backpropagation starts from.
 
@@ -325,17 +345,19 @@ class Network:
 
 def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=None,
         init: str | None = None, dropout: float = 0.0, seed: int | None = None,
-        dtype="float32") -> Network:
+        dtype="float32", batch_norm: bool = False) -> Network:
     """A multilayer perceptron from its layer sizes, as in ``mlp([784, 30, 10])``.
 
     Hidden layers use ``activation``. The output activation and the loss default to a matching pair:
     softmax + cross-entropy for several outputs, sigmoid + binary cross-entropy for one; with
-    ``loss="mse"`` the outputs are sigmoids, as in the classic quadratic-cost network.
+    ``loss="mse"`` the outputs are sigmoids, as in the classic quadratic-cost network. With
+    ``batch_norm=True`` each hidden layer is ``Dense`` → ``BatchNorm`` → ``Activation(activation)``.
     """
     sizes = checks.sizes(sizes, "mlp: sizes")
     if len(sizes) < 2:
         raise ConfigError(f"mlp needs at least an input and an output size, got {sizes}")
-    stack, loss_obj = _dense_stack(sizes, activation, output_activation, loss, init, dropout)
+    stack, loss_obj = _dense_stack(sizes, activation, output_activation, loss, init, dropout,
+                                   checks.flag(batch_norm, "mlp: batch_norm"))
     return Network(stack, loss=loss_obj, seed=0 if seed is None else seed, dtype=dtype)
 
 
@@ -408,11 +430,12 @@ def max_conv_blocks(height: int, width: int) -> int:
 
 
 def _dense_stack(sizes, activation, output_activation, loss, init,
-                 dropout) -> tuple[list[Layer], losses.Loss]:
+                 dropout, batch_norm: bool = False) -> tuple[list[Layer], losses.Loss]:
     """The Dense (and Dropout) layers of ``sizes`` and the loss, for :func:`mlp` and :func:`cnn`.
 
     The output activation and the loss default to a matching pair: softmax + cross-entropy for
     several outputs, sigmoid + binary cross-entropy for one, sigmoid outputs for ``loss="mse"``.
+    With ``batch_norm`` each hidden layer is ``Dense`` (no activation) → ``BatchNorm`` → ``Activation``.
     """
     dropout = checks.rate(dropout, "dropout")
     n_out = sizes[-1]
@@ -425,7 +448,11 @@ def _dense_stack(sizes, activation, output_activation, loss, init,
     stack: list[Layer] = []
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         last = i == len(sizes) - 2
-        stack.append(Dense(a, b, activation=output_activation if last else activation, init=init))
+        if batch_norm and not last:
+            stack += [Dense(a, b, activation=None, init=init), BatchNorm(b),
+                      layers_mod.Activation(activation)]
+        else:
+            stack.append(Dense(a, b, activation=output_activation if last else activation, init=init))
         if dropout and not last:
             stack.append(layers_mod.Dropout(dropout))
     return stack, loss_obj

@@ -53,6 +53,8 @@ class BatchNorm(Layer):
     [[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]]
     """
 
+    per_unit = True
+
     def __init__(self, n_features: int | None = None, input_shape: Sequence[int] | None = None,
                  momentum: float = 0.1, eps: float = 1e-5, dtype=np.float32) -> None:
         super().__init__()

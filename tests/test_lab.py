@@ -204,6 +204,31 @@ def test_conv_layers_are_shown_as_the_networks_feature_maps(side, filters):
     np.testing.assert_allclose(dense["values"], result["probabilities"], atol=1e-4)
 
 
+def test_batch_norm_and_its_activation_are_shown_with_the_layer_before_them():
+    """A Conv2D → BatchNorm → Activation block is one set of maps (the ReLU's output, what the
+    block says), named for both; an average pool is named as one; a BatchNorm'd Dense layer likewise."""
+    net = nn.Network([nn.Conv2D((8, 8, 1), 3, 3, padding="same"), nn.BatchNorm(input_shape=(8, 8, 3)),
+                      nn.layers.Activation("relu"), nn.AvgPool2D((8, 8, 3), 2),
+                      nn.Dense(48, 6), nn.BatchNorm(6), nn.layers.Activation("tanh"),
+                      nn.Dense(6, 10, "softmax")], seed=5)
+    net.preprocessing = {"image_shape": [8, 8], "framing": "digit"}
+    # Running statistics away from 0 and 1, so that showing the Conv2D's own output (or the
+    # BatchNorm's, before the ReLU) cannot pass for the block's.
+    net.layers[1].buffers["running_mean"][:] = [0.1, -0.2, 0.05]
+    net.layers[1].buffers["running_var"][:] = [0.5, 2.0, 1.5]
+    result = create_app(net).test_client().post("/api/digit", json={"image": data_url(seven())}).get_json()
+    conv, pool, dense, out = result["layers"]
+    assert (conv["name"], conv["activation"]) == ("Conv2D 3\u00d73\u00d73 + BatchNorm", "relu")
+    assert (pool["name"], pool["activation"]) == ("AvgPool2D 2\u00d72", None)
+    assert (dense["name"], dense["activation"]) == ("Dense 48\u21926 + BatchNorm", "tanh")
+    outputs = net.layer_outputs(np.asarray(result["input"], dtype=np.float32).reshape(1, -1))
+    np.testing.assert_allclose(conv["values"], outputs[2][0].reshape(8, 8, 3).transpose(2, 0, 1), atol=2e-3)
+    assert min(map(min, map(min, conv["values"]))) >= 0                     # after the ReLU
+    np.testing.assert_allclose(pool["values"], outputs[3][0].reshape(4, 4, 3).transpose(2, 0, 1), atol=2e-3)
+    np.testing.assert_allclose(dense["values"], outputs[6][0], atol=1e-4)
+    np.testing.assert_allclose(out["values"], result["probabilities"], atol=1e-4)
+
+
 def test_feature_maps_are_capped_at_sixteen_channels_and_three_decimals():
     from neuronet.lab import digit
 

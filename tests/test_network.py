@@ -115,3 +115,26 @@ def test_predict_gives_classes_and_a_single_sigmoid_output_is_thresholded():
     np.testing.assert_allclose(net.predict_proba(X, batch_size=3), net.forward(X), rtol=1e-12)
     binary = nn.mlp([4, 1], seed=0, dtype="float64")
     np.testing.assert_array_equal(binary.predict(X), (binary.forward(X)[:, 0] > 0.5).astype(int))
+
+
+def test_stages_group_per_unit_layers_with_the_layer_before_them():
+    net = nn.cnn((8, 8), [4], [6, 3], batch_norm=True, dropout=0.1)
+    kinds = [type(layer).__name__ for layer in net.layers]
+    assert kinds == ["Conv2D", "BatchNorm", "Activation", "MaxPool2D", "Dense", "Dropout", "Dense"]
+    assert net.stages() == [(0, 2), (3, 3), (4, 5), (6, 6)]
+    assert [net.stage_activation(*s) for s in net.stages()] == ["relu", None, "relu", "softmax"]
+    # A network that begins with a per-unit layer: that layer is a stage of its own.
+    lone = nn.Network([nn.layers.Dropout(0.5), nn.layers.Dense(3, 2, activation="tanh")], loss="mse")
+    assert lone.stages() == [(0, 0), (1, 1)] and lone.stage_activation(0, 0) is None
+    assert lone.stage_activation(1, 1) == "tanh"
+
+
+def test_mlp_with_batch_norm_puts_it_between_each_hidden_layer_and_its_activation():
+    net = nn.mlp([4, 8, 6, 2], activation="tanh", batch_norm=True, seed=0)
+    kinds = [(type(layer).__name__, getattr(getattr(layer, "activation", None), "name", None))
+             for layer in net.layers]
+    assert kinds == [("Dense", "identity"), ("BatchNorm", None), ("Activation", "tanh"),
+                     ("Dense", "identity"), ("BatchNorm", None), ("Activation", "tanh"),
+                     ("Dense", "softmax")]
+    with pytest.raises(nn.ConfigError, match="mlp: batch_norm"):
+        nn.mlp([4, 2], batch_norm="yes")

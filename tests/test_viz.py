@@ -268,3 +268,43 @@ def test_every_colour_bar_says_what_its_colours_mean(name):
         colorbar = getattr(ax, "_colorbar", None)
         if colorbar is not None:
             assert colorbar.ax.get_ylabel().strip() or colorbar.ax.get_xlabel().strip(), name
+
+
+def test_batch_norm_is_drawn_with_the_dense_layer_before_it():
+    """Dense → BatchNorm → Activation → Dropout is one layer of units in every Dense figure: its
+    nodes hold the Activation's output (what the units say), its title names the BatchNorm."""
+    X, y = _blobs(0)
+    net = nn.mlp([2, 5, 4, 3], activation="relu", batch_norm=True, dropout=0.2, seed=2)
+    net.fit(X.astype(np.float32), y, epochs=3, verbose=False)
+    assert net.stages() == [(0, 3), (4, 7), (8, 8)]
+    fig = viz.plot_network(net, x=X[0])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "hidden 1\n5 × BatchNorm → relu" in texts and "hidden 2\n4 × BatchNorm → relu" in texts
+    assert "output\n3 × softmax" in texts
+    after_relu = net.layer_outputs(X[:1].astype(np.float32))[2][0]          # layer 2: the Activation
+    assert (after_relu >= 0).all() and (after_relu > 0).any()
+    shown = [t for t in texts if t and t[0] in "-0123456789"][2:2 + 5]       # after the 2 inputs
+    assert [float(t) for t in shown] == pytest.approx(after_relu.tolist(), abs=0.006)
+    fig = viz.plot_hidden_units(net, X, y=y)
+    assert "BatchNorm → relu unit of layer 1" in fig._suptitle.get_text()
+    fig = viz.plot_activation_histograms(net, X)
+    assert fig.axes[0].get_title().startswith("layer 1: 5 × BatchNorm → relu\ndead units")
+    assert viz.plot_weights(nn.mlp([16, 4, 3], batch_norm=True, seed=0)) is not None
+    # A layer that makes other units is still refused by the Dense-only figures, in one line.
+    with pytest.raises(ConfigError, match="plot_network draws networks of Dense layers only; this one has a "
+                                          "Conv2D layer"):
+        viz.plot_network(_conv_net(0))
+
+
+def test_filter_maps_of_a_batch_norm_block_are_what_the_block_passes_on():
+    net = nn.cnn((8, 8), [3], [4, 3], batch_norm=True, seed=1)
+    net.layers[1].buffers["running_mean"][:] = [0.3, -0.3, 0.1]     # so the BatchNorm matters
+    image = np.linspace(0, 1, 64)
+    fig = viz.plot_filters(net, image=image)
+    assert "response to the image,\nthen BatchNorm → relu (dark" in fig._suptitle.get_text()
+    block = net.layer_outputs(image[None, :])[2][0].reshape(8, 8, 3)          # after the Activation
+    drawn = [ax.get_images()[0].get_array() for ax in fig.axes[3:6]]
+    for f in range(3):
+        np.testing.assert_allclose(drawn[f], block[:, :, f], atol=1e-6)
+    from figure_checks import texts_outside
+    assert not texts_outside(fig)

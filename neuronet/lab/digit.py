@@ -23,10 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..conv import Conv2D, MaxPool2D
+from ..conv import Conv2D, GlobalAvgPool2D, MaxPool2D
 from ..errors import ConfigError, DataError
 from ..layers import Dense
 from ..network import Network, mlp
+from ..normalization import BatchNorm
 
 #: Where ``neuronet lab`` looks for a digit model when none is given: what ``make train`` writes
 #: (MNIST, or the 8x8 digits when MNIST cannot be had).
@@ -114,32 +115,41 @@ def prepare(pixels: np.ndarray, side: int, framing: str = "digit") -> np.ndarray
     return preprocess_digit(pixels, size=side, box=side, centre="box")
 
 
-def _layer_view(index: int, layer, a: np.ndarray) -> dict | None:
-    """What the page shows of one layer's output ``a`` (1, n_out), or None for a layer it does not show.
+def _layer_view(net: Network, first: int, last: int, a: np.ndarray) -> dict | None:
+    """What the page shows of one stage of ``net`` (:meth:`~neuronet.network.Network.stages`): layer
+    ``first`` with the per-unit layers after it up to ``last``, whose output is ``a`` (1, n_out).
+    None for a stage the page does not show.
 
-    Dense: ``{"kind": "units", "index", "name", "activation", "values"}``, values (n_out,).
-    Conv2D, MaxPool2D: ``{"kind": "maps", "index", "name", "activation", "height", "width",
-    "channels", "values"}``, values (shown, height, width): the layer's channels-last output
+    Dense (or a global pool): ``{"kind": "units", "index", "name", "activation", "values"}``, values
+    (n_out,). Conv2D, MaxPool2D, AvgPool2D: ``{"kind": "maps", "index", "name", "activation", "height",
+    "width", "channels", "values"}``, values (shown, height, width): the stage's channels-last output
     (height, width, channels) with the channel axis first, one picture per channel, only the first
-    ``shown = min(channels, MAX_CHANNELS)``.
+    ``shown = min(channels, MAX_CHANNELS)``. A BatchNorm in the stage is named ("Conv2D 32×3×3 +
+    BatchNorm") and the activation is the stage's last (the ReLU after it).
     """
+    layer = net.layers[first]
+    activation = net.stage_activation(first, last)
+    normed = " + BatchNorm" if any(isinstance(x, BatchNorm) for x in net.layers[first:last + 1]) else ""
     if isinstance(layer, Dense):
-        return {"kind": "units", "index": index, "name": f"Dense {layer.n_in}\u2192{layer.n_out}",
-                "activation": layer.activation.name, "values": a[0]}
+        return {"kind": "units", "index": first, "name": f"Dense {layer.n_in}\u2192{layer.n_out}{normed}",
+                "activation": activation, "values": a[0]}
+    if isinstance(layer, GlobalAvgPool2D):
+        return {"kind": "units", "index": first, "name": f"GlobalAvgPool2D{normed}",
+                "activation": activation, "values": a[0]}
     if isinstance(layer, (Conv2D, MaxPool2D)):
         h, w, c = layer.output_shape
         if isinstance(layer, Conv2D):
             kh, kw = layer.kernel_size
-            name, activation = f"Conv2D {layer.filters}\u00d7{kh}\u00d7{kw}", layer.activation.name
+            name = f"Conv2D {layer.filters}\u00d7{kh}\u00d7{kw}"
             if layer.stride != 1:
                 name += f", stride {layer.stride}"
         else:
             p = layer.pool_size
-            name, activation = f"MaxPool2D {p}\u00d7{p}", None
+            name = f"{type(layer).__name__} {p}\u00d7{p}"           # MaxPool2D or AvgPool2D
             if layer.stride != p:
                 name += f", stride {layer.stride}"
         maps = a[0].reshape(h, w, c)[:, :, :MAX_CHANNELS].transpose(2, 0, 1)   # (shown, H', W')
-        return {"kind": "maps", "index": index, "name": name, "activation": activation,
+        return {"kind": "maps", "index": first, "name": name + normed, "activation": activation,
                 "height": h, "width": w, "channels": c, "values": maps}
     return None
 
@@ -147,12 +157,12 @@ def _layer_view(index: int, layer, a: np.ndarray) -> dict | None:
 def layer_outputs(net: Network, x: np.ndarray) -> tuple[list[dict], np.ndarray]:
     """Run ``x`` (1, n_in) through ``net`` layer by layer.
 
-    Returns ``(layers, output)``: one dict per Dense, Conv2D or MaxPool2D layer (see
-    :func:`_layer_view`) and the network's output row. Layers of other kinds (Dropout, which is the
-    identity here, or types the lab does not know) still run but are not shown.
+    Returns ``(layers, output)``: one dict per stage the page shows (see :func:`_layer_view`) and
+    the network's output row. Per-unit layers (BatchNorm, Activation, Dropout, which is the identity
+    here) are part of the stage before them; stages of kinds the lab does not know run but are not shown.
     """
     outputs = net.layer_outputs(x)
-    views = (_layer_view(i, layer, a) for i, (layer, a) in enumerate(zip(net.layers, outputs, strict=True)))
+    views = (_layer_view(net, first, last, outputs[last]) for first, last in net.stages())
     return [view for view in views if view is not None], outputs[-1][0]
 
 

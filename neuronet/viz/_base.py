@@ -82,20 +82,42 @@ def dense_layers(net, figure: str = "this figure", dense_only: bool = False) -> 
 
     Raises ConfigError when ``net`` is not a :class:`~neuronet.network.Network` (a Perceptron, say),
     so a wrong model gives one clear line instead of an AttributeError deep inside matplotlib code.
-    ``dense_only``: also refuse networks with other kinds of layers (Conv2D, MaxPool2D), for figures
-    that would otherwise draw the first Dense layer as if its inputs were the network's inputs.
+    ``dense_only``: also refuse networks with layers that make other units (Conv2D, MaxPool2D), for
+    figures that would otherwise draw the first Dense layer as if its inputs were the network's
+    inputs. Per-unit layers (Dropout, BatchNorm, Activation) belong to the Dense layer before them.
     """
-    from ..layers import Dense, Dropout
+    from ..layers import Dense
     from ..network import Network
 
     if not isinstance(net, Network):
         raise ConfigError(f"{figure} needs a neuronet Network (e.g. from nn.mlp), not a {type(net).__name__}")
     if dense_only:
-        other = [layer for layer in net.layers if not isinstance(layer, (Dense, Dropout))]
+        other = [layer for layer in net.layers if not (isinstance(layer, Dense) or layer.per_unit)]
         if other:
             raise ConfigError(f"{figure} draws networks of Dense layers only; this one has a "
                               f"{type(other[0]).__name__} layer")
     return [layer for layer in net.layers if isinstance(layer, Dense)]
+
+
+def dense_stages(net) -> list[tuple[int, int]]:
+    """The :meth:`~neuronet.network.Network.stages` that begin with a Dense layer, one per Dense layer:
+    what the figures call "layer k"."""
+    from ..layers import Dense
+
+    return [(first, last) for first, last in net.stages() if isinstance(net.layers[first], Dense)]
+
+
+def unit_names(net) -> list[str]:
+    """What each Dense layer's units compute, for titles: its activation, after a BatchNorm if one
+    follows ("BatchNorm → relu"), the activation of the Activation layer after it if there is one."""
+    from ..normalization import BatchNorm
+
+    names = []
+    for first, last in dense_stages(net):
+        activation = net.stage_activation(first, last)
+        normed = any(isinstance(layer, BatchNorm) for layer in net.layers[first:last + 1])
+        names.append(f"BatchNorm → {activation}" if normed else str(activation))
+    return names
 
 
 def split_words(split, figure: str) -> str | None:
@@ -128,8 +150,8 @@ def class_probabilities(net, X: np.ndarray) -> np.ndarray:
 
 
 def layer_outputs(net, X) -> list[np.ndarray]:
-    """The activations of every Dense layer for a batch X: a list of (n, units) arrays."""
-    from ..layers import Dense
-
-    return [a for layer, a in zip(net.layers, net.layer_outputs(X), strict=True) if isinstance(layer, Dense)]
+    """The activations of every Dense layer's units for a batch X: a list of (n, units) arrays. A Dense
+    layer followed by BatchNorm and an Activation gives the Activation's output: what its units say."""
+    outputs = net.layer_outputs(X)
+    return [outputs[last] for _, last in dense_stages(net)]
 

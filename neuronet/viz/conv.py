@@ -18,10 +18,13 @@ def plot_filters(net_or_layer, image=None, layer: int = 0, channel: int = 0, max
     ``activation(image ⋆ W + b)``, an (H', W') map drawn dark where the pattern was found (like ink on
 paper, as the digits themselves are drawn). Each filter and each map is on its own colour scale.
 
-    ``net_or_layer`` is a network (``layer`` counts its Conv2D layers from 0) or a Conv2D layer.
+    ``net_or_layer`` is a network (``layer`` counts its Conv2D layers from 0) or a Conv2D layer. In a
+    network, the per-unit layers after the convolution (a BatchNorm and its Activation) are applied
+    to the maps too: they show what the block passes on.
     """
     from ..conv import Conv2D
 
+    after: list = []                     # the per-unit layers of the Conv2D's stage
     if isinstance(net_or_layer, Conv2D):
         conv = net_or_layer
     else:
@@ -32,6 +35,9 @@ paper, as the digits themselves are drawn). Each filter and each map is on its o
             raise ConfigError(f"layer must be between 0 and {len(convs) - 1} (the network's Conv2D "
                               f"layers), got {layer}")
         conv = convs[layer]
+        first = next(i for i, lay in enumerate(net_or_layer.layers) if lay is conv)
+        last = dict(net_or_layer.stages())[first]
+        after = list(net_or_layer.layers[first + 1:last + 1])
     kh, kw = conv.kernel_size
     C = conv.input_shape[2]
     if not 0 <= channel < C:
@@ -42,7 +48,10 @@ paper, as the digits themselves are drawn). Each filter and each map is on its o
         if image.size != conv.n_in:
             raise ShapeError(f"plot_filters: the image has {image.size} values; this Conv2D takes "
                              f"{conv.n_in} ({'×'.join(map(str, conv.input_shape))})")
-        maps = conv.forward(image[None, :]).reshape(conv.output_shape)   # (H', W', F)
+        maps = conv.forward(image[None, :])
+        for per_unit in after:
+            maps = per_unit.forward(maps, training=False)
+        maps = maps.reshape(conv.output_shape)                          # (H', W', F)
     n = min(conv.filters, max_filters)
     rows = 2 if maps is not None else 1
     # At least wide enough for the title's lines, however few filters there are.
@@ -59,6 +68,9 @@ paper, as the digits themselves are drawn). Each filter and each map is on its o
         ax.set_axis_off()
     shown = f" (first {n} of {conv.filters})" if n < conv.filters else ""
     what = f"{kh}×{kw} filters{shown}" + (f", input channel {channel}" if C > 1 else "")
-    below = "\nbelow: each one's response to the image (dark = strong)" if maps is not None else ""
+    then = " → ".join(lay.activation.name if type(lay).__name__ == "Activation" else type(lay).__name__
+                      for lay in after if type(lay).__name__ != "Dropout")
+    then = f",\nthen {then}" if then else ""       # on a line of its own: the figure may be narrow
+    below = f"\nbelow: each one's response to the image{then} (dark = strong)" if maps is not None else ""
     fig.suptitle(f"Learned {what}\neach on its own scale (blue +, red −){below}", fontsize=9)
     return finish(fig, path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ShapeError
-from ._base import NEGATIVE, POSITIVE, dense_layers, finish, layer_outputs, new_figure
+from ._base import NEGATIVE, POSITIVE, dense_layers, finish, layer_outputs, new_figure, unit_names
 
 GAP = 3.0        # horizontal distance between layers, in node spacings (the data unit)
 SCALE = 0.5      # inches per data unit, so text in points and nodes in data units keep their sizes
@@ -106,7 +106,7 @@ def _draw_nodes(ax, pos, sizes, acts):
     return scale
 
 
-def _layer_titles(ax, pos, sizes, dense) -> None:
+def _layer_titles(ax, pos, sizes, names) -> None:
     """'input / n values', 'hidden k / n × activation', 'output / ...' above each layer."""
     for li, layer_pos in enumerate(pos):
         top = max(y for _, y in layer_pos.values())
@@ -114,7 +114,7 @@ def _layer_titles(ax, pos, sizes, dense) -> None:
             title = f"input\n{sizes[0]} values"
         else:
             kind = "output" if li == len(sizes) - 1 else f"hidden {li}"
-            title = f"{kind}\n{sizes[li]} × {dense[li - 1].activation.name}"
+            title = f"{kind}\n{sizes[li]} × {names[li - 1]}"
         ax.text(GAP * li, top + 0.5, title, ha="center", va="bottom", fontsize=9)
 
 
@@ -166,7 +166,7 @@ def plot_network(net, x=None, max_nodes: int = 16, max_edges: int = 80, label_we
     for li, layer in enumerate(dense):
         _draw_edges(ax, layer.W, pos[li], pos[li + 1], max_edges, label_weights)
     scale = _draw_nodes(ax, pos, sizes, acts)
-    _layer_titles(ax, pos, sizes, dense)
+    _layer_titles(ax, pos, sizes, unit_names(net))
     note = "blue: w > 0, red: w < 0, width ∝ |w|"
     if any(n > max_nodes for n in sizes):
         note += f"\n(wide layers: {max_nodes} units shown, {max_edges} strongest edges per layer)"

@@ -15,6 +15,7 @@ from ._base import (
     new_figure,
     points_2d,
     split_words,
+    unit_names,
 )
 
 
@@ -126,7 +127,7 @@ def plot_hidden_units(net, X, layer: int = 0, y=None, resolution: int = 80, max_
                   cmap="magma")
         ax.scatter(X[:, 0], X[:, 1], s=4, c=colours, edgecolor="black", linewidth=0.2)
         ax.set_title(f"unit {k}", fontsize=8)
-    name = dense[layer].activation.name
+    name = unit_names(net)[layer]
     more = f" (first {n} of {acts.shape[1]})" if n < acts.shape[1] else ""
     # Each map is scaled to its own unit's range, so brightness compares places, not units.
     points = "\npoints coloured by their class" if y is not None else ""

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..callbacks import Callback
 from ..errors import ConfigError
-from ._base import CLASS_COLOURS, dense_layers, finish, new_figure
+from ._base import CLASS_COLOURS, dense_layers, finish, new_figure, unit_names
 
 
 def _is_history(obj) -> bool:
@@ -115,8 +115,8 @@ class GradientNormRecorder(Callback):
     def on_train_begin(self, network, optimizer) -> None:
         dense = dense_layers(network)
         if not self.names:
-            self.names = [f"layer {i + 1} ({d.n_in}→{d.n_out}, {d.activation.name})"
-                          for i, d in enumerate(dense)]
+            self.names = [f"layer {i + 1} ({d.n_in}→{d.n_out}, {name})"
+                          for i, (d, name) in enumerate(zip(dense, unit_names(network), strict=True))]
             self.batch_norms = [[] for _ in dense]
             self.epoch_norms = [[] for _ in dense]
         self._this_epoch = [[] for _ in dense]

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import imaging
 from ..errors import ConfigError
-from ._base import CLASS_COLOURS, dense_layers, finish, grid_shape, layer_outputs, new_figure
+from ._base import CLASS_COLOURS, dense_layers, finish, grid_shape, layer_outputs, new_figure, unit_names
 
 _RELU_LIKE = {"relu"}   # activations that output exactly 0 for every negative input
 
@@ -57,13 +57,12 @@ def plot_activation_histograms(net, X, bins: int = 40, path=None):
     outputs = layer_outputs(net, X)
     rows, cols = grid_shape(len(dense), max_cols=4)
     fig = new_figure(3.4 * cols, 2.8 * rows)
-    for i, (layer, a) in enumerate(zip(dense, outputs, strict=True)):
+    for i, (layer, a, name) in enumerate(zip(dense, outputs, unit_names(net), strict=True)):
         ax = fig.add_subplot(rows, cols, i + 1)
         ax.hist(a.ravel(), bins=bins, color=CLASS_COLOURS[i % len(CLASS_COLOURS)], alpha=0.85)
         ax.set_yscale("log")
-        name = layer.activation.name
         title = f"layer {i + 1}: {layer.n_out} × {name}"
-        if name in _RELU_LIKE:
+        if name.split(" → ")[-1] in _RELU_LIKE:
             title += f"\ndead units {dead_fraction(a):.0%}, zeros {np.mean(a == 0):.0%}"
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("activation", fontsize=8)
