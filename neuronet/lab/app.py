@@ -7,7 +7,16 @@ Routes (every answer is JSON except the page and its files; every error is
 ``GET  /``                                  the page (``static/index.html``, ``lab.css`` and the
                                             ES modules ``static/js/*.js``, one per tab)
 ``GET  /api/info``                          the digit model (summary, input side, classes, note)
-                                            and the playground's choices and limits
+                                            and every tab's choices, limits and defaults
+``POST /api/neuron``                        one neuron's inputs, weights, threshold or bias and
+                                            activation -> each wᵢxᵢ, z, the output, the curve and
+                                            a nudge's effect (:func:`.neuron.describe`)
+``POST /api/neuron/softmax``                ``{"z": [...]}`` -> e^z and softmax(z) (:func:`.neuron.softmax`)
+``POST /api/perceptron``                    a gate or clicked points -> every step of the perceptron
+                                            rule and why it stopped (:func:`.rule.run`)
+``POST /api/backprop``                      a small network and one example -> its forward and
+                                            backward pass, gradcheck and the SGD update
+                                            (:func:`.backprop.step`)
 ``POST /api/digit``                         ``{"image": "data:image/png;base64,..."}`` -> the
                                             prepared input, each Dense layer's activations,
                                             each Conv2D/MaxPool2D layer's feature maps and the
@@ -36,7 +45,7 @@ from .. import imaging
 from ..errors import ConfigError, NeuronetError
 from ..network import Network
 from ..viz import CLASS_COLOURS
-from . import descent, digit, playground
+from . import backprop, descent, digit, neuron, playground, rule
 
 STATIC = Path(__file__).with_name("static")
 #: Addresses that only this computer can reach; bound to one of them, the lab trusts no other Host.
@@ -190,7 +199,8 @@ def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) ->
                                "optimizers": playground.OPTIMIZERS, "limits": playground.LIMITS,
                                "colours": CLASS_COLOURS,
                                "defaults": dataclasses.asdict(playground.Settings())},
-                "descent": descent.choices()}
+                "descent": descent.choices(), "neuron": neuron.choices(), "rule": rule.choices(),
+                "backprop": backprop.choices()}
 
     @app.post("/api/digit")
     def predict_digit():
@@ -222,6 +232,22 @@ def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) ->
     @app.post("/api/descent/paths")
     def descent_paths():
         return descent.paths(body())
+
+    @app.post("/api/neuron")
+    def one_neuron():
+        return neuron.describe(body())
+
+    @app.post("/api/neuron/softmax")
+    def softmax():
+        return neuron.softmax(body())
+
+    @app.post("/api/perceptron")
+    def perceptron_rule():
+        return rule.run(body())
+
+    @app.post("/api/backprop")
+    def backpropagation():
+        return backprop.step(body())
 
 
 def make_server(app, host: str = "127.0.0.1", port: int = 8000):
