@@ -9,7 +9,7 @@ import {$, element, fillSelect, formatNumber, num, sub} from "./dom.js";
 const form = $("bp-settings");
 const field = (name) => form.elements.namedItem(name);
 let choices = null, answer = null, stage = 0, iteration = 0, requests = 0;
-const SVG = "http://www.w3.org/2000/svg";
+const SVG = $("bp-net").namespaceURI;   // the namespace of the page's own <svg>, not typed out here
 
 // What the form says, as typed: checking it is the server's job (one line back if it is wrong).
 function settings() {
