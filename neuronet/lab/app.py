@@ -4,9 +4,19 @@ Routes (every answer is JSON except the page and its files; every error is
 ``{"error": "one line"}`` with status 400 for a bad request, never a traceback page):
 
 ==========================================  ======================================================
-``GET  /``                                  the page (``static/index.html``, ``lab.js``, ``lab.css``)
+``GET  /``                                  the page (``static/index.html``, ``lab.css`` and the
+                                            ES modules ``static/js/*.js``, one per tab)
 ``GET  /api/info``                          the digit model (summary, input side, classes, note)
-                                            and the playground's choices and limits
+                                            and every tab's choices, limits and defaults
+``POST /api/neuron``                        one neuron's inputs, weights, threshold or bias and
+                                            activation -> each wᵢxᵢ, z, the output, the curve and
+                                            a nudge's effect (:func:`.neuron.describe`)
+``POST /api/neuron/softmax``                ``{"z": [...]}`` -> e^z and softmax(z) (:func:`.neuron.softmax`)
+``POST /api/perceptron``                    a gate or clicked points -> every step of the perceptron
+                                            rule and why it stopped (:func:`.rule.run`)
+``POST /api/backprop``                      a small network and one example -> its forward and
+                                            backward pass, gradcheck and the SGD update
+                                            (:func:`.backprop.step`)
 ``POST /api/digit``                         ``{"image": "data:image/png;base64,..."}`` -> the
                                             prepared input, each Dense layer's activations,
                                             each Conv2D/MaxPool2D layer's feature maps and the
@@ -35,7 +45,7 @@ from .. import imaging
 from ..errors import ConfigError, NeuronetError
 from ..network import Network
 from ..viz import CLASS_COLOURS
-from . import descent, digit, playground
+from . import backprop, descent, digit, neuron, playground, rule
 
 STATIC = Path(__file__).with_name("static")
 #: Addresses that only this computer can reach; bound to one of them, the lab trusts no other Host.
@@ -116,7 +126,7 @@ def create_app(model: Network | str | Path | None = None):
     # For the command line to print: which model the digit tab uses, or why it is off.
     app.config["NEURONET_MODEL_NOTE"] = note if digit_error is None else f"digit tab off: {digit_error}"
     _add_error_handlers(app, flask)
-    _add_page_routes(app)
+    _add_page_routes(app, flask)
     _add_api_routes(app, flask, _model_info(net, note, digit_error), net, digit_error, sessions)
     return app
 
@@ -151,10 +161,20 @@ def _add_error_handlers(app, flask) -> None:
         return flask.jsonify(error=f"internal error ({type(exc).__name__}); see the server's output"), 500
 
 
-def _add_page_routes(app) -> None:
+def _add_page_routes(app, flask) -> None:
     @app.get("/")
     def index():
         return app.send_static_file("index.html")
+
+    @app.after_request
+    def javascript_type(response):
+        # The page's scripts are ES modules, which a browser runs only when served as JavaScript;
+        # Flask guesses types from the system's table, which on some machines (Windows' registry)
+        # says text/plain for .js. Set here for this app, not in the global mimetypes table.
+        path = flask.request.path
+        if response.status_code == 200 and path.startswith("/static/") and path.endswith(".js"):
+            response.mimetype = "text/javascript"
+        return response
 
     @app.get("/favicon.ico")
     def favicon():   # browsers ask for one; "no content" keeps a 404 out of the page's console
@@ -179,7 +199,8 @@ def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) ->
                                "optimizers": playground.OPTIMIZERS, "limits": playground.LIMITS,
                                "colours": CLASS_COLOURS,
                                "defaults": dataclasses.asdict(playground.Settings())},
-                "descent": descent.choices()}
+                "descent": descent.choices(), "neuron": neuron.choices(), "rule": rule.choices(),
+                "backprop": backprop.choices()}
 
     @app.post("/api/digit")
     def predict_digit():
@@ -211,6 +232,22 @@ def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) ->
     @app.post("/api/descent/paths")
     def descent_paths():
         return descent.paths(body())
+
+    @app.post("/api/neuron")
+    def one_neuron():
+        return neuron.describe(body())
+
+    @app.post("/api/neuron/softmax")
+    def softmax():
+        return neuron.softmax(body())
+
+    @app.post("/api/perceptron")
+    def perceptron_rule():
+        return rule.run(body())
+
+    @app.post("/api/backprop")
+    def backpropagation():
+        return backprop.step(body())
 
 
 def make_server(app, host: str = "127.0.0.1", port: int = 8000):

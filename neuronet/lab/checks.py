@@ -41,3 +41,30 @@ def finite(value) -> float | None:
     """``value`` as a float, or None (JSON null) if it is NaN or infinite, which JSON cannot hold."""
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def real(value, name: str, low: float, high: float) -> float:
+    """``value`` as a float from ``low`` to ``high``: :func:`neuronet.checks.number`, said in the
+    page's words. An integer too large for a float (JSON allows hundreds of digits) is refused too."""
+    try:
+        return checks.number(value, name, low=low, high=high)
+    except (ConfigError, OverflowError):
+        raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, got {shown(value)}") from None
+
+
+def reals(value, name: str, low: float, high: float, length: int | tuple[int, int]) -> list[float]:
+    """``value`` as a list of floats from ``low`` to ``high``, of ``length`` entries (or from
+    ``length[0]`` to ``length[1]``)."""
+    shortest, longest = (length, length) if isinstance(length, int) else length
+    count = f"{shortest}" if shortest == longest else f"{shortest} to {longest}"
+    if not isinstance(value, list) or not shortest <= len(value) <= longest:
+        raise ConfigError(f"{name} must be a list of {count} numbers from {low:g} to {high:g}, "
+                          f"got {shown(value)}")
+    return [real(v, f"{name}[{i}]", low, high) for i, v in enumerate(value)]
+
+
+def choice(value, name: str, choices) -> str:
+    """``value`` if it is one of the strings ``choices``, in the page's words."""
+    if not isinstance(value, str) or value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {shown(value)}")
+    return value
