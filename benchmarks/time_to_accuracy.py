@@ -172,14 +172,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batches", type=int, default=None, help="train on only this many batches (a try)")
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--only", choices=["neuronet", "torch"], default=None, help="run one framework")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--child", choices=["neuronet", "torch"], help=argparse.SUPPRESS, dest="framework")
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.framework:
         return child(args)
-    frameworks = ["neuronet"]
-    if not args.no_torch:
+    frameworks = [] if args.only == "torch" else ["neuronet"]
+    if not args.no_torch and args.only != "neuronet":
         try:
             import torch  # noqa: F401
             frameworks.append("torch")

@@ -127,8 +127,9 @@ function layerView(layer, number) {
     return t >= 0 ? [30 + 225 * t, 30 + 140 * t, 30] : [30, 30 + 100 * -t, 30 + 225 * -t];
   }, false);
   const box = element("div", "layer");
+  const activation = layer.activation ? `, ${layer.activation}` : "";   // a global pool has none
   box.append(element("small", "",
-    `layer ${number}: ${layer.name}, ${layer.activation} (${active} of ${n} units > 0, max ${scale.toFixed(2)})`),
+    `layer ${number}: ${layer.name}${activation} (${active} of ${n} units > 0, max ${scale.toFixed(2)})`),
     canvas);
   return box;
 }
