@@ -84,7 +84,7 @@ def import_weights(net: Network, path) -> None:
 
 # Subpackages reached as attributes (nn.viz.plot_history) but imported only on first use, so
 # `import neuronet` stays NumPy-only; matplotlib itself loads only when a figure is drawn.
-_LAZY = ("datasets", "report", "sweeps", "viz", "onnx_export", "torch_weights", "notebook")
+_LAZY = ("datasets", "recipe", "report", "sweeps", "viz", "onnx_export", "torch_weights", "notebook")
 
 
 def __getattr__(name: str):
@@ -129,6 +129,6 @@ __all__ = [
     "NotFittedError", "Perceptron", "PlaneFeatures", "RMSprop", "SGD", "Sequential", "ShapeError",
     "StepDecay", "TrainingInterrupted", "activations", "augment", "callbacks", "cnn", "datasets",
     "export", "features", "get_threads", "gradcheck", "import_weights", "initializers", "load", "losses",
-    "metrics", "mlp", "notebook", "onnx_export", "optimizers", "report", "schedules",
+    "metrics", "mlp", "notebook", "onnx_export", "optimizers", "recipe", "report", "schedules",
     "set_threads", "sweep", "sweeps", "torch_weights", "viz",
 ]
