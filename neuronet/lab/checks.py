@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .. import checks
 from ..errors import ConfigError
 
@@ -37,7 +39,33 @@ def whole(value, name: str, low: int, high: int) -> int:
         raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {shown(value)}") from None
 
 
+def number(value, name: str, low: float, high: float, low_open: bool = False) -> float:
+    """``value`` if it is a finite number (not a bool) from ``low`` (above it, with ``low_open``) to
+    ``high``: :func:`neuronet.checks.number`, said in the page's words."""
+    try:
+        return checks.number(value, name, low=low, high=high, low_open=low_open)
+    except ConfigError:
+        bounds = f"in ({low:g}, {high:g}]" if low_open else f"from {low:g} to {high:g}"
+        raise ConfigError(f"{name} must be a number {bounds}, got {shown(value)}") from None
+
+
+def choice(value, name: str, choices) -> str:
+    """``value`` in lower case if it is one of the strings ``choices`` (in any case)."""
+    if not isinstance(value, str) or value.lower() not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {shown(value)}")
+    return value.lower()
+
+
 def finite(value) -> float | None:
     """``value`` as a float, or None (JSON null) if it is NaN or infinite, which JSON cannot hold."""
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def rounded(a, decimals: int = 4) -> list:
+    """``a`` as nested lists to ``decimals`` decimals (more than a colour or a bar can show, and the
+    JSON stays small), NaN and infinities as None: JSON cannot hold them."""
+    a = np.round(np.asarray(a, dtype=np.float64), decimals)
+    out = a.astype(object)
+    out[~np.isfinite(a)] = None
+    return out.tolist()
