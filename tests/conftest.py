@@ -9,8 +9,11 @@ from torch_marker import (  # noqa: F401
     pytest_runtest_makereport,
 )
 
-# ``pytester`` runs a throwaway pytest session; test_torch_marker.py checks the hooks above with it.
-pytest_plugins = ["pytester"]
+# ``pytester`` runs a throwaway pytest session; test_torch_marker.py and test_browser_marker.py check
+# the markers' hooks with it. ``browser_marker``: the browser marker's hooks (skip without Playwright
+# and a Chromium; under CI=true, a failure instead). ``lab_browser``: the lab server, the browser and
+# a watched page for those tests.
+pytest_plugins = ["pytester", "browser_marker", "lab_browser"]
 
 # No test may reach the network by accident: a dataset that is not on disk is "not found" unless a
 # test asks for a download explicitly (the downloader's tests do, from their own 127.0.0.1 server).

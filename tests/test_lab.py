@@ -7,7 +7,6 @@ import io
 import json
 import math
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -428,16 +427,42 @@ def test_sessions_are_bounded():
 
 
 # --- the page ------------------------------------------------------------------------------------
+def static_files() -> list[Path]:
+    return sorted(p for p in STATIC.rglob("*") if p.is_file())
+
+
 def test_page_and_its_files_are_served_and_need_no_internet(client):
     page = client.get("/")
-    assert page.status_code == 200 and b"/static/lab.js" in page.data and b"<canvas" in page.data
-    for name, kind in (("lab.js", "javascript"), ("lab.css", "css")):
-        response = client.get(f"/static/{name}")
-        assert response.status_code == 200 and kind in response.content_type
-        assert response.data == (STATIC / name).read_bytes()
-    for path in STATIC.iterdir():   # offline machines: nothing may come from elsewhere
+    assert page.status_code == 200 and b"<canvas" in page.data
+    assert b'<script type="module" src="/static/js/main.js">' in page.data
+    modules = sorted((STATIC / "js").glob("*.js"))
+    assert {"main.js", "api.js", "digit.js", "playground.js", "descent.js"} <= {p.name for p in modules}
+    for path in [STATIC / "lab.css", *modules]:
+        response = client.get(f"/static/{path.relative_to(STATIC).as_posix()}")
+        # A browser runs an ES module only when it comes as JavaScript (text/plain is refused).
+        kind = "text/css" if path.suffix == ".css" else "text/javascript"
+        assert response.status_code == 200 and response.mimetype == kind, path.name
+        assert response.data == path.read_bytes()
+    for path in static_files():   # offline machines: nothing may come from elsewhere
         assert "http://" not in path.read_text() and "https://" not in path.read_text(), path.name
     assert client.get("/favicon.ico").status_code == 204   # asked for by every browser: not a 404
+    # A missing module is the usual JSON 404, not a body labelled JavaScript.
+    missing = client.get("/static/js/nothing.js")
+    assert missing.status_code == 404 and missing.mimetype == "application/json"
+
+
+def test_every_module_a_page_imports_exists_and_the_package_ships_them_all():
+    import re
+
+    tomllib = pytest.importorskip("tomllib")   # Python 3.11 on
+    modules = {p.name for p in (STATIC / "js").glob("*.js")}
+    for path in (STATIC / "js").glob("*.js"):
+        for name in re.findall(r'^import .* from "\./([\w.]+)";$', path.read_text(), flags=re.M):
+            assert name in modules, f"{path.name} imports {name}, which is not there"
+    # pyproject's package-data must cover every file of the page, or a non-editable install breaks it.
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    shipped = {p for pattern in patterns["neuronet.lab"] for p in (ROOT / "neuronet" / "lab").glob(pattern)}
+    assert shipped == set(static_files())
 
 
 def test_info_lists_the_playground_choices(client):
@@ -556,80 +581,6 @@ def test_bad_descent_values_are_echoed_short(client):
     nan = client.post("/api/descent/paths", data='{"optimizers": {"sgd": NaN}, "start": [Infinity, 0]}',
                       content_type="application/json")
     assert_error(nan, match="start must be")
-
-
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-
-
-@needs_node
-def test_javascript_parses():
-    done = subprocess.run(["node", "--check", str(STATIC / "lab.js")], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-
-
-def run_page_check(net, tmp_path) -> dict:
-    """lab.js in node (tests/lab_page_check.js) against a live lab serving ``net``: its report."""
-    server = make_server(create_app(net), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        drawing = tmp_path / "drawing.txt"
-        drawing.write_text(data_url(seven()))
-        done = subprocess.run(["node", str(ROOT / "tests" / "lab_page_check.js"),
-                               f"http://127.0.0.1:{server.port}", str(drawing)],
-                              capture_output=True, text=True, timeout=60)
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-@needs_node
-def test_page_script_runs_against_a_live_server(tmp_path):
-    """lab.js in node with a stand-in DOM (tests/lab_page_check.js): no browser here, but every
-    handler the page has runs once against the real API."""
-    report = run_page_check(picture_model(784, hidden=(16, 12)), tmp_path)
-    assert report["problems"] == []
-    assert report["startError"] == "" and report["note"] == "Model: given in Python"
-    assert report["startStats"].startswith("epoch 0") and report["options"] == len(playground.DATASETS)
-    assert report["digitError"] == "" and report["bars"] == 10 and report["layers"] == 2
-    assert 0 <= report["topBar"] < 10
-    assert report["runError"] == "" and int(report["runStats"].split()[1]) > 0
-    assert report["maxStepsInFlight"] == 1 and report["secondFingerRequests"] == 0
-    assert "hidden" in report["badSettingsError"]
-    # Optimisers tab: the bowl's five default paths played to the end, a click moved the start,
-    # another surface brought its own rates, and too many steps is the server's one line.
-    assert report["descentRows"] == surfaces.optimizer_names()
-    assert report["descentChecked"] == [True] * 5 + [False]
-    assert report["descentStep"] == "step 100 of 100"
-    assert all(text.startswith("end: ") for text in report["descentResults"][:5])
-    assert report["descentResults"][5] == ""
-    assert report["clickedStart"] == pytest.approx([-4.49, 1.99], abs=0.01)
-    assert report["clickedResults"] != report["descentResults"]
-    assert report["rosenbrockSteps"] == "500"
-    assert [float(r) for r in report["rosenbrockRates"]] == [
-        surfaces.Rosenbrock.rates[n] for n in surfaces.optimizer_names()]
-    assert "steps must be a whole number from 1 to 2000" in report["descentError"]
-
-
-@needs_node
-def test_page_draws_feature_maps_of_a_conv_model(tmp_path):
-    net = nn.Network([nn.Conv2D((28, 28, 1), 20, 3, padding="same", activation="relu"),
-                      nn.MaxPool2D((28, 28, 20), 2),
-                      nn.Conv2D((14, 14, 20), 6, 3, activation="relu"),
-                      nn.Dense(12 * 12 * 6, 10, "softmax")], seed=5)
-    net.preprocessing = {"image_shape": [28, 28]}
-    report = run_page_check(net, tmp_path)
-    assert report["problems"] == [] and report["digitError"] == "" and report["bars"] == 10
-    # Captions without their last part, "max 1.23", which depends on the weights.
-    assert [title.rsplit(", max ", 1)[0] for title in report["layerTitles"]] == [
-        "layer 1: Conv2D 20\u00d73\u00d73, relu \u2192 28\u00d728\u00d720 (first 16 of 20 channels)",
-        "layer 2: MaxPool2D 2\u00d72 \u2192 14\u00d714\u00d720 (first 16 of 20 channels)",
-        "layer 3: Conv2D 6\u00d73\u00d73, relu \u2192 12\u00d712\u00d76"]
-    assert all(float(title.rsplit(", max ", 1)[1]) > 0 for title in report["layerTitles"])
-    assert report["mapPictures"] == [16, 16, 6]
-    assert report["mapSizes"] == ["56x56", "56x56", "48x48"]
 
 
 def test_missing_flask_says_which_extra(monkeypatch):

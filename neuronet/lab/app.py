@@ -4,7 +4,8 @@ Routes (every answer is JSON except the page and its files; every error is
 ``{"error": "one line"}`` with status 400 for a bad request, never a traceback page):
 
 ==========================================  ======================================================
-``GET  /``                                  the page (``static/index.html``, ``lab.js``, ``lab.css``)
+``GET  /``                                  the page (``static/index.html``, ``lab.css`` and the
+                                            ES modules ``static/js/*.js``, one per tab)
 ``GET  /api/info``                          the digit model (summary, input side, classes, note)
                                             and the playground's choices and limits
 ``POST /api/digit``                         ``{"image": "data:image/png;base64,..."}`` -> the
@@ -132,7 +133,7 @@ def create_app(model: Network | str | Path | None = None):
     # For the command line to print: which model the digit tab uses, or why it is off.
     app.config["NEURONET_MODEL_NOTE"] = note if digit_error is None else f"digit tab off: {digit_error}"
     _add_error_handlers(app, flask)
-    _add_page_routes(app)
+    _add_page_routes(app, flask)
     body = _body_reader(flask)
     _add_info_route(app, lab)
     _add_digit_routes(app, flask, body, lab)
@@ -199,10 +200,20 @@ def _add_error_handlers(app, flask) -> None:
         return flask.jsonify(error=f"internal error ({type(exc).__name__}); see the server's output"), 500
 
 
-def _add_page_routes(app) -> None:
+def _add_page_routes(app, flask) -> None:
     @app.get("/")
     def index():
         return app.send_static_file("index.html")
+
+    @app.after_request
+    def javascript_type(response):
+        # The page's scripts are ES modules, which a browser runs only when served as JavaScript;
+        # Flask guesses types from the system's table, which on some machines (Windows' registry)
+        # says text/plain for .js. Set here for this app, not in the global mimetypes table.
+        path = flask.request.path
+        if response.status_code == 200 and path.startswith("/static/") and path.endswith(".js"):
+            response.mimetype = "text/javascript"
+        return response
 
     @app.get("/favicon.ico")
     def favicon():   # browsers ask for one; "no content" keeps a 404 out of the page's console
