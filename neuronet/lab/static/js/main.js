@@ -7,6 +7,7 @@ import {setColours} from "./draw.js";
 import {startDescent} from "./descent.js";
 import {startDigit} from "./digit.js";
 import {startPlayground} from "./playground.js";
+import {startTraining} from "./training.js";
 
 const tabs = [...document.querySelectorAll(".tab")];
 
@@ -31,6 +32,7 @@ async function start() {
     const info = await api("/api/info");
     setColours(info.playground.colours);
     startDigit(info.model);
+    startTraining(info.training);
     await Promise.all([startPlayground(info.playground), startDescent(info.descent)]);
   } catch (error) {
     showError(`cannot reach the lab's server: ${error.message}`);
