@@ -291,3 +291,12 @@ def test_fuzz_job_routes_with_any_json(route, body):
     for job in list(app.extensions["neuronet_lab"]["jobs"]._items.values()):
         job.stop()
         job.thread.join(timeout=30)
+
+
+@FUZZ
+@given(what=st.sampled_from(["", "/model"]), key=st.text(min_size=1, max_size=40))
+def test_fuzz_job_ids_in_get_routes(what, key):
+    from urllib.parse import quote
+
+    client = create_app(picture_model(64)).test_client()
+    assert_answer(client.get(f"/api/digit/jobs/{quote(key, safe='')}{what}"), ok=(400, 404))
