@@ -1,7 +1,7 @@
 // The playground's whole setting in the address, so that a link opens the same data, the same
 // network and the same seed, and so the same first steps. The settings go in the query string
 // (?dataset=spiral&hidden=8,8&seed=3...), the tab in the #fragment (main.js's), e.g.
-//   http://127.0.0.1:8000/?dataset=xor&features=x,y,xy&hidden=4&seed=7#playground
+//   /?dataset=xor&features=x,y,xy&hidden=4&seed=7#playground
 // `controls=hidden` is a lesson's link: the settings are not shown (a button brings them back).
 
 // The server's setting names that a link may carry, lists written with commas; and the page's own.
