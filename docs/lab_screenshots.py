@@ -1,8 +1,11 @@
-"""Screenshots of the lab for the README: a drawn digit going through a small convolutional network,
-the playground after a few seconds of training on the spiral (at 1280x800, every unit's map and
-weight drawn), and the optimisers' paths down Rosenbrock's valley.
+"""Screenshots of the lab for the README, every tab at 1280x800 in the story's order: a sigmoid neuron
+and its nudge, the perceptron rule stopped on XOR, backpropagation through a 2-3-2 network with every
+number shown, a drawn digit going through a small convolutional network, the playground opened from a
+shared link and trained a few seconds on the spiral (every unit's map and weight drawn), and the
+optimisers' paths down Rosenbrock's valley.
 
-    python docs/lab_screenshots.py         # writes docs/figures/lab_digit.png, lab_playground.png
+    python docs/lab_screenshots.py         # writes docs/figures/lab_neuron.png, lab_rule.png,
+                                           # lab_backprop.png, lab_digit.png, lab_playground.png
                                            # and lab_optimizers.png
 
 Needs what the lab needs (``neuronet[lab]``, scikit-learn for the 8×8 digits) plus Playwright's
@@ -40,14 +43,48 @@ def digit_model() -> nn.Network:
     return net
 
 
+SHOTS = ("lab_neuron.png", "lab_rule.png", "lab_backprop.png", "lab_digit.png", "lab_playground.png",
+         "lab_optimizers.png")
+
+
+def story_tabs(page) -> None:
+    """The first three tabs: a sigmoid neuron, the rule on XOR to its end, backprop fully shown."""
+    page.select_option("#neuron-kind", "sigmoid")
+    page.wait_for_timeout(500)
+    page.screenshot(path=OUT / "lab_neuron.png")
+    page.click("button[data-tab=rule]")
+    page.select_option("#rule-data", "xor")
+    page.wait_for_timeout(500)
+    for _ in range(6):                                   # a few updates, then the verdict
+        page.click("#rule-step")
+    page.click("#rule-end")
+    page.screenshot(path=OUT / "lab_rule.png")
+    page.click("button[data-tab=backprop]")
+    for button in ["#bp-forward"] * 3 + ["#bp-back"] * 3:
+        page.click(button)
+    page.screenshot(path=OUT / "lab_backprop.png")
+
+
+def draw_zero(page) -> None:
+    """A "0" on the digit pad: an upright ellipse in one stroke."""
+    pad = page.locator("#pad").bounding_box()
+    points = [(140 + 60 * math.sin(t / 20 * math.tau), 140 - 95 * math.cos(t / 20 * math.tau))
+              for t in range(21)]
+    page.mouse.move(pad["x"] + points[0][0], pad["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(pad["x"] + x, pad["y"] + y, steps=4)
+    page.mouse.up()
+    page.wait_for_timeout(1500)                          # the answer comes back and is drawn
+
+
 def playground(page, url: str) -> None:
-    """The playground as a shared link opens it, at 1280x800: the spiral with sin x and sin y as
-    features, trained a few hundred epochs, a hidden unit hovered (its numbers under the network)."""
-    page.set_viewport_size({"width": 1280, "height": 800})
+    """The playground as a shared link opens it: the spiral with sin x and sin y as features,
+    trained a few hundred epochs, a hidden unit hovered (its numbers under the network)."""
     page.goto(f"{url}?dataset=spiral&noise=0.1&features=x,y,sinx,siny&hidden=8,8&seed=1#playground")
     page.wait_for_function("document.body.dataset.ready === 'yes'")
     page.click("#run")
-    page.wait_for_timeout(6000)                    # a few hundred epochs
+    page.wait_for_timeout(6000)                          # a few hundred epochs
     page.click("#run")
     page.wait_for_timeout(500)
     page.hover('#network canvas.unit[data-column="1"][data-unit="2"]')
@@ -65,35 +102,25 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
-            page = browser.new_page(viewport={"width": 1500, "height": 560})
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(url)
-            # The page has its /api/info answer once it names the model.
-            page.wait_for_function("document.getElementById('model-note').textContent.length > 0")
-            pad = page.locator("#pad").bounding_box()
-            # A "0": an upright ellipse in one stroke.
-            points = [(140 + 60 * math.sin(t / 20 * math.tau), 140 - 95 * math.cos(t / 20 * math.tau))
-                      for t in range(21)]
-            page.mouse.move(pad["x"] + points[0][0], pad["y"] + points[0][1])
-            page.mouse.down()
-            for x, y in points[1:]:
-                page.mouse.move(pad["x"] + x, pad["y"] + y, steps=4)
-            page.mouse.up()
-            page.wait_for_timeout(1500)                    # the answer comes back and is drawn
+            page.wait_for_function("document.body.dataset.ready === 'yes'")   # first answers drawn
+            story_tabs(page)
+            page.click("button[data-tab=digit]")
+            draw_zero(page)
             page.screenshot(path=OUT / "lab_digit.png")
             playground(page, url)
-            page.set_viewport_size({"width": 1500, "height": 720})
             page.click("button[data-tab=descent]")
             page.select_option("#surface", "rosenbrock")
             # The paths are played step by step: wait for the last one.
             page.wait_for_function("document.getElementById('descent-step').textContent"
                                    " === 'step 500 of 500'")
-            page.screenshot(path=OUT / "lab_optimizers.png", clip={"x": 0, "y": 0, "width": 1040,
-                                                                    "height": 720})
+            page.screenshot(path=OUT / "lab_optimizers.png")
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    for name in ("lab_digit.png", "lab_playground.png", "lab_optimizers.png"):
+    for name in SHOTS:
         path = OUT / name
         print(f"{path}  {path.stat().st_size / 1024:.0f} KB")
 

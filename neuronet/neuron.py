@@ -7,7 +7,8 @@ A **perceptron** outputs 1 when the weighted sum of its inputs passes a threshol
 Rosenblatt's learning rule nudges the weights towards each example it gets wrong,
 w ← w + η (y − ŷ) x and b ← b + η (y − ŷ); if a line (hyperplane) separates the two classes it is
 guaranteed to find one. If none exists, as for XOR, it would cycle for ever, so :meth:`Perceptron.fit`
-stops at an epoch limit and says so.
+stops at an epoch limit and says so. :meth:`Perceptron.steps` gives the same rule one example at a time,
+for a page or a figure to show each update as it happens.
 
 A **sigmoid neuron** replaces the hard threshold with a smooth one: output = σ(w·x + b). A small
 change in w now makes a small change in the output, which is what lets gradient descent learn.
@@ -15,6 +16,7 @@ change in w now makes a small change in the output, which is what lets gradient 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +40,32 @@ def _weights(weights, name: str) -> np.ndarray:
     if w.size == 0:
         raise ShapeError(f"{name} is empty; a neuron needs at least one weight")
     return checks.cast_finite(w, np.float64, name)
+
+
+@dataclass(frozen=True)
+class PerceptronStep:
+    """One example seen by the perceptron rule: what the perceptron predicted for it, and its weights
+    and bias after the update (unchanged when the prediction was right).
+
+    ``epoch`` and ``index`` count from 0; ``x`` (n_inputs,) is the example, ``target`` its label.
+    """
+
+    epoch: int
+    index: int
+    x: np.ndarray
+    target: int
+    predicted: int
+    weights: np.ndarray
+    bias: float
+
+    @property
+    def error(self) -> int:
+        """y − ŷ: +1 (should have fired), −1 (should not have), 0 (right; no update)."""
+        return self.target - self.predicted
+
+    @property
+    def updated(self) -> bool:
+        return self.error != 0
 
 
 @dataclass
@@ -84,35 +112,59 @@ class Perceptron:
         z = self.weighted_sum(x)
         return int(z > 0) if np.isscalar(z) else (z > 0).astype(np.int64)
 
-    def fit(self, X, y, epochs: int = 100) -> PerceptronHistory:
-        """Apply the perceptron rule, one example at a time, until an epoch makes no mistake.
+    def steps(self, X, y, epochs: int = 100) -> Iterator[PerceptronStep]:
+        """The perceptron rule, one example at a time: a :class:`PerceptronStep` per example seen,
+        updating this perceptron as it goes (w ← w + η (y − ŷ) x, b ← b + η (y − ŷ) on a mistake).
 
-        Stops after ``epochs`` epochs at most; then ``history.converged`` is False and
-        ``history.message`` says the data does not look linearly separable.
+        The examples are taken in order, epoch after epoch; it ends after the first epoch without a
+        mistake, or after ``epochs`` epochs. ``X`` (n, n_inputs), ``y`` (n,) of 0s and 1s, both
+        checked here, when it is called, not when the first step is asked for.
+
+        >>> p = Perceptron(2)
+        >>> [(s.epoch, s.index, s.error) for s in p.steps([[0, 1], [1, 1]], [0, 1])][:3]
+        [(0, 0, 0), (0, 1, 1), (1, 0, -1)]
         """
         X2, _ = _as_inputs(X, self.n_inputs, "X")
         y = checks.numeric_array(y, "y").reshape(-1)
-        epochs = checks.positive_int(epochs, "Perceptron.fit: epochs")
+        epochs = checks.positive_int(epochs, "Perceptron: epochs")
         if y.shape[0] != X2.shape[0]:
             raise ShapeError(f"{y.shape[0]} labels for {X2.shape[0]} examples")
         if not np.isin(y, (0, 1)).all():
             raise ShapeError("perceptron labels must be 0 or 1")
-        history = PerceptronHistory(steps=[(self.weights.copy(), self.bias)])
+        return self._steps(X2, y.astype(np.int64), epochs)
+
+    def _steps(self, X: np.ndarray, y: np.ndarray, epochs: int) -> Iterator[PerceptronStep]:
         # One example at a time is the rule itself: each update changes the next prediction.
-        for _ in range(epochs):
+        for epoch in range(epochs):
             mistakes = 0
-            for xi, yi in zip(X2, y, strict=True):
-                error = yi - int(xi @ self.weights + self.bias > 0)
+            for i, (xi, yi) in enumerate(zip(X, y, strict=True)):
+                predicted = int(xi @ self.weights + self.bias > 0)
+                error = int(yi) - predicted
                 if error:
-                    self.weights += self.lr * error * xi
-                    self.bias += self.lr * error
+                    self.weights += self.lr * error * xi     # w ← w + η (y − ŷ) x
+                    self.bias += self.lr * error             # b ← b + η (y − ŷ)
                     mistakes += 1
-                    history.steps.append((self.weights.copy(), self.bias))
-            history.errors.append(mistakes)
+                yield PerceptronStep(epoch, i, xi.copy(), int(yi), predicted, self.weights.copy(), self.bias)
             if mistakes == 0:
-                history.converged = True
-                history.message = f"converged after {len(history.errors)} epoch(s)"
-                return history
+                return
+
+    def fit(self, X, y, epochs: int = 100) -> PerceptronHistory:
+        """Apply the perceptron rule (:meth:`steps`) until an epoch makes no mistake.
+
+        Stops after ``epochs`` epochs at most; then ``history.converged`` is False and
+        ``history.message`` says the data does not look linearly separable.
+        """
+        history = PerceptronHistory(steps=[(self.weights.copy(), self.bias)])
+        for step in self.steps(X, y, epochs):
+            if step.index == 0:
+                history.errors.append(0)
+            if step.updated:
+                history.errors[-1] += 1
+                history.steps.append((step.weights, step.bias))
+        if history.errors[-1] == 0:
+            history.converged = True
+            history.message = f"converged after {len(history.errors)} epoch(s)"
+            return history
         history.message = (f"no separating line found in {epochs} epochs: the data is probably not "
                            f"linearly separable (as XOR is not), so a single perceptron cannot learn it")
         return history

@@ -31,6 +31,10 @@ from neuronet.imaging import prepare_image, preprocess_digit  # noqa: E402
 from neuronet.lab import create_app, descent, make_server, playground  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Every JSON route the lab answers (KEY: a playground session's id): all are fuzzed the same way.
+ROUTES = ["/api/digit", "/api/playground", "/api/playground/KEY/step", "/api/descent/surface",
+          "/api/descent/paths", "/api/neuron", "/api/neuron/softmax", "/api/perceptron", "/api/backprop",
+          "/api/playground/upload", "/api/digit/jobs", "/api/digit/jobs/KEY/stop", "/api/digit/model"]
 STATIC = ROOT / "neuronet" / "lab" / "static"
 
 
@@ -658,8 +662,14 @@ def test_integers_too_large_for_a_float_are_a_400_not_a_500(client, name):
     assert len(response.get_json()["error"]) < 200
 
 
-@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step",
-                                   "/api/descent/surface", "/api/descent/paths"])
+def test_every_json_route_is_fuzzed():
+    """A new endpoint joins ROUTES, and so every fuzz test above and below, or this fails."""
+    rules = create_app(picture_model(64)).url_map.iter_rules()
+    posted = {rule.rule.replace("<key>", "KEY") for rule in rules if "POST" in rule.methods}
+    assert posted == set(ROUTES)
+
+
+@pytest.mark.parametrize("route", [r.replace("KEY", "x") for r in ROUTES])
 def test_json_nested_too_deep_for_python_is_a_400_not_a_500(client, route):
     for nested in (b"[" * 100_000, b'{"a":' * 50_000):
         assert_error(client.post(route, data=nested, content_type="application/json"), match="JSON")
@@ -790,8 +800,7 @@ def test_fuzz_playground_settings(fuzz_client, body):
 
 
 @FUZZ
-@given(body=json_values, route=st.sampled_from(["/api/digit", "/api/playground", "/api/playground/KEY/step",
-                                   "/api/descent/surface", "/api/descent/paths"]))
+@given(body=json_values, route=st.sampled_from(ROUTES))
 def test_fuzz_any_json_body(fuzz_client, body, route):
     client, key = fuzz_client, small_session(fuzz_client)
     # Python's json writes NaN and Infinity, and Flask reads them back: a page could send them.
@@ -832,8 +841,7 @@ def test_fuzz_unknown_session_ids(fuzz_client, key, body):
        content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded",
                                      "multipart/form-data; boundary=x", "image/png",
                                      "application/json; charset=latin-1", ""]),
-       route=st.sampled_from(["/api/digit", "/api/playground", "/api/playground/KEY/step",
-                                   "/api/descent/surface", "/api/descent/paths"]))
+       route=st.sampled_from(ROUTES))
 def test_fuzz_raw_bodies_and_content_types(fuzz_client, data, content_type, route):
     client, key = fuzz_client, small_session(fuzz_client)
     response = client.post(route.replace("KEY", key), data=data, content_type=content_type or None)
@@ -936,8 +944,7 @@ def test_fuzz_digit_images(fuzz_client, url):
         assert 0 <= data["predicted"] < 10 and abs(sum(data["probabilities"]) - 1) < 1e-3
 
 
-@pytest.mark.parametrize("route", ["/api/digit", "/api/playground", "/api/playground/x/step",
-                                   "/api/descent/surface", "/api/descent/paths"])
+@pytest.mark.parametrize("route", [r.replace("KEY", "x") for r in ROUTES])
 def test_oversized_bodies_are_413_on_every_route(fuzz_client, route):
     client = fuzz_client
     body = json.dumps({"image": "data:image/png;base64," + "A" * (3 * 1024 * 1024)})

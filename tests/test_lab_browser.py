@@ -64,6 +64,9 @@ def shown_bars(page) -> list[tuple[str, float, bool]]:
 @pytest.mark.parametrize("stroke, expected", [(ONE, "1"), (ZERO, "0")])
 def test_a_drawn_digit_shows_the_networks_own_prediction(page, lab_url, lab_model, stroke, expected):
     open_lab(page, lab_url, "digit")
+    note = page.inner_text("#model-note")   # the 8x8 digits model says it reads drawings poorly
+    assert note.startswith("Model: given in Python Note: this model was trained on the 8x8 digits")
+    assert page.text_content("#summary") == lab_model.summary()   # in the closed "The model" box
     traffic = Traffic(page, "/api/digit")
     draw(page, stroke)
     traffic.settle(page)

@@ -50,6 +50,59 @@ def test_perceptron_rule_single_update():
     assert p.bias == 0.5
 
 
+def rule_by_hand(X, y, lr: float, epochs: int):
+    """Rosenblatt's rule written out here, independently of neuron.py: every example seen, as
+    (epoch, index, prediction, weights after, bias after), stopping after a clean epoch."""
+    w, b, seen = np.zeros(X.shape[1]), 0.0, []
+    for epoch in range(epochs):
+        mistakes = 0
+        for i, (xi, yi) in enumerate(zip(X, y, strict=True)):
+            guess = 1 if float(np.dot(w, xi)) + b > 0 else 0
+            if guess != yi:
+                w, b, mistakes = w + lr * (yi - guess) * xi, b + lr * (yi - guess), mistakes + 1
+            seen.append((epoch, i, guess, w.tolist(), b))
+        if mistakes == 0:
+            break
+    return seen
+
+
+@pytest.mark.parametrize("labels", [*GATES.values(), [0, 1, 1, 0]])
+@pytest.mark.parametrize("lr", [1.0, 0.3])
+def test_perceptron_steps_are_the_rule_one_example_at_a_time(labels, lr):
+    p = nn.Perceptron(2, lr=lr)
+    steps = list(p.steps(X, labels, epochs=12))
+    expected = rule_by_hand(X.astype(float), labels, lr, 12)
+    assert [(s.epoch, s.index, s.predicted) for s in steps] == [e[:3] for e in expected]
+    for step, (_, i, _, w, b) in zip(steps, expected, strict=True):
+        np.testing.assert_allclose(step.weights, w, rtol=1e-12)
+        assert step.bias == pytest.approx(b, rel=1e-12)
+        assert step.target == labels[i] and step.x.tolist() == X[i].tolist()
+        assert step.error == step.target - step.predicted and step.updated == (step.error != 0)
+    # The perceptron is left where the last step says, and fit tells the same story in its own terms.
+    np.testing.assert_array_equal(p.weights, steps[-1].weights)
+    again = nn.Perceptron(2, lr=lr)
+    history = again.fit(X, labels, epochs=12)
+    updates = [s for s in steps if s.updated]
+    assert len(history.steps) == 1 + len(updates)
+    for (w, b), s in zip(history.steps[1:], updates, strict=True):
+        assert np.array_equal(w, s.weights) and b == s.bias
+    epochs = range(steps[-1].epoch + 1)
+    assert history.errors == [sum(s.updated for s in steps if s.epoch == e) for e in epochs]
+    assert history.converged == (labels != [0, 1, 1, 0])
+
+
+def test_perceptron_steps_check_at_the_call_and_keep_copies():
+    p = nn.Perceptron(2)
+    with pytest.raises(nn.ShapeError, match="0 or 1"):
+        p.steps(X, [0, 1, 2, 0])              # raised here, before any step is asked for
+    with pytest.raises(nn.ConfigError, match="epochs"):
+        p.steps(X, [0, 1, 1, 0], epochs=0)
+    first = next(p.steps(X, [1, 1, 1, 1]))
+    before = first.weights.copy()
+    p.weights += 5                            # the step's arrays are its own, not the perceptron's
+    np.testing.assert_array_equal(first.weights, before)
+
+
 def test_perceptron_bad_input():
     with pytest.raises(nn.ShapeError, match="2 inputs"):
         nn.Perceptron(2).predict([[1, 2, 3]])

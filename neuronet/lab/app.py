@@ -7,7 +7,16 @@ Routes (every answer is JSON except the page and its files; every error is
 ``GET  /``                                  the page (``static/index.html``, ``lab.css`` and the
                                             ES modules ``static/js/*.js``, one per tab)
 ``GET  /api/info``                          the digit model (summary, input side, classes, note)
-                                            and the playground's choices and limits
+                                            and every tab's choices, limits and defaults
+``POST /api/neuron``                        one neuron's inputs, weights, threshold or bias and
+                                            activation -> each wᵢxᵢ, z, the output, the curve and
+                                            a nudge's effect (:func:`.neuron.describe`)
+``POST /api/neuron/softmax``                ``{"z": [...]}`` -> e^z and softmax(z) (:func:`.neuron.softmax`)
+``POST /api/perceptron``                    a gate or clicked points -> every step of the perceptron
+                                            rule and why it stopped (:func:`.rule.run`)
+``POST /api/backprop``                      a small network and one example -> its forward and
+                                            backward pass, gradcheck and the SGD update
+                                            (:func:`.backprop.step`)
 ``POST /api/digit``                         ``{"image": "data:image/png;base64,..."}`` -> the
                                             prepared input, each Dense layer's activations,
                                             each Conv2D/MaxPool2D layer's feature maps and the
@@ -50,7 +59,7 @@ from ..errors import ConfigError, NeuronetError
 from ..features import FEATURES
 from ..network import Network
 from ..viz import CLASS_COLOURS
-from . import descent, digit, jobs, playground, uploads
+from . import backprop, descent, digit, jobs, neuron, playground, rule, uploads
 from .checks import json_object
 
 STATIC = Path(__file__).with_name("static")
@@ -138,6 +147,7 @@ def create_app(model: Network | str | Path | None = None):
     _add_info_route(app, lab)
     _add_digit_routes(app, flask, body, lab)
     _add_playground_routes(app, flask, body, lab)
+    _add_story_routes(app, body)
     _add_descent_routes(app, body)
     return app
 
@@ -253,7 +263,8 @@ def _add_info_route(app, lab: dict) -> None:
                 "training": {"datasets": jobs.available(), "activations": jobs.ACTIVATIONS,
                              "optimizers": jobs.OPTIMIZERS, "limits": jobs.LIMITS,
                              "defaults": _settings_json(jobs.JobSettings())},
-                "descent": descent.choices()}
+                "descent": descent.choices(), "neuron": neuron.choices(), "rule": rule.choices(),
+                "backprop": backprop.choices()}
 
 
 def _settings_json(settings) -> dict:
@@ -354,6 +365,25 @@ def _add_descent_routes(app, body) -> None:
     @app.post("/api/descent/paths")
     def descent_paths():
         return descent.paths(body())
+
+
+def _add_story_routes(app, body) -> None:
+    """The story's tabs: one neuron, the perceptron rule, one step of backpropagation."""
+    @app.post("/api/neuron")
+    def one_neuron():
+        return neuron.describe(body())
+
+    @app.post("/api/neuron/softmax")
+    def softmax():
+        return neuron.softmax(body())
+
+    @app.post("/api/perceptron")
+    def perceptron_rule():
+        return rule.run(body())
+
+    @app.post("/api/backprop")
+    def backpropagation():
+        return backprop.step(body())
 
 
 def make_server(app, host: str = "127.0.0.1", port: int = 8000):

@@ -39,23 +39,6 @@ def whole(value, name: str, low: int, high: int) -> int:
         raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {shown(value)}") from None
 
 
-def number(value, name: str, low: float, high: float, low_open: bool = False) -> float:
-    """``value`` if it is a finite number (not a bool) from ``low`` (above it, with ``low_open``) to
-    ``high``: :func:`neuronet.checks.number`, said in the page's words."""
-    try:
-        return checks.number(value, name, low=low, high=high, low_open=low_open)
-    except ConfigError:
-        bounds = f"in ({low:g}, {high:g}]" if low_open else f"from {low:g} to {high:g}"
-        raise ConfigError(f"{name} must be a number {bounds}, got {shown(value)}") from None
-
-
-def choice(value, name: str, choices) -> str:
-    """``value`` in lower case if it is one of the strings ``choices`` (in any case)."""
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {shown(value)}")
-    return value.lower()
-
-
 def finite(value) -> float | None:
     """``value`` as a float, or None (JSON null) if it is NaN or infinite, which JSON cannot hold."""
     value = float(value)
@@ -69,3 +52,34 @@ def rounded(a, decimals: int = 4) -> list:
     out = a.astype(object)
     out[~np.isfinite(a)] = None
     return out.tolist()
+
+
+def real(value, name: str, low: float, high: float, low_open: bool = False) -> float:
+    """``value`` as a float from ``low`` (above it, with ``low_open``) to ``high``:
+    :func:`neuronet.checks.number`, said in the page's words. An integer too large for a float (JSON
+    allows hundreds of digits) is refused too."""
+    try:
+        return checks.number(value, name, low=low, high=high, low_open=low_open)
+    except (ConfigError, OverflowError):
+        bounds = f"in ({low:g}, {high:g}]" if low_open else f"from {low:g} to {high:g}"
+        raise ConfigError(f"{name} must be a number {bounds}, got {shown(value)}") from None
+
+
+def reals(value, name: str, low: float, high: float, length: int | tuple[int, int]) -> list[float]:
+    """``value`` as a list of floats from ``low`` to ``high``, of ``length`` entries (or from
+    ``length[0]`` to ``length[1]``)."""
+    shortest, longest = (length, length) if isinstance(length, int) else length
+    count = f"{shortest}" if shortest == longest else f"{shortest} to {longest}"
+    if not isinstance(value, list) or not shortest <= len(value) <= longest:
+        raise ConfigError(f"{name} must be a list of {count} numbers from {low:g} to {high:g}, "
+                          f"got {shown(value)}")
+    return [real(v, f"{name}[{i}]", low, high) for i, v in enumerate(value)]
+
+
+def choice(value, name: str, choices, any_case: bool = False) -> str:
+    """``value`` if it is one of the strings ``choices``, in the page's words; with ``any_case``,
+    in any case, and given back in lower case (the playground's names: "Moons" is moons)."""
+    given = value.lower() if any_case and isinstance(value, str) else value
+    if not isinstance(given, str) or given not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {shown(value)}")
+    return given

@@ -36,7 +36,7 @@ from ..callbacks import Callback
 from ..errors import ConfigError, NeuronetError
 from ..layers import Dense
 from ..network import Network, mlp
-from .checks import choice, finite, json_object, number, rounded, shown, whole
+from .checks import choice, finite, json_object, real, rounded, shown, whole
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu", "silu", "softplus")
 OPTIMIZERS = ("sgd", "rmsprop", "adam", "adamw")
@@ -88,7 +88,7 @@ def parse_job(body, sets: list[dict] | None = None) -> JobSettings:
     if not names:
         raise ConfigError("this machine has no picture set to train on: install scikit-learn for the 8x8 "
                           "digits, or put MNIST or Fashion-MNIST where neuronet looks (NEURONET_DATA)")
-    dataset = choice(get("dataset"), "dataset", names)
+    dataset = choice(get("dataset"), "dataset", names, any_case=True)
     hidden = get("hidden")
     if (not isinstance(hidden, (list, tuple)) or len(hidden) > LIMITS["layers"]
             or not all(isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= LIMITS["units"]
@@ -98,9 +98,9 @@ def parse_job(body, sets: list[dict] | None = None) -> JobSettings:
     n_train = next(s["n_train"] for s in sets if s["name"] == dataset)
     settings = JobSettings(
         dataset=dataset, hidden=tuple(hidden),
-        activation=choice(get("activation"), "activation", ACTIVATIONS),
-        optimizer=choice(get("optimizer"), "optimizer", OPTIMIZERS),
-        lr=number(get("lr"), "lr", 0, 10, low_open=True),
+        activation=choice(get("activation"), "activation", ACTIVATIONS, any_case=True),
+        optimizer=choice(get("optimizer"), "optimizer", OPTIMIZERS, any_case=True),
+        lr=real(get("lr"), "lr", 0, 10, low_open=True),
         epochs=whole(get("epochs"), "epochs", 1, LIMITS["epochs"]),
         batch_size=whole(get("batch_size"), "batch_size", 1, LIMITS["batch_size"]),
         # Missing: the default, or every example of a smaller set (the 8x8 digits have 1437).

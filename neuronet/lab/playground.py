@@ -116,7 +116,7 @@ def _field(body: dict, name: str, kind: type, ok, expected: str):
 
 
 def _choice(body: dict, name: str, choices: tuple[str, ...]) -> str:
-    return choice(body.get(name, getattr(Settings, name)), name, choices)
+    return choice(body.get(name, getattr(Settings, name)), name, choices, any_case=True)
 
 
 def _hidden(body: dict) -> tuple[int, ...]:

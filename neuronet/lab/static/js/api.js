@@ -21,3 +21,19 @@ export function showError(message) {
 }
 
 document.getElementById("error").addEventListener("click", () => showError(""));
+
+// A task run at most once at a time: a call while it runs asks for one more run after it, however
+// many calls came meanwhile. For sliders: every move asks, the server sees the latest value, and a
+// slow answer never piles requests up. The task handles its own errors.
+export function coalesce(task) {
+  let running = false, again = false;
+  return async function trigger() {
+    if (running) { again = true; return; }
+    running = true;
+    try {
+      do { again = false; await task(); } while (again);
+    } finally {
+      running = false;
+    }
+  };
+}

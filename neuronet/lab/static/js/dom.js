@@ -27,3 +27,14 @@ export function formatNumber(value, digits = 4) {
   const text = size < 1e-4 || size >= 1e6 ? value.toExponential(digits - 1) : String(Number(value.toPrecision(digits)));
   return text.replace("-", "\u2212");
 }
+
+// A number from the server as shown: its text, and `data-q`, the path of the value in the answer
+// (e.g. "layers.0.dL_dW.1.2"), so that a test can hold every number on the page against the library.
+export function num(value, key, digits = 4) {
+  const span = element("span", "num", formatNumber(value, digits));
+  span.dataset.q = key;
+  return span;
+}
+
+// Subscript digits for names like x₁, w₂.
+export const sub = (k) => String(k).replace(/\d/g, (d) => "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"[d]);

@@ -56,12 +56,14 @@ export function drawAxes(context, f, labels = {}) {
   context.font = "11px sans-serif";
   context.textAlign = "center";
   context.textBaseline = "top";
-  context.fillText(String(x0), f.x(x0), f.y(ay) + 3);
-  context.fillText(String(x1), f.x(x1), f.y(ay) + 3);
+  // A limit's label next to where the axes cross would be written over the other axis: left out.
+  const clear = (a, b) => Math.abs(a - b) > 14;
+  if (clear(f.x(x0), f.x(ax))) context.fillText(String(x0), f.x(x0), f.y(ay) + 3);
+  if (clear(f.x(x1), f.x(ax))) context.fillText(String(x1), f.x(x1), f.y(ay) + 3);
   context.textAlign = "right";
   context.textBaseline = "middle";
-  context.fillText(String(y0), f.x(ax) - 3, f.y(y0));
-  context.fillText(String(y1), f.x(ax) - 3, f.y(y1));
+  if (clear(f.y(y0), f.y(ay))) context.fillText(String(y0), f.x(ax) - 3, f.y(y0));
+  if (clear(f.y(y1), f.y(ay))) context.fillText(String(y1), f.x(ax) - 3, f.y(y1));
   if (labels.x) { context.textAlign = "right"; context.textBaseline = "bottom"; context.fillText(labels.x, f.x(x1), f.y(ay) - 3); }
   if (labels.y) { context.textAlign = "left"; context.textBaseline = "top"; context.fillText(labels.y, f.x(ax) + 4, f.y(y1)); }
 }

@@ -1,12 +1,16 @@
 // neuronet lab. This page only draws: every number on it comes from the Python server, which runs
-// neuronet itself (neuronet/lab/app.py lists the JSON API). One module per tab, each with a start
-// function that takes its part of /api/info; this one switches tabs and starts them all.
+// neuronet itself (neuronet/lab/app.py lists the JSON API). One module per tab, in the order of the
+// story (a neuron, the perceptron rule, backpropagation, a digit, the playground, the optimisers),
+// each with a start function that takes its part of /api/info; this one switches tabs and starts them.
 
 import {api, showError} from "./api.js";
 import {setColours} from "./draw.js";
+import {startBackprop} from "./backprop.js";
 import {startDescent} from "./descent.js";
 import {startDigit} from "./digit.js";
+import {startNeuron} from "./neuron.js";
 import {startPlayground} from "./playground.js";
+import {startRule} from "./rule.js";
 import {startTraining} from "./training.js";
 
 const tabs = [...document.querySelectorAll(".tab")];
@@ -33,7 +37,8 @@ async function start() {
     setColours(info.playground.colours);
     startDigit(info.model);
     startTraining(info.training);
-    await Promise.all([startPlayground(info.playground), startDescent(info.descent)]);
+    await Promise.all([startNeuron(info.neuron), startRule(info.rule), startBackprop(info.backprop),
+                       startPlayground(info.playground), startDescent(info.descent)]);
   } catch (error) {
     showError(`cannot reach the lab's server: ${error.message}`);
   } finally {
