@@ -1,7 +1,8 @@
 """Screenshots of the lab for the README, every tab at 1280x800 in the story's order: a sigmoid neuron
 and its nudge, the perceptron rule stopped on XOR, backpropagation through a 2-3-2 network with every
-number shown, a drawn digit going through a small convolutional network, the playground after a few
-seconds of training on the spiral, and the optimisers' paths down Rosenbrock's valley.
+number shown, a drawn digit going through a small convolutional network, the playground opened from a
+shared link and trained a few seconds on the spiral (every unit's map and weight drawn), and the
+optimisers' paths down Rosenbrock's valley.
 
     python docs/lab_screenshots.py         # writes docs/figures/lab_neuron.png, lab_rule.png,
                                            # lab_backprop.png, lab_digit.png, lab_playground.png
@@ -77,6 +78,19 @@ def draw_zero(page) -> None:
     page.wait_for_timeout(1500)                          # the answer comes back and is drawn
 
 
+def playground(page, url: str) -> None:
+    """The playground as a shared link opens it: the spiral with sin x and sin y as features,
+    trained a few hundred epochs, a hidden unit hovered (its numbers under the network)."""
+    page.goto(f"{url}?dataset=spiral&noise=0.1&features=x,y,sinx,siny&hidden=8,8&seed=1#playground")
+    page.wait_for_function("document.body.dataset.ready === 'yes'")
+    page.click("#run")
+    page.wait_for_timeout(6000)                          # a few hundred epochs
+    page.click("#run")
+    page.wait_for_timeout(500)
+    page.hover('#network canvas.unit[data-column="1"][data-unit="2"]')
+    page.screenshot(path=OUT / "lab_playground.png")
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -95,12 +109,7 @@ def main() -> None:
             page.click("button[data-tab=digit]")
             draw_zero(page)
             page.screenshot(path=OUT / "lab_digit.png")
-            page.click("button[data-tab=playground]")
-            page.click("#run")
-            page.wait_for_timeout(6000)                    # a few hundred epochs on the spiral
-            page.click("#run")
-            page.wait_for_timeout(500)
-            page.screenshot(path=OUT / "lab_playground.png")
+            playground(page, url)
             page.click("button[data-tab=descent]")
             page.select_option("#surface", "rosenbrock")
             # The paths are played step by step: wait for the last one.

@@ -8,7 +8,7 @@
 
 import sys
 
-from . import activations, augment, callbacks, initializers, losses, metrics, optimizers, schedules
+from . import activations, augment, callbacks, features, initializers, losses, metrics, optimizers, schedules
 from .callbacks import Callback, EarlyStopping
 from .conv import AvgPool2D, Conv2D, GlobalAvgPool2D, MaxPool2D
 from .errors import (
@@ -23,6 +23,7 @@ from .errors import (
     ShapeError,
 )
 from .estimators import MLPClassifier, MLPRegressor
+from .features import PlaneFeatures
 from .gradcheck import gradcheck
 from .layers import Activation, Dense, Dropout, Layer
 from .network import Network, cnn, mlp
@@ -83,7 +84,7 @@ def import_weights(net: Network, path) -> None:
 
 # Subpackages reached as attributes (nn.viz.plot_history) but imported only on first use, so
 # `import neuronet` stays NumPy-only; matplotlib itself loads only when a figure is drawn.
-_LAZY = ("datasets", "report", "sweeps", "viz", "onnx_export", "torch_weights", "notebook")
+_LAZY = ("datasets", "recipe", "report", "sweeps", "viz", "onnx_export", "torch_weights", "notebook")
 
 
 def __getattr__(name: str):
@@ -123,10 +124,11 @@ __version__ = "0.1.0"
 __all__ = [
     "Activation", "Adam", "AdamW", "AvgPool2D", "BatchNorm", "Callback", "ConfigError", "Conv2D",
     "CosineDecay", "DataError", "DatasetNotFoundError", "Dense", "DivergenceError", "DownloadError",
-    "Dropout", "EarlyStopping", "ExponentialDecay", "GlobalAvgPool2D", "History", "Layer", "MLPClassifier",
-    "MLPRegressor", "MaxPool2D", "ModelFileError", "Network", "Neuron", "NeuronetError", "NotFittedError",
-    "Perceptron", "RMSprop", "SGD", "Sequential", "ShapeError", "StepDecay", "TrainingInterrupted",
-    "activations", "augment", "callbacks", "cnn", "datasets", "export", "get_threads", "gradcheck",
-    "import_weights", "initializers", "load", "losses", "metrics", "mlp", "notebook", "onnx_export",
-    "optimizers", "report", "schedules", "set_threads", "sweep", "sweeps", "torch_weights", "viz",
+    "Dropout", "EarlyStopping", "ExponentialDecay", "GlobalAvgPool2D", "History", "Layer",
+    "MLPClassifier", "MLPRegressor", "MaxPool2D", "ModelFileError", "Network", "Neuron", "NeuronetError",
+    "NotFittedError", "Perceptron", "PlaneFeatures", "RMSprop", "SGD", "Sequential", "ShapeError",
+    "StepDecay", "TrainingInterrupted", "activations", "augment", "callbacks", "cnn", "datasets",
+    "export", "features", "get_threads", "gradcheck", "import_weights", "initializers", "load", "losses",
+    "metrics", "mlp", "notebook", "onnx_export", "optimizers", "recipe", "report", "schedules",
+    "set_threads", "sweep", "sweeps", "torch_weights", "viz",
 ]

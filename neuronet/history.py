@@ -83,6 +83,13 @@ class TrainState:
         self.loss_sum, self.correct, self.seen, self.seconds = 0.0, 0, 0, 0.0
         return finished
 
+    def restart_epoch(self) -> None:
+        """Forget the batches done in the epoch in progress, so that the next run of the loop starts
+        it again from its first batch: after a divergence, which puts the weights back to where they
+        were when the epoch began, the running sums and the dropout generators must go back too."""
+        self.batch, self.loss_sum, self.correct, self.seen, self.seconds = 0, 0.0, 0, 0, 0.0
+        self.dropout_rng = []
+
     def to_dict(self) -> dict:
         return {"epoch": self.epoch, "batch": self.batch, "loss_sum": self.loss_sum,
                 "correct": self.correct, "seen": self.seen, "seconds": self.seconds,

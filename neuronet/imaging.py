@@ -33,8 +33,8 @@ import numpy as np
 from . import checks
 from .errors import ConfigError, DataError, ShapeError
 
-__all__ = ["MAX_PICTURE_SIDE", "digit_framing", "image_shape", "load_digit_image", "model_image_shape",
-           "photo_note", "prepare_image", "preprocess_digit", "to_image"]
+__all__ = ["MAX_PICTURE_SIDE", "dataset_framing", "digit_framing", "image_shape", "load_digit_image",
+           "model_image_shape", "photo_note", "prepare_image", "preprocess_digit", "to_image"]
 
 #: The largest side of the pictures a photo is prepared as (a model of 28x28 pictures takes 28): a
 #: model asking for more takes no photos, since every step below would then work on that many pixels.
@@ -486,6 +486,16 @@ def photo_note(net) -> str | None:
 
 # How each framing a model records (``net.preprocessing["framing"]``) prepares a photo: see prepare_image.
 _FRAMINGS = ("digit", "fill", "resize")
+
+
+def dataset_framing(name: str) -> str:
+    """The framing a model trained on the named picture set records: ``"fill"`` for Fashion-MNIST,
+    whose items fill the frame, ``"digit"`` (MNIST's rule, :func:`digit_framing`) for the digit sets.
+
+    >>> dataset_framing("fashion-mnist"), dataset_framing("mnist")
+    ('fill', 'digit')
+    """
+    return "fill" if name == "fashion-mnist" else "digit"
 
 
 def prepare_image(path: str | os.PathLike[str], side: int = 28, framing: str = "digit") -> np.ndarray:

@@ -17,6 +17,7 @@ from . import activations, checks, losses
 from . import layers as layers_mod
 from .conv import Conv2D, MaxPool2D
 from .errors import ConfigError, ShapeError
+from .features import PlaneFeatures
 from .layers import Dense, Layer, Params, WeightedLayer
 from .normalization import BatchNorm
 
@@ -345,20 +346,31 @@ class Network:
 
 def mlp(sizes: list[int], activation="sigmoid", output_activation=None, loss=None,
         init: str | None = None, dropout: float = 0.0, seed: int | None = None,
-        dtype="float32", batch_norm: bool = False) -> Network:
+        dtype="float32", batch_norm: bool = False, features: list[str] | None = None) -> Network:
     """A multilayer perceptron from its layer sizes, as in ``mlp([784, 30, 10])``.
 
     Hidden layers use ``activation``. The output activation and the loss default to a matching pair:
     softmax + cross-entropy for several outputs, sigmoid + binary cross-entropy for one; with
     ``loss="mse"`` the outputs are sigmoids, as in the classic quadratic-cost network. With
     ``batch_norm=True`` each hidden layer is ``Dense`` → ``BatchNorm`` → ``Activation(activation)``.
+
+    ``features`` (points in the plane only, ``sizes[0] == 2``): a :class:`~neuronet.features.PlaneFeatures`
+    layer first turns each point into those features (``["x", "y", "x2", "xy"]``), and the first Dense
+    layer reads them: ``mlp([2, 8, 2], features=["x", "y", "x2"])`` is 2 -> 3 features -> 8 -> 2.
     """
     sizes = checks.sizes(sizes, "mlp: sizes")
     if len(sizes) < 2:
         raise ConfigError(f"mlp needs at least an input and an output size, got {sizes}")
+    first: list[Layer] = []
+    if features is not None:
+        if sizes[0] != 2:
+            raise ConfigError(f"mlp: features are of points in the plane, so sizes[0] must be 2, "
+                              f"got {sizes[0]}")
+        first = [PlaneFeatures(features)]
+        sizes = [len(first[0].features), *sizes[1:]]
     stack, loss_obj = _dense_stack(sizes, activation, output_activation, loss, init, dropout,
                                    checks.flag(batch_norm, "mlp: batch_norm"))
-    return Network(stack, loss=loss_obj, seed=0 if seed is None else seed, dtype=dtype)
+    return Network([*first, *stack], loss=loss_obj, seed=0 if seed is None else seed, dtype=dtype)
 
 
 def cnn(input_shape, filters: list[int], sizes: list[int], activation="relu", output_activation=None,

@@ -309,10 +309,34 @@ def _in_scratch_directory():
     os.chdir(before)
 
 
+def _recipe(**kwargs):
+    """A recipe made and its network built (cheap); its data is drawn only for a few points."""
+    recipe = nn.recipe.Recipe(**kwargs)
+    return recipe.network(2), recipe.replace(n_samples=20).data()
+
+
 # Doors outside the engine, swept the same way.
 ELSEWHERE = [
     Target("datasets.train_val_split", train_val_split, {"x": X4, "y": Y4, "val_fraction": 0.25,
                                                          "val_size": None, "seed": 0, "stratify": False}),
+    Target("datasets.read_csv", nn.datasets.read_csv,
+           {"data": b"x,y,label\n1,2,a\n3,4,b\n", "source": "p.csv", "label_column": None, "header": "auto",
+            "delimiter": None}),
+    # A layer's forward takes checked arrays (the network's door); the layer's own door is its features.
+    Target("PlaneFeatures", lambda features: nn.PlaneFeatures(features).forward(X4),
+           {"features": ["x", "xy", "sinx"]}),
+    Target("features.expand", nn.features.expand, {"points": X4, "names": ["y2", "x"]}),
+    Target("mlp features", lambda features: nn.mlp([2, 3, 2], features=features).predict(X4),
+           {"features": ["x", "y2"]}),
+    *[Target(f"synthetic.{make.__name__}", make, {"n_samples": 10, "noise": 0.1, "seed": 0},
+             frozenset({"n_samples"})) for make in nn.datasets.synthetic.REGRESSION_GENERATORS.values()],
+    Target("recipe.Recipe", _recipe,
+           {"dataset": "moons", "n_samples": 20, "noise": 0.1, "n_classes": None, "test_fraction": 0.2,
+            "features": ("x", "y"), "hidden": (3,), "activation": "tanh", "dropout": 0.1,
+            "optimizer": "adam", "lr": 0.01, "l2": 0.0, "batch_size": 8, "seed": 0, "csv": None},
+           frozenset({"n_samples", "hidden"})),
+    Target("recipe.script", lambda epochs, n_outputs, model_file: nn.recipe.Recipe().script(
+        epochs, n_outputs, model_file), {"epochs": 3, "n_outputs": 3, "model_file": "m.npz"}),
 ]
 
 

@@ -33,7 +33,8 @@ from neuronet.lab import create_app, descent, make_server, playground  # noqa: E
 ROOT = Path(__file__).resolve().parent.parent
 #: Every JSON route the lab answers (KEY: a playground session's id): all are fuzzed the same way.
 ROUTES = ["/api/digit", "/api/playground", "/api/playground/KEY/step", "/api/descent/surface",
-          "/api/descent/paths", "/api/neuron", "/api/neuron/softmax", "/api/perceptron", "/api/backprop"]
+          "/api/descent/paths", "/api/neuron", "/api/neuron/softmax", "/api/perceptron", "/api/backprop",
+          "/api/playground/upload", "/api/digit/jobs", "/api/digit/jobs/KEY/stop", "/api/digit/model"]
 STATIC = ROOT / "neuronet" / "lab" / "static"
 
 
@@ -378,7 +379,7 @@ def test_every_dataset_and_activation_offered_builds_and_trains(client, dataset,
     session = client.application.extensions["neuronet_lab"]["sessions"].get(start.get_json()["id"])
     assert session.net.layers[-1].activation.name == "softmax"
     assert session.net.loss.name == "categorical_crossentropy"
-    assert session.net.layers[0].activation.name == activation
+    assert session.net.layers[1].activation.name == activation   # after the input features
     step = client.post(f"/api/playground/{start.get_json()['id']}/step", json={"epochs": 2})
     if step.status_code != 200:   # only a divergence may stop it, said in one line
         assert_error(step, match="diverged")
@@ -424,7 +425,8 @@ def test_bad_step_requests_are_one_line_400s(client):
 
 
 def test_a_step_too_long_to_compute_is_refused(client):
-    key = client.post("/api/playground", json={"n_samples": 2000, "batch_size": 1}).get_json()["id"]
+    key = client.post("/api/playground", json={"n_samples": 2000, "batch_size": 1,
+                                               "test_fraction": 0}).get_json()["id"]
     assert_error(client.post(f"/api/playground/{key}/step", json={"epochs": 11}), match="at most 20000")
 
 
@@ -720,7 +722,7 @@ def test_the_api_never_sends_nan(client):
         client.application.json.dumps({"a": float("nan")})
     # A network gone non-finite answers null (the page paints it as "unsure"), not NaN.
     session = playground.Session(playground.parse_settings({"dataset": "xor", "n_samples": 20, "grid": 4}))
-    session.net.layers[0].W[...] = np.nan
+    session.net.layers[1].W[...] = np.nan   # the first Dense layer, after the input features
     state = session.state()
     assert state["loss"] is None and state["confidence"] == [None] * 16
     json.dumps(state, allow_nan=False)

@@ -138,7 +138,8 @@ def test_the_playground_trains_one_step_at_a_time_and_errors_float_over_it(page,
     open_lab(page, lab_url, "playground")
     traffic = Traffic(page, "/step")
     assert page.inner_text("#stats").startswith("epoch 0")
-    assert page.locator("select[name=dataset] option").count() == len(playground.DATASETS)
+    assert page.locator("#settings select[name=dataset] option").count() == len(
+        playground.DATASETS) + len(playground.REGRESSION_SETS)
     # Start, Pause and Start again at once, before the first step has returned: still one loop.
     for _ in range(3):
         page.click("#run")

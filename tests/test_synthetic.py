@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from neuronet.datasets import load, train_val_split
-from neuronet.datasets.synthetic import GENERATORS
+from neuronet.datasets.synthetic import GENERATORS, REGRESSION_GENERATORS, make_bumps, make_plane
 from neuronet.errors import ConfigError, ShapeError
 
 NAMES = sorted(GENERATORS)
@@ -160,3 +160,35 @@ def test_digits_refuses_unknown_options():
     (_, y3), _ = load("digits", seed=3)
     (_, y0), _ = load("digits")
     assert not np.array_equal(y3, y0)  # seed is passed through to the split
+
+
+# --- regression sets ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(REGRESSION_GENERATORS))
+def test_regression_sets_shapes_seeds_and_bad_settings(name):
+    make = REGRESSION_GENERATORS[name]
+    x, t = make(250, seed=2)
+    assert x.shape == (250, 2) and x.dtype == np.float32 and t.shape == (250,) and t.dtype == np.float32
+    assert np.abs(x).max() <= 1 and np.isfinite(t).all()
+    again, t_again = make(250, seed=2)
+    np.testing.assert_array_equal(x, again)
+    np.testing.assert_array_equal(t, t_again)
+    assert not np.array_equal(t, make(250, seed=3)[1])
+    for bad in ({"n_samples": 0}, {"n_samples": 2.5}, {"noise": -1}, {"noise": float("nan")}, {"seed": -1}):
+        with pytest.raises(ConfigError, match=f"{name}: "):
+            make(**{"n_samples": 10, **bad})
+
+
+def test_regression_targets_are_their_formulas():
+    x, t = make_plane(200, noise=0.0, seed=1)
+    np.testing.assert_allclose(t, (x[:, 0] + x[:, 1]) / 2, atol=1e-6)
+    x, t = make_bumps(200, noise=0.0, seed=1)
+    centres, signs = np.array([[0.5, 0.5], [-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5]]), [1, 1, -1, -1]
+    expected = sum(s * np.exp(-((x - c) ** 2).sum(axis=1) / 0.18)
+                   for s, c in zip(signs, centres, strict=True))
+    np.testing.assert_allclose(t, expected, atol=1e-5)
+    # Up where x and y share a sign, down where they do not.
+    assert t[(x[:, 0] > 0.3) & (x[:, 1] > 0.3)].min() > 0 > t[(x[:, 0] > 0.3) & (x[:, 1] < -0.3)].max()
+    # The noise is the standard deviation added to the target.
+    _, noisy = make_plane(20000, noise=0.2, seed=1)
+    x, clean = make_plane(20000, noise=0.0, seed=1)
+    assert np.std(noisy - clean) == pytest.approx(0.2, rel=0.03)

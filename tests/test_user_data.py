@@ -171,3 +171,27 @@ def test_load_image_matches_one_row_of_the_folder(tmp_path):
     np.testing.assert_array_equal(one, x[1])
     with pytest.raises(DataError, match="no such image file"):
         load_image(root / "missing.png")
+
+
+def test_read_csv_is_load_csv_for_bytes_in_memory(tmp_path):
+    from neuronet.datasets import read_csv
+
+    text = "sep=;\nx;y;label\n1,5;2;b\n3;4,25;a\n"
+    p = write(tmp_path, text)
+    a, b = load_csv(p), read_csv(text.encode(), "upload.csv")
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.y, b.y)
+    assert a.class_names == b.class_names == ("a", "b")
+    # The same checks, naming the source given where load_csv names the file.
+    with pytest.raises(DataError, match=r"^upload\.csv: line 3, column 'y': 'z' is not a number$"):
+        read_csv(b"x,y,label\n1,2,a\n3,z,b\n", "upload.csv")
+    with pytest.raises(DataError, match="upload.csv: the file is UTF-16"):
+        read_csv("x,y\n1,a\n".encode("utf-16"), "upload.csv")
+    with pytest.raises(DataError, match="upload.csv: not UTF-8"):
+        read_csv(b"x,y,label\n1,2,\xe9\n", "upload.csv")
+    with pytest.raises(ConfigError, match="read_csv: data must be the file's bytes"):
+        read_csv("x,y\n1,a\n")
+    with pytest.raises(ConfigError, match="read_csv: delimiter must be one character"):
+        read_csv(b"x,y\n1,a\n", delimiter=";;")
+    with pytest.raises(ConfigError, match="load_csv: delimiter must be one character"):
+        load_csv(p, delimiter=";;")

@@ -33,7 +33,9 @@ def load_data(name: str, data_dir, seed: int):
         prep["image_shape"] = list(meta.shape)
         # How `predict` frames a photo: digits sit in a 20x20 box centred by mass (MNIST's rule);
         # Fashion-MNIST items fill the frame.
-        prep["framing"] = "fill" if meta.name == "fashion-mnist" else "digit"
+        from ..imaging import dataset_framing
+
+        prep["framing"] = dataset_framing(meta.name)
     return (x_tr, y_tr), (x_te, y_te), meta.class_names, prep
 
 

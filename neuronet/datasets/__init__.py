@@ -11,7 +11,8 @@ example) and class labels ``y`` (int64 in ``0 .. n_classes-1``). The modules, on
 * :mod:`.idx` — :func:`read_idx` / :func:`write_idx`, the file format of MNIST and its relatives;
 * :mod:`.synthetic` — small seeded 2-D problems generated on the fly;
 * :mod:`.split` — :func:`train_val_split`, seeded and optionally stratified;
-* :mod:`.user` — :func:`load_csv`, :func:`load_image_folder`, :func:`load_image` for your own files.
+* :mod:`.user` — :func:`load_csv` (:func:`read_csv` for one in memory), :func:`load_image_folder`,
+  :func:`load_image` for your own files.
 
 >>> from neuronet import datasets
 >>> (x, y), (x_test, y_test) = datasets.load("moons", n_samples=200)
@@ -25,7 +26,7 @@ from .catalog import DatasetStatus, available, load
 from .idx import read_idx, write_idx
 from .sources import REGISTRY, DatasetInfo, FileSpec, info
 from .split import train_val_split
-from .user import LabeledData, load_csv, load_image, load_image_folder
+from .user import LabeledData, load_csv, load_image, load_image_folder, read_csv
 
 __all__ = [
     "REGISTRY",
@@ -39,6 +40,7 @@ __all__ = [
     "load_csv",
     "load_image",
     "load_image_folder",
+    "read_csv",
     "read_idx",
     "train_val_split",
     "write_idx",

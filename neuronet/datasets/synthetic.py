@@ -10,6 +10,11 @@ The same ``seed`` always gives the same data. None of these sets can be separate
 line (blobs aside), so they show what a hidden layer buys. :func:`~neuronet.datasets.load` splits
 them into a training and a test part.
 
+Two more sets are regression problems, a number to predict at each point rather than a class
+(:data:`REGRESSION_GENERATORS`; ``y`` float32 ``(n_samples,)``, ``noise`` the standard deviation
+added to it): ``plane``, ``(x + y) / 2``, which one linear unit fits, and ``bumps``, four Gaussian
+bumps of alternating sign, which needs hidden units.
+
 Example::
 
     x, y = make_spiral(300, n_classes=3, noise=0.2, seed=1)    # x (300, 2), y (300,)
@@ -35,6 +40,10 @@ def _check(n_samples: int, n_classes: int, noise: float, seed: int | None, name:
         raise ConfigError(f"{name}: n_samples must be an integer >= n_classes ({n_classes}), "
                           f"got {checks.shown(n_samples)}")
     _check_nonnegative(noise, "noise", name)
+    _check_seed(seed, name)
+
+
+def _check_seed(seed: int | None, name: str) -> None:
     if seed is not None and (not checks.is_integer(seed) or seed < 0):
         raise ConfigError(f"{name}: seed must be an integer >= 0 or None, got {checks.shown(seed)}")
 
@@ -150,3 +159,37 @@ GENERATORS = {
     "spiral": (make_spiral, True),
     "blobs": (make_blobs, True),
 }
+
+
+def _points_in_square(n_samples: int, noise: float, seed: int | None, name: str) -> tuple:
+    """(points (n, 2) uniform in [-1, 1]², generator) for a regression set, settings checked."""
+    if not checks.is_integer(n_samples) or n_samples < 1:
+        raise ConfigError(f"{name}: n_samples must be a positive integer, got {checks.shown(n_samples)}")
+    _check_nonnegative(noise, "noise", name)
+    _check_seed(seed, name)
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1.0, 1.0, size=(n_samples, 2)), rng
+
+
+def make_plane(n_samples: int = 1000, noise: float = 0.05, seed: int | None = 0) -> XY:
+    """Points uniform in [-1, 1]², target t = (x + y) / 2 + ε, ε ~ N(0, noise²): a tilted plane."""
+    x, rng = _points_in_square(n_samples, noise, seed, "plane")
+    t = (x[:, 0] + x[:, 1]) / 2 + rng.normal(0.0, noise, n_samples)
+    return x.astype(np.float32), t.astype(np.float32)
+
+
+def make_bumps(n_samples: int = 1000, noise: float = 0.05, seed: int | None = 0) -> XY:
+    """Points uniform in [-1, 1]², target a bump in each quadrant, up where x and y share a sign:
+
+        t = Σ_k s_k exp(−|p − c_k|² / (2 · 0.3²)) + ε,  c_k = (±0.5, ±0.5),  s_k = sign(c_k,x · c_k,y)
+    """
+    x, rng = _points_in_square(n_samples, noise, seed, "bumps")
+    centres = np.array([[0.5, 0.5], [-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5]])     # (4, 2)
+    signs = np.sign(centres[:, 0] * centres[:, 1])                                  # (4,)
+    squared = ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)              # (n, 4)
+    t = np.exp(-squared / (2 * 0.3**2)) @ signs + rng.normal(0.0, noise, n_samples)
+    return x.astype(np.float32), t.astype(np.float32)
+
+
+#: name -> generator of a regression set (targets float32 (n,)), for the lab and your own trials.
+REGRESSION_GENERATORS = {"plane": make_plane, "bumps": make_bumps}

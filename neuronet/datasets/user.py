@@ -96,15 +96,19 @@ def _label_names(raw: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
     return names, np.array([index[s] for s in raw], dtype=np.int64)
 
 
-def _csv_text(path: Path) -> str:
-    """The file as text: UTF-8 with or without the byte-order mark a spreadsheet's "CSV UTF-8"
-    writes first (which would otherwise stick to the first header name), or one DataError."""
+def _csv_bytes(path: Path) -> bytes:
+    """The file's bytes, or one DataError naming it."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as e:
         raise DataError(f"{path}: no such file") from e
     except OSError as e:
         raise DataError(f"{path}: cannot read as CSV ({e})") from e
+
+
+def _csv_text(raw: bytes, path: str) -> str:
+    """``raw`` as text: UTF-8 with or without the byte-order mark a spreadsheet's "CSV UTF-8"
+    writes first (which would otherwise stick to the first header name), or one DataError."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(f"{path}: the file is UTF-16 text (a spreadsheet's 'Unicode text'); "
                         f"save it as 'CSV UTF-8'")
@@ -115,7 +119,7 @@ def _csv_text(path: Path) -> str:
                         f"perhaps Latin-1 or Windows-1252); save it as 'CSV UTF-8'") from e
 
 
-def _delimiter(path: Path, lines: list[str], delimiter: str | None) -> tuple[str, bool]:
+def _delimiter(path: str, lines: list[str], delimiter: str | None) -> tuple[str, bool]:
     """(the delimiter, whether the first line is Excel's ``sep=;`` line, which is not data)."""
     first = next((line for line in lines if line.strip()), "")
     declared = re.fullmatch(r"\s*sep=(.)\s*", first, flags=re.IGNORECASE)
@@ -130,7 +134,7 @@ def _delimiter(path: Path, lines: list[str], delimiter: str | None) -> tuple[str
     return (";" if fields[";"] >= max(2, fields[","]) else ","), False
 
 
-def _label_index(path: Path, first: list[str], label_column: int | str | None,
+def _label_index(path: str, first: list[str], label_column: int | str | None,
                  header: bool | str, decimal_comma: bool) -> tuple[int, bool]:
     """(index of the label column, whether the first row is a header): see :func:`load_csv`."""
     width = len(first)
@@ -159,7 +163,7 @@ def _label_index(path: Path, first: list[str], label_column: int | str | None,
     return label_idx, header
 
 
-def _named_column(path: Path, names: list[str], wanted: str) -> int:
+def _named_column(path: str, names: list[str], wanted: str) -> int:
     """The index of the column called ``wanted``: its exact name (surrounding spaces aside) or,
     failing that, the one name equal to it when case is ignored; else a ConfigError."""
     for fold in (str.strip, lambda c: c.strip().casefold()):
@@ -208,12 +212,44 @@ def load_csv(
         ConfigError: a bad ``label_column``, ``header`` or ``delimiter``.
     """
     path = Path(path)
+    settings = _csv_settings(label_column, header, delimiter, "load_csv")   # before the file is read
+    return _parse_csv(_csv_bytes(path), str(path), *settings)
+
+
+def _csv_settings(label_column, header, delimiter, where: str) -> tuple:
+    """(label_column, header, delimiter) checked: see :func:`load_csv`."""
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
-        raise ConfigError(f"load_csv: delimiter must be one character, got {delimiter!r}")
-    header = checks.flag_or(header, "load_csv: header", "auto")
+        raise ConfigError(f"{where}: delimiter must be one character, got {delimiter!r}")
+    header = checks.flag_or(header, f"{where}: header", "auto")
     if label_column is not None and not isinstance(label_column, str):
-        label_column = checks.integer(label_column, "load_csv: label_column")
-    text = _csv_text(path)
+        label_column = checks.integer(label_column, f"{where}: label_column")
+    return label_column, header, delimiter
+
+
+def read_csv(
+    data: bytes,
+    source: str = "CSV",
+    label_column: int | str | None = None,
+    header: bool | str = "auto",
+    delimiter: str | None = None,
+) -> LabeledData:
+    """:func:`load_csv` for a CSV that is already in memory (an upload, say): the same rules and
+    the same checks, with ``source`` naming it in every message where ``load_csv`` names the file.
+
+    >>> read_csv(b"x,y,label\\n0,1,a\\n1,0,b\\n", "points.csv").class_names
+    ('a', 'b')
+    """
+    if not isinstance(data, (bytes, bytearray)):
+        raise ConfigError(f"read_csv: data must be the file's bytes, got {type(data).__name__}")
+    source = checks.text(source, "read_csv: source")
+    settings = _csv_settings(label_column, header, delimiter, "read_csv")
+    return _parse_csv(bytes(data), source, *settings)
+
+
+def _parse_csv(data: bytes, path: str, label_column: int | str | None, header: bool | str,
+               delimiter: str | None) -> LabeledData:
+    """The table in ``data`` (named ``path`` in messages), settings already checked."""
+    text = _csv_text(data, path)
     delimiter, declared = _delimiter(path, text.splitlines(), delimiter)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -10,7 +10,11 @@
   (:func:`neuronet.imaging.preprocess_digit`), runs the model's forward pass and sends back each
   Dense layer's activations, each Conv2D/MaxPool2D layer's feature maps and the class
   probabilities for the page to draw.
-* **Playground**: train a small network on a generated 2-D set and watch its decision regions move.
+  The tab can also train a network on a picture set the machine has (the 8x8 digits, MNIST,
+  Fashion-MNIST) in a background job, and its pad then draws on what it trained.
+* **Playground**: train a small network on points in the plane (generated, regression sets, or an
+  uploaded CSV) and watch every unit's map, every weight and the training and test loss move; the
+  setting lives in the address, and the network downloads as a model file or as Python code.
 * **Optimisers**: SGD, momentum, Nesterov, RMSprop and Adam walking down a 2-D surface (bowl,
   Rosenbrock, saddle) from a start you click, step by step (:mod:`neuronet.surfaces`).
 
@@ -21,9 +25,10 @@ The network always runs in Python; the page (``static/``) only draws. Flask is a
 
 Modules: :mod:`.neuron` (one neuron, softmax), :mod:`.rule` (the perceptron rule, separability),
 :mod:`.backprop` (one forward and backward pass), :mod:`.digit` (a drawing -> layer activations),
-:mod:`.playground` (training sessions), :mod:`.descent` (surfaces and optimiser paths), :mod:`.checks`
-(what every request is checked with), :mod:`.app` (the Flask app and the server). The page is
-``static/``: ``index.html``, ``lab.css`` and one ES module per tab in ``static/js/``.
+:mod:`.jobs` (the digit tab's training), :mod:`.playground` (training sessions), :mod:`.uploads`
+(CSVs of points), :mod:`.descent` (surfaces and optimiser paths), :mod:`.checks` (what every request
+is checked with), :mod:`.app` (the Flask app and the server). The page is ``static/``:
+``index.html``, ``lab.css`` and one ES module per tab (and a few shared ones) in ``static/js/``.
 """
 
 from .app import create_app, make_server

@@ -25,13 +25,26 @@ Routes (every answer is JSON except the page and its files; every error is
                                             session: ``id``, the data points and the first state
 ``POST /api/playground/<id>/step``          ``{"epochs": 5}`` -> trains that much more and returns
                                             epoch, losses, accuracy and the grid of answers
+``POST /api/playground/upload``             ``{"name": "points.csv", "data": base64}`` -> the key
+                                            of the uploaded CSV, its points and classes
+                                            (:func:`.uploads.parse_upload`)
+``GET  /api/playground/<id>/model``         the session's network as a model file (``.npz``)
+``GET  /api/playground/<id>/code``          the Python script that makes the same run (``.py``)
+``POST /api/digit/jobs``                    job settings (:func:`.jobs.parse_job`) -> a training job
+                                            started in the background, and its first report
+``GET  /api/digit/jobs/<id>``               where the job stands (:meth:`.jobs.Job.report`)
+``POST /api/digit/jobs/<id>/stop``          stop it after the epoch it is in
+``GET  /api/digit/jobs/<id>/model``         its network as a model file
+``POST /api/digit/model``                   ``{"job": id}``: the digit tab uses that job's network;
+                                            ``{"job": null}``: the model it started with
 ``POST /api/descent/surface``               ``{"surface": "bowl"}`` -> the surface's shading on a
                                             grid, minima, start and rates (:func:`.descent.describe`)
 ``POST /api/descent/paths``                 surface, start, steps and ``{optimiser: rate}`` -> each
                                             optimiser's path and f - f_min (:func:`.descent.paths`)
 ==========================================  ======================================================
 
-Flask's development server is threaded, so each playground session trains under its own lock.
+Flask's development server is threaded, so each playground session trains under its own lock, and
+training jobs run in threads of their own (:mod:`.jobs`).
 """
 
 from __future__ import annotations
@@ -43,9 +56,11 @@ from pathlib import Path
 
 from .. import imaging
 from ..errors import ConfigError, NeuronetError
+from ..features import FEATURES
 from ..network import Network
 from ..viz import CLASS_COLOURS
-from . import backprop, descent, digit, neuron, playground, rule
+from . import backprop, descent, digit, jobs, neuron, playground, rule, uploads
+from .checks import json_object
 
 STATIC = Path(__file__).with_name("static")
 #: Addresses that only this computer can reach; bound to one of them, the lab trusts no other Host.
@@ -115,30 +130,64 @@ def create_app(model: Network | str | Path | None = None):
     """
     flask = _flask()
     net, note, digit_error = _digit_model(model)
-    sessions = playground.Sessions()
+    lab = {"sessions": playground.Sessions(), "uploads": uploads.Uploads(), "jobs": jobs.Jobs(),
+           "digit": DigitTab(net, note, digit_error)}
     app = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     # Routing redirects skip the error handlers and answer an HTML page: "//" in a path (an empty
     # or slash-bearing session id) is a 404 like any other unknown path instead.
     app.url_map.merge_slashes = False
-    app.extensions["neuronet_lab"] = {"sessions": sessions}   # for tests and embedding code
+    app.extensions["neuronet_lab"] = lab   # for tests and embedding code
     app.json = _strict_json_provider()(app)
     # For the command line to print: which model the digit tab uses, or why it is off.
     app.config["NEURONET_MODEL_NOTE"] = note if digit_error is None else f"digit tab off: {digit_error}"
     _add_error_handlers(app, flask)
     _add_page_routes(app, flask)
-    _add_api_routes(app, flask, _model_info(net, note, digit_error), net, digit_error, sessions)
+    body = _body_reader(flask)
+    _add_info_route(app, lab)
+    _add_digit_routes(app, flask, body, lab)
+    _add_playground_routes(app, flask, body, lab)
+    _add_story_routes(app, body)
+    _add_descent_routes(app, body)
     return app
 
 
-def _model_info(net: Network | None, note: str, digit_error: str | None) -> dict:
-    """What ``/api/info`` says of the digit model: available, error, note, and summary, classes, side."""
-    info = {"available": digit_error is None, "error": digit_error, "note": note}
-    if net is not None:
-        info.update(summary=net.summary(), classes=digit.class_names(net))
-        if digit_error is None:
-            info["side"] = digit.input_geometry(net)[0]
-    return info
+class DigitTab:
+    """The digit tab's model: the one the lab started with, or a network trained from the page.
+
+    ``current`` is (network or None, note, why the tab is off or None); a request reads it once, so a
+    switch while a drawing is on its way is seen by the next drawing.
+    """
+
+    def __init__(self, net: Network | None, note: str, error: str | None):
+        self.original = self.current = (net, note, error)
+
+    def network(self) -> Network:
+        """The model to draw on, or the ConfigError saying why the tab is off."""
+        net, _, error = self.current
+        if error is not None:
+            raise ConfigError(error)
+        return net
+
+    def use(self, net: Network | None, note: str = "") -> None:
+        """Draw on ``net`` from now on (checked to take square pictures), or on the original (None)."""
+        if net is None:
+            self.current = self.original
+            return
+        digit.input_geometry(net)
+        self.current = (net, note, None)
+
+    def info(self) -> dict:
+        """What ``/api/info`` says of the digit model: available, error, note, whether it was
+        trained from the page, and summary, classes, side."""
+        net, note, error = self.current
+        info = {"available": error is None, "error": error, "note": note,
+                "trained_here": self.current is not self.original}
+        if net is not None:
+            info.update(summary=net.summary(), classes=digit.class_names(net))
+            if error is None:
+                info["side"] = digit.input_geometry(net)[0]
+        return info
 
 
 def _add_error_handlers(app, flask) -> None:
@@ -181,8 +230,8 @@ def _add_page_routes(app, flask) -> None:
         return "", 204
 
 
-def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) -> None:
-    """The JSON API of the module docstring's table."""
+def _body_reader(flask):
+    """A function giving the request's JSON object, or the one-line ConfigError that it is none."""
     def body() -> dict:
         try:
             data = flask.request.get_json(silent=True)
@@ -191,30 +240,94 @@ def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) ->
         if not isinstance(data, dict):
             raise ConfigError("the request body must be a JSON object")
         return data
+    return body
 
+
+def _download(flask, data: bytes | str, name: str, mimetype: str):
+    """A response the browser saves as the file ``name``."""
+    response = flask.Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _add_info_route(app, lab: dict) -> None:
     @app.get("/api/info")
     def info():
-        return {"model": model_info,
-                "playground": {"datasets": playground.DATASETS, "activations": playground.ACTIVATIONS,
+        return {"model": lab["digit"].info(),
+                "playground": {"datasets": playground.DATASETS, "regression": playground.REGRESSION_SETS,
+                               "features": {name: f.label for name, f in FEATURES.items()},
+                               "activations": playground.ACTIVATIONS,
                                "optimizers": playground.OPTIMIZERS, "limits": playground.LIMITS,
-                               "colours": CLASS_COLOURS,
-                               "defaults": dataclasses.asdict(playground.Settings())},
+                               "upload_limits": uploads.LIMITS, "colours": CLASS_COLOURS,
+                               "defaults": _settings_json(playground.Settings())},
+                "training": {"datasets": jobs.available(), "activations": jobs.ACTIVATIONS,
+                             "optimizers": jobs.OPTIMIZERS, "limits": jobs.LIMITS,
+                             "defaults": _settings_json(jobs.JobSettings())},
                 "descent": descent.choices(), "neuron": neuron.choices(), "rule": rule.choices(),
                 "backprop": backprop.choices()}
 
+
+def _settings_json(settings) -> dict:
+    """A settings dataclass as JSON data (its tuples as lists)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(settings).items()}
+
+
+def _add_digit_routes(app, flask, body, lab: dict) -> None:
+    """The digit tab: a drawing's answer, training jobs, and which model the tab draws on."""
+    tab, training = lab["digit"], lab["jobs"]
+
     @app.post("/api/digit")
     def predict_digit():
-        if digit_error is not None:
-            raise ConfigError(digit_error)
+        net = tab.network()
         data = body()
         if set(data) != {"image"}:
             raise ConfigError('send {"image": "data:image/png;base64,..."} and nothing else')
         return digit.describe(net, digit.decode_png(data["image"]))
 
+    @app.post("/api/digit/jobs")
+    def start_job():
+        return training.start(jobs.parse_job(body())).report()
+
+    @app.get("/api/digit/jobs/<key>")
+    def job_report(key: str):
+        return training.get(key).report()
+
+    @app.post("/api/digit/jobs/<key>/stop")
+    def stop_job(key: str):
+        json_object(body(), ())
+        job = training.get(key)
+        job.stop()
+        return job.report()
+
+    @app.get("/api/digit/jobs/<key>/model")
+    def job_model(key: str):
+        job = training.get(key)
+        return _download(flask, job.model_bytes(), f"{job.settings.dataset}.npz", "application/octet-stream")
+
+    @app.post("/api/digit/model")
+    def use_model():
+        data = json_object(body(), ("job",))
+        if "job" not in data:
+            raise ConfigError('send {"job": "<id>"} to draw on a trained network, or {"job": null}')
+        if data["job"] is None:
+            tab.use(None)
+        else:
+            job = training.get(data["job"])
+            net = job.trained()
+            epochs = len(job.history["loss"])
+            tab.use(net, f"Model: trained here on {job.settings.dataset} ({epochs} epochs, test accuracy "
+                         f"{100 * (job.history['val_accuracy'][-1]):.1f}%)")
+        return {"model": tab.info()}
+
+
+def _add_playground_routes(app, flask, body, lab: dict) -> None:
+    sessions, kept = lab["sessions"], lab["uploads"]
+
     @app.post("/api/playground")
     def new_session():
         settings = playground.parse_settings(body())
-        key, session = sessions.new(settings)
+        upload = kept.get(settings.upload) if settings.upload else None
+        key, session = sessions.new(settings, upload)
         with session.lock:
             return {"id": key, "data": session.points(), **session.state()}
 
@@ -225,6 +338,26 @@ def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) ->
         with session.lock:
             return session.step(epochs)
 
+    @app.post("/api/playground/upload")
+    def upload_csv():
+        return kept.add(uploads.parse_upload(body())).summary()
+
+    @app.get("/api/playground/<key>/model")
+    def session_model(key: str):
+        session = sessions.get(key)
+        with session.lock:
+            data = session.model_bytes()
+        return _download(flask, data, "playground.npz", "application/octet-stream")
+
+    @app.get("/api/playground/<key>/code")
+    def session_code(key: str):
+        session = sessions.get(key)
+        with session.lock:
+            text = session.script()
+        return _download(flask, text, "playground.py", "text/x-python")
+
+
+def _add_descent_routes(app, body) -> None:
     @app.post("/api/descent/surface")
     def descent_surface():
         return descent.describe(body())
@@ -233,6 +366,9 @@ def _add_api_routes(app, flask, model_info: dict, net, digit_error, sessions) ->
     def descent_paths():
         return descent.paths(body())
 
+
+def _add_story_routes(app, body) -> None:
+    """The story's tabs: one neuron, the perceptron rule, one step of backpropagation."""
     @app.post("/api/neuron")
     def one_neuron():
         return neuron.describe(body())

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .. import checks
 from ..errors import ConfigError
 
@@ -43,13 +45,24 @@ def finite(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def real(value, name: str, low: float, high: float) -> float:
-    """``value`` as a float from ``low`` to ``high``: :func:`neuronet.checks.number`, said in the
-    page's words. An integer too large for a float (JSON allows hundreds of digits) is refused too."""
+def rounded(a, decimals: int = 4) -> list:
+    """``a`` as nested lists to ``decimals`` decimals (more than a colour or a bar can show, and the
+    JSON stays small), NaN and infinities as None: JSON cannot hold them."""
+    a = np.round(np.asarray(a, dtype=np.float64), decimals)
+    out = a.astype(object)
+    out[~np.isfinite(a)] = None
+    return out.tolist()
+
+
+def real(value, name: str, low: float, high: float, low_open: bool = False) -> float:
+    """``value`` as a float from ``low`` (above it, with ``low_open``) to ``high``:
+    :func:`neuronet.checks.number`, said in the page's words. An integer too large for a float (JSON
+    allows hundreds of digits) is refused too."""
     try:
-        return checks.number(value, name, low=low, high=high)
+        return checks.number(value, name, low=low, high=high, low_open=low_open)
     except (ConfigError, OverflowError):
-        raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, got {shown(value)}") from None
+        bounds = f"in ({low:g}, {high:g}]" if low_open else f"from {low:g} to {high:g}"
+        raise ConfigError(f"{name} must be a number {bounds}, got {shown(value)}") from None
 
 
 def reals(value, name: str, low: float, high: float, length: int | tuple[int, int]) -> list[float]:
@@ -63,8 +76,10 @@ def reals(value, name: str, low: float, high: float, length: int | tuple[int, in
     return [real(v, f"{name}[{i}]", low, high) for i, v in enumerate(value)]
 
 
-def choice(value, name: str, choices) -> str:
-    """``value`` if it is one of the strings ``choices``, in the page's words."""
-    if not isinstance(value, str) or value not in choices:
+def choice(value, name: str, choices, any_case: bool = False) -> str:
+    """``value`` if it is one of the strings ``choices``, in the page's words; with ``any_case``,
+    in any case, and given back in lower case (the playground's names: "Moons" is moons)."""
+    given = value.lower() if any_case and isinstance(value, str) else value
+    if not isinstance(given, str) or given not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {shown(value)}")
-    return value
+    return given

@@ -28,6 +28,7 @@ from ..errors import ConfigError, DataError
 from ..layers import Dense
 from ..network import Network, mlp
 from ..normalization import BatchNorm
+from .checks import rounded as _rounded
 
 #: Where ``neuronet lab`` looks for a digit model when none is given: what ``make train`` writes
 #: (MNIST, or the 8x8 digits when MNIST cannot be had).
@@ -180,15 +181,6 @@ def probabilities(net: Network, output: np.ndarray) -> np.ndarray:
     if net.n_out == 1:
         return np.array([1.0 - output[0], output[0]])
     return output
-
-
-def _rounded(a: np.ndarray, decimals: int = 4) -> list:
-    """``a`` as nested lists to four decimals (more than a colour or a bar can show, and the JSON
-    stays small), NaN and infinities as None: JSON cannot hold them."""
-    a = np.round(np.asarray(a, dtype=np.float64), decimals)
-    out = a.astype(object)
-    out[~np.isfinite(a)] = None
-    return out.tolist()
 
 
 def describe(net: Network, pixels: np.ndarray) -> dict:

@@ -11,6 +11,7 @@ import {startDigit} from "./digit.js";
 import {startNeuron} from "./neuron.js";
 import {startPlayground} from "./playground.js";
 import {startRule} from "./rule.js";
+import {startTraining} from "./training.js";
 
 const tabs = [...document.querySelectorAll(".tab")];
 
@@ -35,6 +36,7 @@ async function start() {
     const info = await api("/api/info");
     setColours(info.playground.colours);
     startDigit(info.model);
+    startTraining(info.training);
     await Promise.all([startNeuron(info.neuron), startRule(info.rule), startBackprop(info.backprop),
                        startPlayground(info.playground), startDescent(info.descent)]);
   } catch (error) {
