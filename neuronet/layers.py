@@ -40,6 +40,36 @@ class Params(dict):
         return type(self), (dict(self),)
 
 
+class Scratch:
+    """Work arrays a layer reuses from one training batch to the next, by name.
+
+    ``scratch.array("cols", shape, dtype)`` is the first ``shape[0]`` rows of the array kept under
+    ``"cols"`` when that has the same dtype, the same other axes and at least as many rows; else a new
+    one that replaces it. So a smaller last batch reuses the array of the full ones, and one array per
+    name is kept, never two. Its contents are whatever the last use left there. A layer keeps in it only
+    what it makes and reads itself (a patch matrix, a gradient on its way to be summed), never an array
+    it returns: those are new every call, so a caller may keep them. Copies of a layer (deepcopy,
+    pickle) start empty.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def array(self, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+        a = self._arrays.get(name)
+        if a is None or a.dtype != dtype or a.shape[1:] != tuple(shape[1:]) or a.shape[0] < shape[0]:
+            self._arrays.pop(name, None)    # the old one is freed before the new one is made
+            a = self._arrays[name] = np.empty(shape, dtype=dtype)
+        return a[:shape[0]]
+
+    def clear(self) -> None:
+        """Let go of every array (the next batch makes new ones)."""
+        self._arrays.clear()
+
+    def __reduce__(self):
+        return type(self), ()
+
+
 class Layer:
     """Base class: a layer with no parameters that passes its input through."""
 
@@ -51,6 +81,8 @@ class Layer:
         # Arrays a layer keeps that training does not step (BatchNorm's running statistics): saved in
         # model files and checkpoints beside the parameters, never given to an optimiser.
         self.buffers: dict[str, np.ndarray] = {}
+        # Work arrays reused between training batches (patch matrices ...): never saved, never returned.
+        self.scratch = Scratch()
 
     @property
     def n_params(self) -> int:

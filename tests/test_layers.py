@@ -209,3 +209,34 @@ def test_a_networks_weights_are_drawn_once(monkeypatch):
     assert drawn == []                                   # nothing yet
     first = layer.W.copy()
     assert drawn == [(3, 2)] and np.array_equal(first, nn.Dense(3, 2, seed=1).W)
+
+
+def test_scratch_reuses_an_array_by_name_and_shape_and_a_copy_starts_empty():
+    import copy
+    import pickle
+
+    scratch = layers.Scratch()
+    a = scratch.array("cols", (4, 3), np.float32)
+    assert scratch.array("cols", (4, 3), np.float32) is not None
+    assert np.shares_memory(scratch.array("cols", (4, 3), np.float32), a)
+    # A smaller last batch gets the first rows of the same array; other axes or dtype: a new one.
+    assert np.shares_memory(scratch.array("cols", (2, 3), np.float32), a)
+    assert scratch.array("cols", (2, 3), np.float32).shape == (2, 3)
+    assert not np.shares_memory(scratch.array("cols", (4, 5), np.float32), a)
+    assert scratch.array("cols", (4, 5), np.float64).dtype == np.float64
+    assert scratch.array("cols", (8, 5), np.float64).shape == (8, 5)        # grows for a larger batch
+    layer = nn.Dense(3, 2)
+    layer.scratch.array("work", (100, 100), np.float32)
+    for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
+        assert twin.scratch._arrays == {}
+    layer.scratch.clear()
+    assert layer.scratch._arrays == {}
+
+
+def test_relu_may_write_its_output_over_z_because_its_backward_reads_only_a():
+    relu = activations.get("relu")
+    z = np.array([[-1.0, 0.0, 2.0]])
+    a = relu(z, out=z)
+    assert a is z and z.tolist() == [[0.0, 0.0, 2.0]]
+    assert relu.in_place and not activations.get("sigmoid").in_place
+    np.testing.assert_array_equal(relu.backward(np.ones((1, 3)), None, a), [[0.0, 0.0, 1.0]])
