@@ -374,11 +374,14 @@ class MaxPool2D(_ImageLayer):
         for k in range(p * p):
             np.equal(stack[k], self._out, out=hit)                     # offset k holds the maximum
             np.multiply(rest, hit, out=shares[k])                      # ... and takes what is left
-            rest -= shares[k]
+            if k < p * p - 1:
+                rest -= shares[k]
         # Each offset's share goes back to the pixel it came from. Windows that never overlap (stride
         # ≥ pool) give each pixel at most one share: written in one copy, zeros only where no window
-        # reaches (the rows and columns left over). Overlapping windows add up their shares.
-        dx = np.zeros((batch, *self.input_shape), dtype=grad.dtype)
+        # reaches (none when the windows tile the input). Overlapping windows add up their shares.
+        H, W, _ = self.input_shape
+        tiled = s == p and H == p * self.output_shape[0] and W == p * self.output_shape[1]
+        dx = (np.empty if tiled else np.zeros)((batch, *self.input_shape), dtype=grad.dtype)
         if s >= p:
             np.copyto(self._windows(dx, writeable=True), shares.reshape(p, p, *rest.shape))
         else:
