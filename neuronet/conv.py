@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-from . import checks
+from . import checks, winograd
 from .errors import ConfigError, ShapeError
 from .layers import LAYERS, Layer, WeightedLayer
 
@@ -107,6 +107,17 @@ class Conv2D(WeightedLayer, _ImageLayer):
         dL/db = Σ_rows dz
         dL/dx = col2im(dz Wᵀ)              each patch row's gradient added back where it came from
 
+    **Why Winograd, for 3×3 kernels with stride 1 and at least 16 input channels.** There the same
+    z, dL/dW and dL/dx come from :mod:`neuronet.winograd`'s F(4×4, 3×3), whose matrix products
+    multiply 4× less (each 4×4 block of outputs from a 6×6 input tile, transformed by constant
+    matrices); ``algorithm`` says which way a layer computes. Measured with one thread, batch 128,
+    forward and backward with ReLU (CPU time, medians of 15 alternated calls): issue 15's second
+    convolution (13×13×32 → 64 filters) 24.3 against 30.4 ms with im2col, 14×14×16 → 16 7.4 against
+    9.7 ms. With fewer channels the transforms cost more than the products save (28×28×1 → 32: 35
+    against 12 ms; 28×28×8 → 16: 27 against 19 ms), and so do outputs that fill their 4×4 tiles
+    badly (7×7×64 → 5×5×64, 4 tiles of 16 for 25 pixels: 17 against 12 ms): those keep im2col. Both
+    give the same numbers up to float rounding (~1e-6 of the largest output in float32).
+
     >>> layer = Conv2D((8, 8, 1), filters=4, kernel_size=3, seed=0)
     >>> layer.forward(np.ones((2, 64), dtype=np.float32)).shape      # 6×6×4 = 144
     (2, 144)
@@ -123,7 +134,7 @@ class Conv2D(WeightedLayer, _ImageLayer):
         if not (isinstance(padding, str) and padding in ("valid", "same")):
             raise ConfigError(f"Conv2D: padding must be 'valid' or 'same', got {checks.shown(padding)}")
         self.padding = padding
-        H, W, _ = self.input_shape
+        H, W, C = self.input_shape
         s = self.stride
         # Refused with 'same' padding too: most of such a kernel would only ever multiply the padding's
         # zeros, and a mistyped kernel_size (300 for 3) would otherwise try to allocate its weights.
@@ -140,25 +151,34 @@ class Conv2D(WeightedLayer, _ImageLayer):
             self._pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
         self.output_shape = (out_h, out_w, self.filters)
         # initializers._fans counts the kh·kw receptive field: fan_in = kh·kw·C, fan_out = kh·kw·F.
-        self.weight_shape = (kh, kw, self.input_shape[2], self.filters)
-        self._x = self._cols = self._z = self._a = None
+        self.weight_shape = (kh, kw, C, self.filters)
+        # How forward and backward compute (see the class docstring): chosen from the shapes alone,
+        # never saved (both give the same numbers); a test may set it to hold the two together.
+        tiles_h, tiles_w = winograd.grid(out_h, out_w)
+        filled = out_h * out_w / (16 * tiles_h * tiles_w)       # the outputs' share of their 4×4 tiles
+        winograd_fits = (kh, kw) == (3, 3) and s == 1 and C >= 16 and filled >= 0.75
+        self.algorithm = "winograd" if winograd_fits else "im2col"
+        self._x = self._cols = self._V = self._z = self._a = None
         self._setup(activation, init, use_bias, seed, dtype)
 
-    def _patches(self, images: np.ndarray, keep: bool = False) -> np.ndarray:
-        """im2col: every kh×kw×C window of the (padded) images as one row, (batch·H'·W', kh·kw·C).
+    def _padded(self, images: np.ndarray) -> np.ndarray:
+        """The images with the 'same' padding's zeros around them (as they are for 'valid')."""
+        if self.padding == "valid":
+            return images
+        # A copy of the input, kh·kw times smaller than the patch matrix: cheap next to it.
+        return np.pad(images, ((0, 0), *self._pad, (0, 0)))
 
-        Row order is (example, i, j) and column order (u, v, c), matching ``W.reshape(-1, F)``. With
-        ``keep`` (training) the matrix is written into the layer's scratch array, which the next
-        batch of the same size reuses instead of allocating (and first touching) as much memory again.
+    def _patches(self, images: np.ndarray) -> np.ndarray:
+        """im2col: every kh×kw×C window of the padded images as one row, (batch·H'·W', kh·kw·C).
+
+        Row order is (example, i, j) and column order (u, v, c), matching ``W.reshape(-1, F)``. The
+        matrix is written into the layer's scratch array, which the next batch reuses instead of
+        allocating (and first touching) as much memory again.
         """
-        if self.padding == "same":
-            # A copy of the input, kh·kw times smaller than the patch matrix: cheap next to it.
-            images = np.pad(images, ((0, 0), *self._pad, (0, 0)))
         kh, kw = self.kernel_size
         s = self.stride
         out_h, out_w, C = self.output_shape[0], self.output_shape[1], self.input_shape[2]
-        shape = (images.shape[0], out_h, out_w, kh, kw, C)
-        cols = self.scratch.array("cols", shape, images.dtype) if keep else np.empty(shape, images.dtype)
+        cols = self.scratch.array("cols", (images.shape[0], out_h, out_w, kh, kw, C), images.dtype)
         if C > 1:
             # A read-only view (batch, H'', W'', C, kh, kw) of every window; striding by s picks the
             # ones the convolution uses. Copying it in (u, v, c) order moves runs of kw·C values that
@@ -175,47 +195,49 @@ class Conv2D(WeightedLayer, _ImageLayer):
                     cols[:, :, :, u, v, :] = images[:, u:u + s * out_h:s, v:v + s * out_w:s, :]
         return cols.reshape(-1, kh * kw * C)
 
+    def _product(self, images: np.ndarray, out: np.ndarray, keep: bool = False) -> None:
+        """The sum of the docstring without b: Σ x·W for every output pixel and filter of the padded
+        ``images``, into ``out`` (batch·H'·W', F). With ``keep`` (training) what backward needs is
+        kept: the patch matrix, or Winograd's transformed input V."""
+        W = self.params["W"]
+        if self.algorithm == "winograd":
+            images_out = out.reshape(images.shape[0], *self.output_shape)      # (batch, H', W', F)
+            _, V = winograd.forward(images, W, self.scratch, out=images_out)
+            self._V = V if keep else None
+        else:
+            cols = self._patches(images)                      # (batch·H'·W', kh·kw·C)
+            np.matmul(cols, W.reshape(-1, self.filters), out=out)
+            self._cols = cols if keep else None
+
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         batch = x.shape[0]
         # Let go of the previous batch's arrays before making this batch's: otherwise both are alive
         # at once, and in predict on many images that doubles the peak memory.
-        self._x = self._cols = self._z = self._a = None
-        images, W = self._images(x), self.params["W"].reshape(-1, self.filters)     # W: (kh·kw·C, F)
+        self._x = self._cols = self._V = self._z = self._a = None
+        images = self._padded(self._images(x))
+        pixels = self.output_shape[0] * self.output_shape[1]
+        z = np.empty((batch * pixels, self.filters), dtype=np.result_type(images, self.params["W"]))
         if training:
-            # Backward needs the patch matrix again: made once for the whole batch, in scratch.
-            cols = self._patches(images, keep=True)           # (batch·H'·W', kh·kw·C)
-            z = cols @ W                                      # (batch·H'·W', F)
+            self._product(images, z, keep=True)               # backward needs the whole batch's
         else:
-            cols, z = None, self._product_in_slices(images, W)
+            # Nothing is kept: the patches of a slice of the batch at a time (as many examples as fit
+            # in 32 MB), into the same scratch memory. Made whole for a batch of 1,000 images they were
+            # 139 MB of fresh memory per call in the second convolution of benchmarks/lenet_speed.py
+            # (13×13×32 → 64 filters, im2col); in slices inference was 1.1× faster (160 against 176 ms
+            # per 1,000 images, CPU time, alternated medians).
+            kh, kw = self.kernel_size
+            step = max(1, _SLICE_BYTES // (pixels * kh * kw * self.input_shape[2] * z.itemsize))
+            for lo in range(0, batch, step):
+                self._product(images[lo:lo + step], z[lo * pixels:(lo + step) * pixels])
         z = z.reshape(batch, self.n_out)                      # rows were (example, i, j): a free reshape
         if self.use_bias:
             # Added along whole rows of H'·W'·F values (b repeated per pixel): adding the F-long b to
             # each of the batch·H'·W' rows of F is ~5× slower, NumPy's inner loop being only F long.
-            z += np.tile(self.params["b"], self.output_shape[0] * self.output_shape[1])
+            z += np.tile(self.params["b"], pixels)
         # ReLU overwrites z with a (its backward reads only a): one output-sized array fewer per batch.
         a = self.activation(z, out=z) if self.activation.in_place else self.activation(z)
-        # The patch matrix is kh·kw times the size of x. Training needs it again in backward; outside
-        # training only x is kept (a reference, not a copy), and backward rebuilds the patches from it.
-        self._x, self._cols, self._z, self._a = x, cols, z, a
+        self._x, self._z, self._a = x, z, a
         return a
-
-    def _product_in_slices(self, images: np.ndarray, W: np.ndarray) -> np.ndarray:
-        """patches @ W, (batch·H'·W', F), outside training: the patches of a slice of the batch at a
-        time (as many examples as fit in 32 MB), each slice into the same scratch array.
-
-        Why: the patch matrix is kh·kw times the input and nothing needs it afterwards. Made whole for
-        a batch of 1,000 images it was 139 MB of fresh memory per call in the second convolution of
-        benchmarks/lenet_speed.py (13×13×32 → 64 filters); in slices the same 32 MB are reused and
-        inference was 1.1× faster (160 against 176 ms per 1,000 images, CPU time, alternated medians).
-        """
-        pixels = self.output_shape[0] * self.output_shape[1]
-        row_bytes = pixels * W.shape[0] * images.dtype.itemsize            # one example's patches
-        step = max(1, _SLICE_BYTES // row_bytes)
-        z = np.empty((images.shape[0] * pixels, self.filters), dtype=np.result_type(images, W))
-        for lo in range(0, images.shape[0], step):
-            hi = min(lo + step, images.shape[0])
-            np.matmul(self._patches(images[lo:hi], keep=True), W, out=z[lo * pixels:hi * pixels])
-        return z
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True,
                  pre_activation: bool = False) -> np.ndarray | None:
@@ -223,20 +245,40 @@ class Conv2D(WeightedLayer, _ImageLayer):
 
         ``grad`` is (batch, H'*W'*F); fills ``grads["W"]`` (kh, kw, C, F) and ``grads["b"]`` (F,) and
         returns dL/dx, (batch, H*W*C). ``need_input_grad=False`` (the first layer) skips dL/dx: the
-        col2im half of the work.
+        col2im half of the work. After a forward outside training (which keeps nothing) the patches,
+        or Winograd's V, are made again from x.
         """
         if self._x is None:
             raise ConfigError("Conv2D.backward called before forward")
         dz = grad if pre_activation else self.activation.backward(grad, self._z, self._a)
         batch = dz.shape[0]
         dz = dz.reshape(-1, self.filters)                     # (batch·H'·W', F)
-        training = self._cols is not None                     # after a training forward: scratch reused
-        cols = self._cols if training else self._patches(self._images(self._x))
-        np.matmul(cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
         if self.use_bias:
             # Σ over examples first (long rows), then over pixels: summing the (batch·H'·W', F) matrix
             # down its columns in one go is ~10× slower, for the same short-inner-loop reason.
             dz.reshape(batch, -1).sum(axis=0).reshape(-1, self.filters).sum(axis=0, out=self.grads["b"])
+        if self.algorithm == "winograd":
+            dx = self._winograd_backward(dz.reshape(batch, *self.output_shape), need_input_grad)
+        else:
+            dx = self._im2col_backward(dz, need_input_grad)
+        if dx is None:
+            return None
+        (top, _), (left, _) = self._pad
+        H, W, _ = self.input_shape
+        return dx[:, top:top + H, left:left + W, :].reshape(batch, self.n_in)
+
+    def _winograd_backward(self, dz: np.ndarray, need_input_grad: bool) -> np.ndarray | None:
+        """dL/dW into grads and (if asked) dL/d(padded images) from dz (batch, H', W', F)."""
+        V = self._V if self._V is not None else \
+            winograd.input_transform(self._padded(self._images(self._x)), self.scratch)
+        dW, dx = winograd.backward(dz, V, self.params["W"], self.scratch, need_input_grad)
+        self.grads["W"][...] = dW
+        return dx
+
+    def _im2col_backward(self, dz: np.ndarray, need_input_grad: bool) -> np.ndarray | None:
+        """dL/dW = patchesᵀ dz into grads and (if asked) dL/d(padded images) = col2im(dz Wᵀ)."""
+        cols = self._cols if self._cols is not None else self._patches(self._padded(self._images(self._x)))
+        np.matmul(cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
         if not need_input_grad:
             return None
         kh, kw = self.kernel_size
@@ -244,14 +286,14 @@ class Conv2D(WeightedLayer, _ImageLayer):
         out_h, out_w, _ = self.output_shape
         s = self.stride
         (top, bottom), (left, right) = self._pad
+        batch = dz.shape[0] // (out_h * out_w)
         # dz Wᵀ, computed as one (batch·H'·W', F) @ (F, C) product per kernel offset (a single stacked
         # matmul) so that the columns of offset (u, v) come out as one contiguous (batch, H', W', C)
         # block. Taking them as a slice of the (batch·H'·W', kh·kw·C) product instead leaves runs of
         # only C values for the additions below, which made them 2-3× slower for C > 1.
         W_offsets = self.params["W"].reshape(kh * kw, C, self.filters).transpose(0, 2, 1)   # (kh·kw, F, C)
-        # After a training forward this large product goes into scratch, as the patches do.
-        out = self.scratch.array("dcols", (kh * kw, dz.shape[0], C), dz.dtype) if training else None
-        dcols = np.matmul(dz, W_offsets, out=out).reshape(kh, kw, batch, out_h, out_w, C)
+        dcols = np.matmul(dz, W_offsets, out=self.scratch.array("dcols", (kh * kw, dz.shape[0], C), dz.dtype))
+        dcols = dcols.reshape(kh, kw, batch, out_h, out_w, C)
         # col2im: kernel offset (u, v) of output pixel (i, j) read input pixel (i·s + u, j·s + v), so its
         # gradient goes back there. For one (u, v) those pixels never collide, so a strided slice takes
         # them all at once; only the kh·kw offsets are looped over. Overlaps between offsets add up.
@@ -259,7 +301,7 @@ class Conv2D(WeightedLayer, _ImageLayer):
         for u in range(kh):
             for v in range(kw):
                 dx[:, u:u + s * out_h:s, v:v + s * out_w:s, :] += dcols[u, v]
-        return dx[:, top:top + H, left:left + W, :].reshape(batch, self.n_in)
+        return dx
 
     @classmethod
     def weight_shape_of(cls, config: dict) -> tuple[int, int, int, int]:

@@ -11,6 +11,8 @@ Every layer follows one contract, so a network is just a loop over layers:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import activations, checks, initializers
@@ -43,24 +45,24 @@ class Params(dict):
 class Scratch:
     """Work arrays a layer reuses from one training batch to the next, by name.
 
-    ``scratch.array("cols", shape, dtype)`` is the first ``shape[0]`` rows of the array kept under
-    ``"cols"`` when that has the same dtype, the same other axes and at least as many rows; else a new
-    one that replaces it. So a smaller last batch reuses the array of the full ones, and one array per
-    name is kept, never two. Its contents are whatever the last use left there. A layer keeps in it only
-    what it makes and reads itself (a patch matrix, a gradient on its way to be summed), never an array
-    it returns: those are new every call, so a caller may keep them. Copies of a layer (deepcopy,
-    pickle) start empty.
+    ``scratch.array("cols", shape, dtype)`` is an array of that shape made from the memory kept under
+    ``"cols"`` when that has the dtype and at least as many elements; else new memory replaces it. So
+    a smaller last batch reuses the memory of the full ones, and each name keeps one block, never two.
+    Its contents are whatever the last use left there. A layer keeps in it only what it makes and reads
+    itself (a patch matrix, a gradient on its way to be summed), never an array it returns: those are
+    new every call, so a caller may keep them. Copies of a layer (deepcopy, pickle) start empty.
     """
 
     def __init__(self) -> None:
-        self._arrays: dict[str, np.ndarray] = {}
+        self._arrays: dict[str, np.ndarray] = {}      # name -> a flat block of memory
 
     def array(self, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
-        a = self._arrays.get(name)
-        if a is None or a.dtype != dtype or a.shape[1:] != tuple(shape[1:]) or a.shape[0] < shape[0]:
-            self._arrays.pop(name, None)    # the old one is freed before the new one is made
-            a = self._arrays[name] = np.empty(shape, dtype=dtype)
-        return a[:shape[0]]
+        size = math.prod(shape)
+        block = self._arrays.get(name)
+        if block is None or block.dtype != dtype or block.size < size:
+            self._arrays.pop(name, None)    # the old block is freed before the new one is made
+            block = self._arrays[name] = np.empty(size, dtype=dtype)
+        return block[:size].reshape(shape)
 
     def clear(self) -> None:
         """Let go of every array (the next batch makes new ones)."""

@@ -211,20 +211,22 @@ def test_a_networks_weights_are_drawn_once(monkeypatch):
     assert drawn == [(3, 2)] and np.array_equal(first, nn.Dense(3, 2, seed=1).W)
 
 
-def test_scratch_reuses_an_array_by_name_and_shape_and_a_copy_starts_empty():
+def test_scratch_reuses_an_array_by_name_and_size_and_a_copy_starts_empty():
     import copy
     import pickle
 
     scratch = layers.Scratch()
     a = scratch.array("cols", (4, 3), np.float32)
-    assert scratch.array("cols", (4, 3), np.float32) is not None
+    assert a.shape == (4, 3) and a.flags.c_contiguous
     assert np.shares_memory(scratch.array("cols", (4, 3), np.float32), a)
-    # A smaller last batch gets the first rows of the same array; other axes or dtype: a new one.
+    # Fewer elements (a smaller last batch, in any shape) reuse the same memory; more, or another
+    # dtype, get new memory, which replaces the old.
     assert np.shares_memory(scratch.array("cols", (2, 3), np.float32), a)
-    assert scratch.array("cols", (2, 3), np.float32).shape == (2, 3)
+    assert scratch.array("cols", (3, 2, 2), np.float32).shape == (3, 2, 2)
     assert not np.shares_memory(scratch.array("cols", (4, 5), np.float32), a)
     assert scratch.array("cols", (4, 5), np.float64).dtype == np.float64
-    assert scratch.array("cols", (8, 5), np.float64).shape == (8, 5)        # grows for a larger batch
+    assert scratch.array("other", (2,), np.float64).shape == (2,)
+    assert len(scratch._arrays) == 2
     layer = nn.Dense(3, 2)
     layer.scratch.array("work", (100, 100), np.float32)
     for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
