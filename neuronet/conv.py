@@ -201,8 +201,8 @@ class Conv2D(WeightedLayer, _ImageLayer):
         kept: the patch matrix, or Winograd's transformed input V."""
         W = self.params["W"]
         if self.algorithm == "winograd":
-            images_out = out.reshape(images.shape[0], *self.output_shape)      # (batch, H', W', F)
-            _, V = winograd.forward(images, W, self.scratch, out=images_out)
+            z = out.reshape(images.shape[0], *self.output_shape)         # (batch, H', W', F)
+            V = winograd.forward(images, W, self.scratch, out=z)          # (36, tiles, C)
             self._V = V if keep else None
         else:
             cols = self._patches(images)                      # (batch·H'·W', kh·kw·C)
@@ -220,11 +220,11 @@ class Conv2D(WeightedLayer, _ImageLayer):
         if training:
             self._product(images, z, keep=True)               # backward needs the whole batch's
         else:
-            # Nothing is kept: the patches of a slice of the batch at a time (as many examples as fit
-            # in 32 MB), into the same scratch memory. Made whole for a batch of 1,000 images they were
-            # 139 MB of fresh memory per call in the second convolution of benchmarks/lenet_speed.py
-            # (13×13×32 → 64 filters, im2col); in slices inference was 1.1× faster (160 against 176 ms
-            # per 1,000 images, CPU time, alternated medians).
+            # Nothing is kept: a slice of the batch at a time (as many examples as 32 MB of patches
+            # hold), each slice's work arrays in the same scratch memory. Made whole for a batch of
+            # 1,000 images the patches were 139 MB of fresh memory per call in the second convolution
+            # of benchmarks/lenet_speed.py (13×13×32 → 64 filters, im2col); in slices inference was
+            # 1.1× faster (160 against 176 ms per 1,000 images, CPU time, alternated medians).
             kh, kw = self.kernel_size
             step = max(1, _SLICE_BYTES // (pixels * kh * kw * self.input_shape[2] * z.itemsize))
             for lo in range(0, batch, step):

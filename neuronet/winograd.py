@@ -76,12 +76,12 @@ def grid(out_h: int, out_w: int) -> tuple[int, int]:
     return -(-out_h // OUT), -(-out_w // OUT)
 
 
-def _tiles(images: np.ndarray, th: int, tw: int, size: int, writeable: bool = False) -> np.ndarray:
-    """Every tile of ``images`` (batch, H, W, C) as a strided view (size, size, batch, th, tw, C):
-    entry [r, s, n, i, j, c] is pixel (4i + r, 4j + s, c) of image n. No copy."""
+def _tiles(images: np.ndarray, th: int, tw: int) -> np.ndarray:
+    """Every 6×6 tile of ``images`` (batch, H, W, C) as a read-only strided view
+    (6, 6, batch, th, tw, C): entry [r, s, n, i, j, c] is pixel (4i + r, 4j + s, c) of image n."""
     sn, sh, sw, sc = images.strides
-    return as_strided(images, (size, size, images.shape[0], th, tw, images.shape[3]),
-                      (sh, sw, sn, OUT * sh, OUT * sw, sc), writeable=writeable)
+    return as_strided(images, (TILE, TILE, images.shape[0], th, tw, images.shape[3]),
+                      (sh, sw, sn, OUT * sh, OUT * sw, sc), writeable=False)
 
 
 def kernel_transform(W: np.ndarray) -> np.ndarray:
@@ -110,15 +110,16 @@ def input_transform(images: np.ndarray, scratch) -> np.ndarray:
     padded[:, H:] = 0
     padded[:, :H, W:] = 0
     d = scratch.array("wino_d", (TILE * TILE, batch * th * tw, C), dtype)
-    np.copyto(d.reshape(TILE, TILE, batch, th, tw, C), _tiles(padded, th, tw, TILE))   # (r, s, tile, c)
+    np.copyto(d.reshape(TILE, TILE, batch, th, tw, C), _tiles(padded, th, tw))   # (r, s, tile, c)
     V = scratch.array("wino_V", d.shape, dtype)
     np.matmul(_kron("BT", dtype), d.reshape(TILE * TILE, -1), out=V.reshape(TILE * TILE, -1))  # Bᵀ d B
     return V
 
 
-def forward(images: np.ndarray, W: np.ndarray, scratch, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def forward(images: np.ndarray, W: np.ndarray, scratch, out: np.ndarray) -> np.ndarray:
     """The 'valid' correlation of ``images`` (batch, H, W, C) with W (3, 3, C, F), stride 1, written
-    into ``out`` (batch, H − 2, W − 2, F); returns (out, V), V the transformed input backward needs."""
+    into ``out`` (batch, H − 2, W − 2, F); returns V (36, tiles, C), the transformed input that
+    :func:`backward` needs (in ``scratch``: the next call overwrites it)."""
     batch, H, Wd, _ = images.shape
     F = W.shape[3]
     out_h, out_w = H - 2, Wd - 2
@@ -135,7 +136,7 @@ def forward(images: np.ndarray, W: np.ndarray, scratch, out: np.ndarray) -> tupl
     by_tile = Y.reshape(OUT, OUT, batch, th, tw, F).transpose(2, 3, 0, 4, 1, 5)     # (n, i, p, j, q, f)
     np.copyto(whole.reshape(batch, th, OUT, tw, OUT, F), by_tile)
     np.copyto(out, whole[:, :out_h, :out_w])
-    return out, V
+    return V
 
 
 def backward(dz: np.ndarray, V: np.ndarray, W: np.ndarray, scratch,
