@@ -25,7 +25,7 @@ from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from . import checks, winograd
 from .errors import ConfigError, ShapeError
-from .layers import LAYERS, Layer, WeightedLayer
+from .layers import LAYERS, Layer, Scratch, WeightedLayer
 
 
 def _image_shape(layer: str, input_shape) -> tuple[int, int, int]:
@@ -168,17 +168,17 @@ class Conv2D(WeightedLayer, _ImageLayer):
         # A copy of the input, kh·kw times smaller than the patch matrix: cheap next to it.
         return np.pad(images, ((0, 0), *self._pad, (0, 0)))
 
-    def _patches(self, images: np.ndarray) -> np.ndarray:
+    def _patches(self, images: np.ndarray, scratch: Scratch) -> np.ndarray:
         """im2col: every kh×kw×C window of the padded images as one row, (batch·H'·W', kh·kw·C).
 
         Row order is (example, i, j) and column order (u, v, c), matching ``W.reshape(-1, F)``. The
-        matrix is written into the layer's scratch array, which the next batch reuses instead of
-        allocating (and first touching) as much memory again.
+        matrix is written into ``scratch`` memory (the layer's own in training, which the next batch
+        reuses instead of allocating and first touching as much memory again).
         """
         kh, kw = self.kernel_size
         s = self.stride
         out_h, out_w, C = self.output_shape[0], self.output_shape[1], self.input_shape[2]
-        cols = self.scratch.array("cols", (images.shape[0], out_h, out_w, kh, kw, C), images.dtype)
+        cols = scratch.array("cols", (images.shape[0], out_h, out_w, kh, kw, C), images.dtype)
         if C > 1:
             # A read-only view (batch, H'', W'', C, kh, kw) of every window; striding by s picks the
             # ones the convolution uses. Copying it in (u, v, c) order moves runs of kw·C values that
@@ -195,17 +195,17 @@ class Conv2D(WeightedLayer, _ImageLayer):
                     cols[:, :, :, u, v, :] = images[:, u:u + s * out_h:s, v:v + s * out_w:s, :]
         return cols.reshape(-1, kh * kw * C)
 
-    def _product(self, images: np.ndarray, out: np.ndarray, keep: bool = False) -> None:
+    def _product(self, images: np.ndarray, out: np.ndarray, scratch: Scratch, keep: bool = False) -> None:
         """The sum of the docstring without b: Σ x·W for every output pixel and filter of the padded
-        ``images``, into ``out`` (batch·H'·W', F). With ``keep`` (training) what backward needs is
-        kept: the patch matrix, or Winograd's transformed input V."""
+        ``images``, into ``out`` (batch·H'·W', F), the work arrays in ``scratch``. With ``keep``
+        (training) what backward needs is kept: the patch matrix, or Winograd's transformed input V."""
         W = self.params["W"]
         if self.algorithm == "winograd":
             z = out.reshape(images.shape[0], *self.output_shape)         # (batch, H', W', F)
-            V = winograd.forward(images, W, self.scratch, out=z)          # (36, tiles, C)
+            V = winograd.forward(images, W, scratch, out=z)               # (36, tiles, C)
             self._V = V if keep else None
         else:
-            cols = self._patches(images)                      # (batch·H'·W', kh·kw·C)
+            cols = self._patches(images, scratch)             # (batch·H'·W', kh·kw·C)
             np.matmul(cols, W.reshape(-1, self.filters), out=out)
             self._cols = cols if keep else None
 
@@ -218,17 +218,19 @@ class Conv2D(WeightedLayer, _ImageLayer):
         pixels = self.output_shape[0] * self.output_shape[1]
         z = np.empty((batch * pixels, self.filters), dtype=np.result_type(images, self.params["W"]))
         if training:
-            self._product(images, z, keep=True)               # backward needs the whole batch's
+            self._product(images, z, self.scratch, keep=True)     # backward needs the whole batch's
         else:
             # Nothing is kept: a slice of the batch at a time (as many examples as 32 MB of patches
-            # hold), each slice's work arrays in the same scratch memory. Made whole for a batch of
-            # 1,000 images the patches were 139 MB of fresh memory per call in the second convolution
-            # of benchmarks/lenet_speed.py (13×13×32 → 64 filters, im2col); in slices inference was
-            # 1.1× faster (160 against 176 ms per 1,000 images, CPU time, alternated medians).
+            # hold), each slice's work arrays in the same memory, this call's own (so that threads
+            # predicting with one network at once never share it). Made whole for a batch of 1,000
+            # images the patches were 139 MB of fresh memory per call in the second convolution of
+            # benchmarks/lenet_speed.py (13×13×32 → 64 filters, im2col); in slices inference was 1.1×
+            # faster (160 against 176 ms per 1,000 images, CPU time, alternated medians).
             kh, kw = self.kernel_size
             step = max(1, _SLICE_BYTES // (pixels * kh * kw * self.input_shape[2] * z.itemsize))
+            work = Scratch()
             for lo in range(0, batch, step):
-                self._product(images[lo:lo + step], z[lo * pixels:(lo + step) * pixels])
+                self._product(images[lo:lo + step], z[lo * pixels:(lo + step) * pixels], work)
         z = z.reshape(batch, self.n_out)                      # rows were (example, i, j): a free reshape
         if self.use_bias:
             # Added along whole rows of H'·W'·F values (b repeated per pixel): adding the F-long b to
@@ -277,7 +279,8 @@ class Conv2D(WeightedLayer, _ImageLayer):
 
     def _im2col_backward(self, dz: np.ndarray, need_input_grad: bool) -> np.ndarray | None:
         """dL/dW = patchesᵀ dz into grads and (if asked) dL/d(padded images) = col2im(dz Wᵀ)."""
-        cols = self._cols if self._cols is not None else self._patches(self._padded(self._images(self._x)))
+        cols = self._cols if self._cols is not None else \
+            self._patches(self._padded(self._images(self._x)), self.scratch)
         np.matmul(cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
         if not need_input_grad:
             return None

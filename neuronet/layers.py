@@ -6,7 +6,9 @@ Every layer follows one contract, so a network is just a loop over layers:
   exactly what ``backward`` will need;
 * ``backward(grad)`` takes dL/d(output), fills ``grads`` and returns dL/d(input);
 * ``params`` and ``grads`` are dicts with the same keys (``"W"``, ``"b"``), holding the arrays that
-  optimisers update in place.
+  optimisers update in place;
+* what ``forward`` and ``backward`` return is a new array every call (a caller may keep it); large work
+  arrays that a layer makes and reads itself are kept in its ``scratch`` and reused by the next batch.
 """
 
 from __future__ import annotations

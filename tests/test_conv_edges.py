@@ -449,3 +449,22 @@ def test_inference_makes_the_patches_a_slice_of_the_batch_at_a_time(monkeypatch)
     for examples in (1, 3, 11, 20):
         monkeypatch.setattr(conv_module, "_SLICE_BYTES", examples * one_example)
         np.testing.assert_allclose(layer.forward(x), whole, rtol=1e-13, atol=1e-14)
+
+
+def test_threads_predicting_with_one_network_at_once_get_their_own_answers():
+    """Outside training the layers' work arrays belong to the call, not the layer (the lab serves
+    predictions from Flask's threads with one network): answers never mix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    net = nn.Network([nn.Conv2D((16, 16, 1), 16, 3, activation="relu"), nn.MaxPool2D((14, 14, 16), 2),
+                      nn.Conv2D((7, 7, 16), 16, 3, padding="same", activation="relu"),
+                      nn.Dense(7 * 7 * 16, 4, activation="softmax")], seed=0)
+    assert [getattr(layer, "algorithm", None) for layer in net.layers] == ["im2col", None, "winograd", None]
+    rng = np.random.default_rng(33)
+    inputs = [rng.random((64, 256), dtype=np.float32) for _ in range(8)]
+    want = [net.predict_proba(x) for x in inputs]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(5):
+            got = list(pool.map(net.predict_proba, inputs))
+            for a, b in zip(want, got, strict=True):
+                np.testing.assert_array_equal(a, b)
