@@ -102,7 +102,7 @@ def input_transform(images: np.ndarray, scratch) -> np.ndarray:
     V is one of them."""
     batch, H, W, C = images.shape
     th, tw = grid(H - 2, W - 2)
-    dtype = images.dtype
+    dtype = np.result_type(images.dtype, np.float32)          # integer pixels are transformed as floats
     # Zeros past the image's bottom and right edge up to whole tiles (rewritten every call: the
     # memory may hold a larger batch's pixels).
     padded = scratch.array("wino_padded", (batch, OUT * th + 2, OUT * tw + 2, C), dtype)
