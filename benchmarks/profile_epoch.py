@@ -2,12 +2,14 @@
 
     python benchmarks/profile_epoch.py                 # the "adam" configuration of speed.py
     python benchmarks/profile_epoch.py --config classic --epochs 2
+    python benchmarks/profile_epoch.py --config lenet --epochs 1 --batches 100    # lenet_speed.py's network
 
 The first epoch runs outside the profile (it pays for first-touch page faults of the shuffled
 copy), the next ``--epochs`` under it. Time spent inside a NumPy call made with an operator (the
 ``@`` of a matrix product, ``+=``) is counted in the Python function that wrote it, so the line for
 ``Dense.forward`` is mostly its GEMM and the one for ``Adam._update`` is its elementwise passes.
-Threads are fixed as in speed.py (``--threads``, default 1) before NumPy loads.
+Threads are fixed as in speed.py (``--threads``, default 1) before NumPy loads. ``--batches N``
+profiles only the first N batches of each epoch (the LeNet-style network needs ~25 s an epoch).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--config", default="adam", choices=["adam", "classic"])
+    p.add_argument("--config", default="adam", choices=["adam", "classic", "lenet"])
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--top", type=int, default=12, help="how many functions to list")
+    p.add_argument("--batches", type=int, default=None, help="only this many batches per epoch")
     args = p.parse_args(argv)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)   # before NumPy is imported below
@@ -39,11 +42,19 @@ def main(argv=None) -> int:
     from neuronet.network import mlp
     from neuronet.optimizers import get as get_optimizer
 
-    cfg = CONFIGS[args.config]
     X, y, _, _ = load_fashion()
-    net = mlp(cfg["sizes"], activation=cfg["activation"], loss=cfg["loss"],
-              output_activation="softmax" if cfg["loss"] == "cross_entropy" else "sigmoid", seed=0)
-    opt = get_optimizer(cfg["optimizer"], lr=cfg["lr"])
+    if args.config == "lenet":
+        import lenet_speed
+
+        cfg = {"sizes": "LeNet-style 32c3-p2-64c3-p2-128-10", "batch_size": lenet_speed.BATCH}
+        net, opt = lenet_speed.neuronet_net(0), get_optimizer("adam", lr=lenet_speed.LR)
+    else:
+        cfg = CONFIGS[args.config]
+        net = mlp(cfg["sizes"], activation=cfg["activation"], loss=cfg["loss"],
+                  output_activation="softmax" if cfg["loss"] == "cross_entropy" else "sigmoid", seed=0)
+        opt = get_optimizer(cfg["optimizer"], lr=cfg["lr"])
+    if args.batches is not None:
+        X, y = X[:args.batches * cfg["batch_size"]], y[:args.batches * cfg["batch_size"]]
     profile = cProfile.Profile()
 
     class StartAfterFirstEpoch:

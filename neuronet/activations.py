@@ -31,6 +31,8 @@ class Activation:
     """Base class. Subclasses set ``name`` and implement ``__call__`` and ``derivative``."""
 
     name = "activation"
+    # True where ``self(z, out=z)`` may write a over z: the backward then reads only a, never z.
+    in_place = False
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -132,9 +134,10 @@ class ReLU(Activation):
     """max(0, z). Its derivative is 1 for z > 0 and 0 otherwise (we take 0 at z = 0, as PyTorch does)."""
 
     name = "relu"
+    in_place = True     # its backward masks by a alone
 
-    def __call__(self, z):
-        return np.maximum(z, 0)
+    def __call__(self, z, out=None):
+        return np.maximum(z, 0, out=out)
 
     def derivative(self, z):
         return (z > 0).astype(z.dtype)

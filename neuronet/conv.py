@@ -21,11 +21,11 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-from . import checks
+from . import checks, winograd
 from .errors import ConfigError, ShapeError
-from .layers import LAYERS, Layer, WeightedLayer
+from .layers import LAYERS, Layer, Scratch, WeightedLayer
 
 
 def _image_shape(layer: str, input_shape) -> tuple[int, int, int]:
@@ -45,6 +45,10 @@ def _pair(value, what: str) -> tuple[int, int]:
 
 def _shape_text(shape: Sequence[int]) -> str:
     return "×".join(str(s) for s in shape)
+
+
+# Outside training Conv2D makes its patch matrix for as many examples at a time as fit in this.
+_SLICE_BYTES = 32 << 20
 
 
 class _ImageLayer(Layer):
@@ -103,6 +107,17 @@ class Conv2D(WeightedLayer, _ImageLayer):
         dL/db = Σ_rows dz
         dL/dx = col2im(dz Wᵀ)              each patch row's gradient added back where it came from
 
+    **Why Winograd, for 3×3 kernels with stride 1 and at least 16 input channels.** There the same
+    z, dL/dW and dL/dx come from :mod:`neuronet.winograd`'s F(4×4, 3×3), whose matrix products
+    multiply 4× less (each 4×4 block of outputs from a 6×6 input tile, transformed by constant
+    matrices); ``algorithm`` says which way a layer computes. Measured with one thread, batch 128,
+    forward and backward with ReLU (CPU time, medians of 15 alternated calls): issue 15's second
+    convolution (13×13×32 → 64 filters) 24.3 against 30.4 ms with im2col, 14×14×16 → 16 7.4 against
+    9.7 ms. With fewer channels the transforms cost more than the products save (28×28×1 → 32: 35
+    against 12 ms; 28×28×8 → 16: 27 against 19 ms), and so do outputs that fill their 4×4 tiles
+    badly (7×7×64 → 5×5×64, 4 tiles of 16 for 25 pixels: 17 against 12 ms): those keep im2col. Both
+    give the same numbers up to float rounding (~1e-6 of the largest output in float32).
+
     >>> layer = Conv2D((8, 8, 1), filters=4, kernel_size=3, seed=0)
     >>> layer.forward(np.ones((2, 64), dtype=np.float32)).shape      # 6×6×4 = 144
     (2, 144)
@@ -119,7 +134,7 @@ class Conv2D(WeightedLayer, _ImageLayer):
         if not (isinstance(padding, str) and padding in ("valid", "same")):
             raise ConfigError(f"Conv2D: padding must be 'valid' or 'same', got {checks.shown(padding)}")
         self.padding = padding
-        H, W, _ = self.input_shape
+        H, W, C = self.input_shape
         s = self.stride
         # Refused with 'same' padding too: most of such a kernel would only ever multiply the padding's
         # zeros, and a mistyped kernel_size (300 for 3) would otherwise try to allocate its weights.
@@ -136,52 +151,94 @@ class Conv2D(WeightedLayer, _ImageLayer):
             self._pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
         self.output_shape = (out_h, out_w, self.filters)
         # initializers._fans counts the kh·kw receptive field: fan_in = kh·kw·C, fan_out = kh·kw·F.
-        self.weight_shape = (kh, kw, self.input_shape[2], self.filters)
-        self._x = self._cols = self._z = self._a = None
+        self.weight_shape = (kh, kw, C, self.filters)
+        # How forward and backward compute (see the class docstring): chosen from the shapes alone,
+        # never saved (both give the same numbers); a test may set it to hold the two together.
+        tiles_h, tiles_w = winograd.grid(out_h, out_w)
+        filled = out_h * out_w / (16 * tiles_h * tiles_w)       # the outputs' share of their 4×4 tiles
+        winograd_fits = (kh, kw) == (3, 3) and s == 1 and C >= 16 and filled >= 0.75
+        self.algorithm = "winograd" if winograd_fits else "im2col"
+        self._x = self._cols = self._V = self._z = self._a = None
         self._setup(activation, init, use_bias, seed, dtype)
 
-    def _patches(self, images: np.ndarray) -> np.ndarray:
-        """im2col: every kh×kw×C window of the (padded) images as one row, (batch·H'·W', kh·kw·C).
+    def _padded(self, images: np.ndarray) -> np.ndarray:
+        """The images with the 'same' padding's zeros around them (as they are for 'valid')."""
+        if self.padding == "valid":
+            return images
+        # A copy of the input, kh·kw times smaller than the patch matrix: cheap next to it.
+        return np.pad(images, ((0, 0), *self._pad, (0, 0)))
 
-        Row order is (example, i, j) and column order (u, v, c), matching ``W.reshape(-1, F)``.
+    def _patches(self, images: np.ndarray, scratch: Scratch) -> np.ndarray:
+        """im2col: every kh×kw×C window of the padded images as one row, (batch·H'·W', kh·kw·C).
+
+        Row order is (example, i, j) and column order (u, v, c), matching ``W.reshape(-1, F)``. The
+        matrix is written into ``scratch`` memory (the layer's own in training, which the next batch
+        reuses instead of allocating and first touching as much memory again).
         """
-        if self.padding == "same":
-            # A copy of the input, kh·kw times smaller than the patch matrix: cheap next to it.
-            images = np.pad(images, ((0, 0), *self._pad, (0, 0)))
         kh, kw = self.kernel_size
         s = self.stride
         out_h, out_w, C = self.output_shape[0], self.output_shape[1], self.input_shape[2]
-        # A read-only view (batch, H'', W'', C, kh, kw) of every window; striding by s picks the ones
-        # the convolution uses. Copying it in (u, v, c) order moves runs of kw·C values that lie side by
-        # side in both the input and the patch row.
-        windows = sliding_window_view(images, (kh, kw), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
+        cols = scratch.array("cols", (images.shape[0], out_h, out_w, kh, kw, C), images.dtype)
         if C > 1:
-            return windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * C)
-        # With one channel (a grayscale first layer) those runs are only kw values long and the copy
-        # is ~3× slower; copying one kernel offset (u, v) at a time, a whole (batch, H', W') slice of
-        # pixels (i·s + u, j·s + v) into column u·kw + v, is faster there (and ~3× slower for C > 1).
-        cols = np.empty((images.shape[0], out_h, out_w, kh, kw, C), dtype=images.dtype)
-        for u in range(kh):
-            for v in range(kw):
-                cols[:, :, :, u, v, :] = images[:, u:u + s * out_h:s, v:v + s * out_w:s, :]
+            # A read-only view (batch, H'', W'', C, kh, kw) of every window; striding by s picks the
+            # ones the convolution uses. Copying it in (u, v, c) order moves runs of kw·C values that
+            # lie side by side in both the input and the patch row.
+            windows = sliding_window_view(images, (kh, kw), axis=(1, 2))[:, ::s, ::s][:, :out_h, :out_w]
+            np.copyto(cols, windows.transpose(0, 1, 2, 4, 5, 3))
+        else:
+            # With one channel (a grayscale first layer) those runs are only kw values long and the
+            # copy is ~3× slower; copying one kernel offset (u, v) at a time, a whole (batch, H', W')
+            # slice of pixels (i·s + u, j·s + v) into column u·kw + v, is faster there (and ~3× slower
+            # for C > 1).
+            for u in range(kh):
+                for v in range(kw):
+                    cols[:, :, :, u, v, :] = images[:, u:u + s * out_h:s, v:v + s * out_w:s, :]
         return cols.reshape(-1, kh * kw * C)
+
+    def _product(self, images: np.ndarray, out: np.ndarray, scratch: Scratch, keep: bool = False) -> None:
+        """The sum of the docstring without b: Σ x·W for every output pixel and filter of the padded
+        ``images``, into ``out`` (batch·H'·W', F), the work arrays in ``scratch``. With ``keep``
+        (training) what backward needs is kept: the patch matrix, or Winograd's transformed input V."""
+        W = self.params["W"]
+        if self.algorithm == "winograd":
+            z = out.reshape(images.shape[0], *self.output_shape)         # (batch, H', W', F)
+            V = winograd.forward(images, W, scratch, out=z)               # (36, tiles, C)
+            self._V = V if keep else None
+        else:
+            cols = self._patches(images, scratch)             # (batch·H'·W', kh·kw·C)
+            np.matmul(cols, W.reshape(-1, self.filters), out=out)
+            self._cols = cols if keep else None
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         batch = x.shape[0]
         # Let go of the previous batch's arrays before making this batch's: otherwise both are alive
         # at once, and in predict on many images that doubles the peak memory.
-        self._x = self._cols = self._z = self._a = None
-        cols = self._patches(self._images(x))                 # (batch·H'·W', kh·kw·C)
-        z = cols @ self.params["W"].reshape(-1, self.filters)  # (batch·H'·W', F)
+        self._x = self._cols = self._V = self._z = self._a = None
+        images = self._padded(self._images(x))
+        pixels = self.output_shape[0] * self.output_shape[1]
+        z = np.empty((batch * pixels, self.filters), dtype=np.result_type(images, self.params["W"]))
+        if training:
+            self._product(images, z, self.scratch, keep=True)     # backward needs the whole batch's
+        else:
+            # Nothing is kept: a slice of the batch at a time (as many examples as 32 MB of patches
+            # hold), each slice's work arrays in the same memory, this call's own (so that threads
+            # predicting with one network at once never share it). Made whole for a batch of 1,000
+            # images the patches were 139 MB of fresh memory per call in the second convolution of
+            # benchmarks/lenet_speed.py (13×13×32 → 64 filters, im2col); in slices inference was 1.1×
+            # faster (160 against 176 ms per 1,000 images, CPU time, alternated medians).
+            kh, kw = self.kernel_size
+            step = max(1, _SLICE_BYTES // (pixels * kh * kw * self.input_shape[2] * z.itemsize))
+            work = Scratch()
+            for lo in range(0, batch, step):
+                self._product(images[lo:lo + step], z[lo * pixels:(lo + step) * pixels], work)
         z = z.reshape(batch, self.n_out)                      # rows were (example, i, j): a free reshape
         if self.use_bias:
             # Added along whole rows of H'·W'·F values (b repeated per pixel): adding the F-long b to
             # each of the batch·H'·W' rows of F is ~5× slower, NumPy's inner loop being only F long.
-            z += np.tile(self.params["b"], self.output_shape[0] * self.output_shape[1])
-        a = self.activation(z)
-        # The patch matrix is kh·kw times the size of x. Training needs it again in backward; outside
-        # training only x is kept (a reference, not a copy), and backward rebuilds the patches from it.
-        self._x, self._cols, self._z, self._a = x, (cols if training else None), z, a
+            z += np.tile(self.params["b"], pixels)
+        # ReLU overwrites z with a (its backward reads only a): one output-sized array fewer per batch.
+        a = self.activation(z, out=z) if self.activation.in_place else self.activation(z)
+        self._x, self._z, self._a = x, z, a
         return a
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True,
@@ -190,19 +247,41 @@ class Conv2D(WeightedLayer, _ImageLayer):
 
         ``grad`` is (batch, H'*W'*F); fills ``grads["W"]`` (kh, kw, C, F) and ``grads["b"]`` (F,) and
         returns dL/dx, (batch, H*W*C). ``need_input_grad=False`` (the first layer) skips dL/dx: the
-        col2im half of the work.
+        col2im half of the work. After a forward outside training (which keeps nothing) the patches,
+        or Winograd's V, are made again from x.
         """
         if self._x is None:
             raise ConfigError("Conv2D.backward called before forward")
         dz = grad if pre_activation else self.activation.backward(grad, self._z, self._a)
         batch = dz.shape[0]
         dz = dz.reshape(-1, self.filters)                     # (batch·H'·W', F)
-        cols = self._cols if self._cols is not None else self._patches(self._images(self._x))
-        np.matmul(cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
         if self.use_bias:
             # Σ over examples first (long rows), then over pixels: summing the (batch·H'·W', F) matrix
             # down its columns in one go is ~10× slower, for the same short-inner-loop reason.
             dz.reshape(batch, -1).sum(axis=0).reshape(-1, self.filters).sum(axis=0, out=self.grads["b"])
+        if self.algorithm == "winograd":
+            dx = self._winograd_backward(dz.reshape(batch, *self.output_shape), need_input_grad)
+        else:
+            dx = self._im2col_backward(dz, need_input_grad)
+        if dx is None:
+            return None
+        (top, _), (left, _) = self._pad
+        H, W, _ = self.input_shape
+        return dx[:, top:top + H, left:left + W, :].reshape(batch, self.n_in)
+
+    def _winograd_backward(self, dz: np.ndarray, need_input_grad: bool) -> np.ndarray | None:
+        """dL/dW into grads and (if asked) dL/d(padded images) from dz (batch, H', W', F)."""
+        V = self._V if self._V is not None else \
+            winograd.input_transform(self._padded(self._images(self._x)), self.scratch)
+        dW, dx = winograd.backward(dz, V, self.params["W"], self.scratch, need_input_grad)
+        self.grads["W"][...] = dW
+        return dx
+
+    def _im2col_backward(self, dz: np.ndarray, need_input_grad: bool) -> np.ndarray | None:
+        """dL/dW = patchesᵀ dz into grads and (if asked) dL/d(padded images) = col2im(dz Wᵀ)."""
+        cols = self._cols if self._cols is not None else \
+            self._patches(self._padded(self._images(self._x)), self.scratch)
+        np.matmul(cols.T, dz, out=self.grads["W"].reshape(-1, self.filters))
         if not need_input_grad:
             return None
         kh, kw = self.kernel_size
@@ -210,12 +289,14 @@ class Conv2D(WeightedLayer, _ImageLayer):
         out_h, out_w, _ = self.output_shape
         s = self.stride
         (top, bottom), (left, right) = self._pad
+        batch = dz.shape[0] // (out_h * out_w)
         # dz Wᵀ, computed as one (batch·H'·W', F) @ (F, C) product per kernel offset (a single stacked
         # matmul) so that the columns of offset (u, v) come out as one contiguous (batch, H', W', C)
         # block. Taking them as a slice of the (batch·H'·W', kh·kw·C) product instead leaves runs of
         # only C values for the additions below, which made them 2-3× slower for C > 1.
         W_offsets = self.params["W"].reshape(kh * kw, C, self.filters).transpose(0, 2, 1)   # (kh·kw, F, C)
-        dcols = np.matmul(dz, W_offsets).reshape(kh, kw, batch, out_h, out_w, C)
+        dcols = np.matmul(dz, W_offsets, out=self.scratch.array("dcols", (kh * kw, dz.shape[0], C), dz.dtype))
+        dcols = dcols.reshape(kh, kw, batch, out_h, out_w, C)
         # col2im: kernel offset (u, v) of output pixel (i, j) read input pixel (i·s + u, j·s + v), so its
         # gradient goes back there. For one (u, v) those pixels never collide, so a strided slice takes
         # them all at once; only the kh·kw offsets are looped over. Overlaps between offsets add up.
@@ -223,7 +304,7 @@ class Conv2D(WeightedLayer, _ImageLayer):
         for u in range(kh):
             for v in range(kw):
                 dx[:, u:u + s * out_h:s, v:v + s * out_w:s, :] += dcols[u, v]
-        return dx[:, top:top + H, left:left + W, :].reshape(batch, self.n_in)
+        return dx
 
     @classmethod
     def weight_shape_of(cls, config: dict) -> tuple[int, int, int, int]:
@@ -270,7 +351,17 @@ class MaxPool2D(_ImageLayer):
         if p > H or p > W:
             raise ShapeError(f"{kind}: pool {p}×{p} is larger than the {H}×{W} input")
         self.output_shape = ((H - p) // s + 1, (W - p) // s + 1, C)
-        self._argmax = None
+        self._x = self._stack = self._out = None
+
+    def _windows(self, images: np.ndarray, writeable: bool = False) -> np.ndarray:
+        """Every window of ``images`` (batch, H, W, C) as one strided view, (p, p, batch, H', W', C):
+        entry [u, v, n, i, j, c] is pixel (i·s + u, j·s + v, c) of image n. No copy. Writeable only
+        for windows that never overlap (stride ≥ pool), where each pixel has one place in it."""
+        p, s = self.pool_size, self.stride
+        out_h, out_w, C = self.output_shape
+        sn, sh, sw, sc = images.strides
+        return as_strided(images, (p, p, images.shape[0], out_h, out_w, C), (sh, sw, sn, s * sh, s * sw, sc),
+                          writeable=writeable)
 
     def _offset(self, image: np.ndarray, k: int) -> np.ndarray:
         """The pixel at window offset k = u·p + v of every window: a strided view (batch, H', W', C)."""
@@ -279,40 +370,68 @@ class MaxPool2D(_ImageLayer):
         return image[:, u:u + s * out_h:s, v:v + s * out_w:s, :]
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        images = self._images(x)
-        self._argmax = None     # the previous batch's, freed before this batch allocates (see Conv2D)
-        # A running maximum over the p·p window offsets, each a strided view of the input: p·p passes
-        # over an output-sized array, where copying every window out first costs ~5× more.
-        out = self._offset(images, 0).copy()                                   # (batch, H', W', C)
-        # Where each maximum came from, as an offset k < p·p, in the smallest integer type that holds it.
-        argmax = np.zeros(out.shape, dtype=np.min_scalar_type(self.pool_size ** 2 - 1))
-        for k in range(1, self.pool_size ** 2):
-            view = self._offset(images, k)
-            # Strictly greater: on ties the earlier offset keeps it, so the gradient goes to the first
-            # maximum in row-major window order. Since k only grows, max(argmax, k·better) records k
-            # exactly where this offset wins: branch-free, far faster than a masked assignment.
-            better = view > out
-            np.maximum(argmax, better * argmax.dtype.type(k), out=argmax)
-            np.maximum(out, view, out=out)      # (a NaN in a window makes its output NaN)
-        self._argmax = argmax
+        images = self._images(x)                                       # (batch, H, W, C)
+        self._x = self._stack = self._out = None   # the previous batch's, freed first (see Conv2D)
+        if training:
+            # Backward compares every window offset with the maximum: the windows are gathered once,
+            # kept (as large as x) and read contiguously by both passes.
+            stack = self._gathered(images, keep=True)                  # (p·p, batch, H', W', C)
+            out = stack.max(axis=0)                                    # (batch, H', W', C)
+        else:
+            # Nothing is kept: a running maximum over the window offsets, each a strided view of x.
+            stack, out = None, self._offset(images, 0).copy()
+            for k in range(1, self.pool_size ** 2):
+                np.maximum(out, self._offset(images, k), out=out)
+        # (A NaN in a window makes its output NaN either way.)
+        self._x, self._stack, self._out = images, stack, out
         return out.reshape(x.shape[0], self.n_out)
+
+    def _gathered(self, images: np.ndarray, keep: bool) -> np.ndarray:
+        """The windows copied out, offset by offset: (p·p, batch, H', W', C), each offset contiguous.
+
+        Why: reading the window offsets in place means runs of only C values at a time; one copy into
+        this layout (a single np.copyto) and then whole-array operations on it made forward and
+        backward together 1.35× faster than a running maximum that also recorded the offset of each
+        maximum on strided views (pool1 of benchmarks/lenet_speed.py, 26×26×32, batch 128: 8.7
+        against 11.8 ms, CPU time, medians of 41 alternated calls)."""
+        p = self.pool_size
+        shape = (p * p, images.shape[0], *self.output_shape)
+        stack = self.scratch.array("windows", shape, images.dtype) if keep else np.empty(shape, images.dtype)
+        np.copyto(stack.reshape(p, p, *shape[1:]), self._windows(images))
+        return stack
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dL/dx, (batch, H*W*C), from dL/dy, (batch, H'*W'*C)."""
         if not need_input_grad:
             return None
-        if self._argmax is None:
+        if self._x is None:
             raise ConfigError("MaxPool2D.backward called before forward")
-        out_h, out_w, C = self.output_shape
+        training = self._stack is not None
+        stack = self._stack if training else self._gathered(self._x, keep=False)
+        p, s = self.pool_size, self.stride
         batch = grad.shape[0]
-        g = grad.reshape(batch, out_h, out_w, C)
-        dx = np.zeros((batch, *self.input_shape), dtype=grad.dtype)
-        # One pass per window offset: send g where that offset held the max. Overlapping windows
-        # (stride < pool_size) may pick the same pixel, so the passes add. g · mask, not a masked
-        # np.where or np.add(..., where=): those branch per element and are ~10× slower. The one
-        # difference: an infinite dL/dy gives its whole window NaN (∞·0), when training has diverged.
-        for k in range(self.pool_size ** 2):
-            self._offset(dx, k)[...] += g * (self._argmax == k)
+        # What is left of each window's dL/dy to hand out: all of it, until the first offset (in
+        # row-major window order) that holds the window's maximum takes it; a later offset with an
+        # equal value then finds nothing left. r − r·1 and r − r·0 are exact: the value moves whole.
+        rest = grad.reshape(batch, *self.output_shape).copy()               # (batch, H', W', C)
+        hit = np.empty(rest.shape, dtype=bool)
+        shares = self.scratch.array("shares", stack.shape, grad.dtype) if training else np.empty_like(stack)
+        for k in range(p * p):
+            np.equal(stack[k], self._out, out=hit)                     # offset k holds the maximum
+            np.multiply(rest, hit, out=shares[k])                      # ... and takes what is left
+            if k < p * p - 1:
+                rest -= shares[k]
+        # Each offset's share goes back to the pixel it came from. Windows that never overlap (stride
+        # ≥ pool) give each pixel at most one share: written in one copy, zeros only where no window
+        # reaches (none when the windows tile the input). Overlapping windows add up their shares.
+        H, W, _ = self.input_shape
+        tiled = s == p and H == p * self.output_shape[0] and W == p * self.output_shape[1]
+        dx = (np.empty if tiled else np.zeros)((batch, *self.input_shape), dtype=grad.dtype)
+        if s >= p:
+            np.copyto(self._windows(dx, writeable=True), shares.reshape(p, p, *rest.shape))
+        else:
+            for k in range(p * p):
+                self._offset(dx, k)[...] += shares[k]
         return dx.reshape(batch, self.n_in)
 
     def get_config(self) -> dict:
@@ -341,13 +460,13 @@ class AvgPool2D(MaxPool2D):
         for k in range(1, self.pool_size ** 2):                       # one strided view per offset
             out += self._offset(images, k)
         out *= out.dtype.type(1 / self.pool_size ** 2)
-        self._argmax = True                                           # forward has run
+        self._x = images                                              # forward has run
         return out.reshape(x.shape[0], self.n_out)
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         if not need_input_grad:
             return None
-        if self._argmax is None:
+        if self._x is None:
             raise ConfigError("AvgPool2D.backward called before forward")
         out_h, out_w, C = self.output_shape
         g = grad.reshape(grad.shape[0], out_h, out_w, C) * grad.dtype.type(1 / self.pool_size ** 2)

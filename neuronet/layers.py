@@ -6,10 +6,14 @@ Every layer follows one contract, so a network is just a loop over layers:
   exactly what ``backward`` will need;
 * ``backward(grad)`` takes dL/d(output), fills ``grads`` and returns dL/d(input);
 * ``params`` and ``grads`` are dicts with the same keys (``"W"``, ``"b"``), holding the arrays that
-  optimisers update in place.
+  optimisers update in place;
+* what ``forward`` and ``backward`` return is a new array every call (a caller may keep it); large work
+  arrays that a layer makes and reads itself are kept in its ``scratch`` and reused by the next batch.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -40,6 +44,36 @@ class Params(dict):
         return type(self), (dict(self),)
 
 
+class Scratch:
+    """Work arrays a layer reuses from one training batch to the next, by name.
+
+    ``scratch.array("cols", shape, dtype)`` is an array of that shape made from the memory kept under
+    ``"cols"`` when that has the dtype and at least as many elements; else new memory replaces it. So
+    a smaller last batch reuses the memory of the full ones, and each name keeps one block, never two.
+    Its contents are whatever the last use left there. A layer keeps in it only what it makes and reads
+    itself (a patch matrix, a gradient on its way to be summed), never an array it returns: those are
+    new every call, so a caller may keep them. Copies of a layer (deepcopy, pickle) start empty.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}      # name -> a flat block of memory
+
+    def array(self, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+        size = math.prod(shape)
+        block = self._arrays.get(name)
+        if block is None or block.dtype != dtype or block.size < size:
+            self._arrays.pop(name, None)    # the old block is freed before the new one is made
+            block = self._arrays[name] = np.empty(size, dtype=dtype)
+        return block[:size].reshape(shape)
+
+    def clear(self) -> None:
+        """Let go of every array (the next batch makes new ones)."""
+        self._arrays.clear()
+
+    def __reduce__(self):
+        return type(self), ()
+
+
 class Layer:
     """Base class: a layer with no parameters that passes its input through."""
 
@@ -55,6 +89,8 @@ class Layer:
         # Arrays a layer keeps that training does not step (BatchNorm's running statistics): saved in
         # model files and checkpoints beside the parameters, never given to an optimiser.
         self.buffers: dict[str, np.ndarray] = {}
+        # Work arrays reused between training batches (patch matrices ...): never saved, never returned.
+        self.scratch = Scratch()
 
     @property
     def n_params(self) -> int:

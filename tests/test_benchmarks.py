@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +71,47 @@ def test_conv_speed_refuses_a_batch_count_below_one():
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "conv_speed.py"), "--batches", "0"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "--batches must be at least 1" in proc.stderr
+
+
+import lenet_speed  # noqa: E402
+
+
+def test_lenet_flops_count_forward_both_gradients_and_no_input_gradient_for_the_first_layer():
+    flops = lenet_speed.epoch_flops(lenet_speed.neuronet_net(0), n=1)
+    per_image = {  # 2·(output pixels)·(kh·kw·C)·F for a convolution, 2·n_in·n_out for a Dense
+        "0 Conv2D": 2 * 26 * 26 * 9 * 32, "2 Conv2D": 2 * 11 * 11 * 288 * 64,
+        "4 Dense": 2 * 1600 * 128, "5 Dense": 2 * 128 * 10}
+    assert list(flops) == list(per_image)
+    for name, f in per_image.items():
+        assert flops[name]["forward"] == flops[name]["weight_grad"] == f
+        assert flops[name]["input_grad"] == (0 if name == "0 Conv2D" else f)
+    total = sum(sum(f.values()) for f in lenet_speed.epoch_flops(lenet_speed.neuronet_net(0)).values())
+    assert total / 1e12 == pytest.approx(0.924, abs=0.001)       # the "~0.95 TFLOP an epoch"
+
+
+@pytest.mark.torch
+def test_lenet_benchmark_networks_start_from_the_same_weights_and_agree():
+    torch = pytest.importorskip("torch")
+    net, model = lenet_speed.neuronet_net(0), lenet_speed.torch_net(0)
+    x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
+    with torch.no_grad():
+        theirs = model(torch.from_numpy(x.reshape(3, 1, 28, 28))).numpy()
+    np.testing.assert_allclose(net.outputs(x), theirs, rtol=1e-4, atol=1e-5)
+
+
+@needs_fashion
+@pytest.mark.slow
+def test_lenet_benchmark_runs_and_writes_its_json(tmp_path):
+    out = tmp_path / "lenet.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lenet_speed.py"), "--batches", "2",
+                           "--threads", "1", "--repeats", "1", "--infer-repeats", "1", "--no-torch",
+                           "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for row in ("s/epoch", "× roofline", "roofline:", "conv2 64×3×3", "pool1", "dense 1600→128"):
+        assert row in proc.stdout
+    (entry,) = json.loads(out.read_text())["results"]
+    run = entry["neuronet"]
+    assert run["median_epoch_s"] > 0 and run["images_per_s"] > 0 and 0 < run["peak_rss_mb"] < 1500
+    assert set(run["layer_ms"]) == set(lenet_speed.LAYER_NAMES)
+    assert entry["ratio_neuronet_over_roofline"] == pytest.approx(run["median_epoch_s"] / run["roofline_s"])

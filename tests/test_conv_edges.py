@@ -390,3 +390,81 @@ def test_a_bad_setting_in_a_model_file_names_its_layer(tmp_path):
         nn.load(path)
     assert str(exc.value) == (f"model file {path}: layers[1]: Conv2D: stride must be a positive integer, "
                               f"got 0")
+
+
+# --- work arrays reused between batches ------------------------------------------------------------------
+def test_arrays_the_layers_return_are_never_overwritten_by_the_next_batch():
+    """In training Conv2D and MaxPool2D keep their patch matrices and gathered windows in scratch
+    arrays that the next batch reuses; what they return (outputs, dL/dx) is new every call."""
+    rng = np.random.default_rng(30)
+    conv = nn.Conv2D((6, 6, 2), 4, 3, activation="relu", seed=0)
+    pool = nn.MaxPool2D((4, 4, 4), pool_size=2)
+    x1, x2 = (rng.normal(size=(5, 72)).astype(np.float32) for _ in range(2))
+    g1, g2 = (rng.normal(size=(5, 64)).astype(np.float32) for _ in range(2))
+    kept = []
+    for x, g in ((x1, g1), (x2, g2)):
+        a = conv.forward(x, training=True)
+        y = pool.forward(a, training=True)
+        da = pool.backward(rng.normal(size=y.shape).astype(np.float32))
+        dx = conv.backward(g)
+        kept.append([arr.copy() for arr in (a, y, da, dx)] + [(a, y, da, dx)])
+    first_copies, first = kept[0][:4], kept[0][4]
+    for copy_, arr in zip(first_copies, first, strict=True):
+        np.testing.assert_array_equal(arr, copy_)                    # untouched by the second batch
+    assert np.shares_memory(conv._cols, conv.scratch.array("cols", (5, 4, 4, 3, 3, 2), np.float32))
+    net = small_net()
+    X = rng.random((7, 72)).astype(np.float32)
+    p1 = net.predict_proba(X)
+    before = p1.copy()
+    net.fit(X, [0, 1, 2, 0, 1, 2, 0], epochs=1, batch_size=3, verbose=0)
+    net.predict_proba(X[::-1])
+    np.testing.assert_array_equal(p1, before)
+
+
+def test_a_smaller_last_batch_and_a_float64_network_use_the_scratch_arrays_rightly():
+    rng = np.random.default_rng(31)
+    for dtype in (np.float32, np.float64):
+        conv = nn.Conv2D((5, 5, 3), 2, 3, padding="same", activation="relu", seed=0, dtype=dtype)
+        for n in (4, 3, 4):                                 # a full batch, a short one, a full one again
+            x = rng.normal(size=(n, 75)).astype(dtype)
+            want = naive_conv(x.reshape(n, 5, 5, 3), conv.W, conv.b, 1, "same").reshape(n, -1)
+            np.testing.assert_allclose(conv.forward(x, training=True), np.maximum(want, 0),
+                                       rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-6)
+            dx = conv.backward(np.ones((n, conv.n_out), dtype=dtype))
+            assert dx.shape == (n, 75) and dx.dtype == dtype
+
+
+def test_inference_makes_the_patches_a_slice_of_the_batch_at_a_time(monkeypatch):
+    """Outside training the patch matrix is made for a few examples at a time into one reused array:
+    the same numbers (to rounding) as the whole batch at once, for any slice size, including one that
+    does not divide the batch."""
+    from neuronet import conv as conv_module
+
+    rng = np.random.default_rng(32)
+    layer = nn.Conv2D((7, 6, 3), 5, 3, stride=2, padding="same", activation="tanh", seed=0,
+                      dtype=np.float64)
+    x = rng.normal(size=(11, 126))
+    whole = layer.forward(x, training=True)                  # patches for the whole batch
+    one_example = 4 * 3 * 27 * 8                              # H'·W'·kh·kw·C float64 values
+    for examples in (1, 3, 11, 20):
+        monkeypatch.setattr(conv_module, "_SLICE_BYTES", examples * one_example)
+        np.testing.assert_allclose(layer.forward(x), whole, rtol=1e-13, atol=1e-14)
+
+
+def test_threads_predicting_with_one_network_at_once_get_their_own_answers():
+    """Outside training the layers' work arrays belong to the call, not the layer (the lab serves
+    predictions from Flask's threads with one network): answers never mix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    net = nn.Network([nn.Conv2D((16, 16, 1), 16, 3, activation="relu"), nn.MaxPool2D((14, 14, 16), 2),
+                      nn.Conv2D((7, 7, 16), 16, 3, padding="same", activation="relu"),
+                      nn.Dense(7 * 7 * 16, 4, activation="softmax")], seed=0)
+    assert [getattr(layer, "algorithm", None) for layer in net.layers] == ["im2col", None, "winograd", None]
+    rng = np.random.default_rng(33)
+    inputs = [rng.random((64, 256), dtype=np.float32) for _ in range(8)]
+    want = [net.predict_proba(x) for x in inputs]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(5):
+            got = list(pool.map(net.predict_proba, inputs))
+            for a, b in zip(want, got, strict=True):
+                np.testing.assert_array_equal(a, b)

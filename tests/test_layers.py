@@ -209,3 +209,36 @@ def test_a_networks_weights_are_drawn_once(monkeypatch):
     assert drawn == []                                   # nothing yet
     first = layer.W.copy()
     assert drawn == [(3, 2)] and np.array_equal(first, nn.Dense(3, 2, seed=1).W)
+
+
+def test_scratch_reuses_an_array_by_name_and_size_and_a_copy_starts_empty():
+    import copy
+    import pickle
+
+    scratch = layers.Scratch()
+    a = scratch.array("cols", (4, 3), np.float32)
+    assert a.shape == (4, 3) and a.flags.c_contiguous
+    assert np.shares_memory(scratch.array("cols", (4, 3), np.float32), a)
+    # Fewer elements (a smaller last batch, in any shape) reuse the same memory; more, or another
+    # dtype, get new memory, which replaces the old.
+    assert np.shares_memory(scratch.array("cols", (2, 3), np.float32), a)
+    assert scratch.array("cols", (3, 2, 2), np.float32).shape == (3, 2, 2)
+    assert not np.shares_memory(scratch.array("cols", (4, 5), np.float32), a)
+    assert scratch.array("cols", (4, 5), np.float64).dtype == np.float64
+    assert scratch.array("other", (2,), np.float64).shape == (2,)
+    assert len(scratch._arrays) == 2
+    layer = nn.Dense(3, 2)
+    layer.scratch.array("work", (100, 100), np.float32)
+    for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
+        assert twin.scratch._arrays == {}
+    layer.scratch.clear()
+    assert layer.scratch._arrays == {}
+
+
+def test_relu_may_write_its_output_over_z_because_its_backward_reads_only_a():
+    relu = activations.get("relu")
+    z = np.array([[-1.0, 0.0, 2.0]])
+    a = relu(z, out=z)
+    assert a is z and z.tolist() == [[0.0, 0.0, 2.0]]
+    assert relu.in_place and not activations.get("sigmoid").in_place
+    np.testing.assert_array_equal(relu.backward(np.ones((1, 3)), None, a), [[0.0, 0.0, 1.0]])
