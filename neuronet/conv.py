@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-from . import checks, winograd
+from . import checks, threads, winograd
 from .errors import ConfigError, ShapeError
 from .layers import LAYERS, Layer, Scratch, WeightedLayer
 
@@ -157,7 +157,8 @@ class Conv2D(WeightedLayer, _ImageLayer):
         tiles_h, tiles_w = winograd.grid(out_h, out_w)
         filled = out_h * out_w / (16 * tiles_h * tiles_w)       # the outputs' share of their 4×4 tiles
         winograd_fits = (kh, kw) == (3, 3) and s == 1 and C >= 16 and filled >= 0.75
-        self.algorithm = "winograd" if winograd_fits else "im2col"
+        self._algorithm, self._chosen = "winograd" if winograd_fits else "im2col", False
+        self._used = self._algorithm          # what the last forward ran, so backward runs the same
         self._x = self._cols = self._V = self._z = self._a = None
         self._setup(activation, init, use_bias, seed, dtype)
 
@@ -195,12 +196,36 @@ class Conv2D(WeightedLayer, _ImageLayer):
                     cols[:, :, :, u, v, :] = images[:, u:u + s * out_h:s, v:v + s * out_w:s, :]
         return cols.reshape(-1, kh * kw * C)
 
+    @property
+    def algorithm(self) -> str:
+        """``"winograd"`` or ``"im2col"``: the way this layer's shapes are computed fastest with one BLAS
+        thread. Setting it (``layer.algorithm = "im2col"``) makes the layer always compute that way."""
+        return self._algorithm
+
+    @algorithm.setter
+    def algorithm(self, value: str) -> None:
+        if value not in ("winograd", "im2col"):
+            raise ConfigError(f"Conv2D: algorithm must be 'winograd' or 'im2col', got {checks.shown(value)}")
+        if value == "winograd" and not (self.kernel_size == (3, 3) and self.stride == 1):
+            raise ConfigError("Conv2D: Winograd's F(4×4, 3×3) needs a 3×3 kernel and stride 1")
+        self._algorithm, self._chosen = value, True
+
+    def _method(self) -> str:
+        """The algorithm this call runs. Winograd's ~110 smaller matrix products a batch each wait for
+        every BLAS thread: on the busy 2-core machine two threads made issue 15's second convolution
+        18× slower than im2col (2.2 s against 0.12 s a batch), so unless the layer was told, it runs
+        only where BLAS is known to use one thread (``threads.one_thread``)."""
+        if self._algorithm == "winograd" and not self._chosen and not threads.one_thread():
+            return "im2col"
+        return self._algorithm
+
     def _product(self, images: np.ndarray, out: np.ndarray, scratch: Scratch, keep: bool = False) -> None:
         """The sum of the docstring without b: Σ x·W for every output pixel and filter of the padded
         ``images``, into ``out`` (batch·H'·W', F), the work arrays in ``scratch``. With ``keep``
         (training) what backward needs is kept: the patch matrix, or Winograd's transformed input V."""
         W = self.params["W"]
-        if self.algorithm == "winograd":
+        self._used = self._method()
+        if self._used == "winograd":
             z = out.reshape(images.shape[0], *self.output_shape)         # (batch, H', W', F)
             V = winograd.forward(images, W, scratch, out=z)               # (36, tiles, C)
             self._V = V if keep else None
@@ -259,7 +284,7 @@ class Conv2D(WeightedLayer, _ImageLayer):
             # Σ over examples first (long rows), then over pixels: summing the (batch·H'·W', F) matrix
             # down its columns in one go is ~10× slower, for the same short-inner-loop reason.
             dz.reshape(batch, -1).sum(axis=0).reshape(-1, self.filters).sum(axis=0, out=self.grads["b"])
-        if self.algorithm == "winograd":
+        if self._used == "winograd":
             dx = self._winograd_backward(dz.reshape(batch, *self.output_shape), need_input_grad)
         else:
             dx = self._im2col_backward(dz, need_input_grad)

@@ -9,7 +9,7 @@ from test_conv import naive_conv
 
 import neuronet as nn
 from neuronet import conv as conv_module
-from neuronet import winograd
+from neuronet import threads, winograd
 from neuronet.gradcheck import gradcheck
 from neuronet.layers import Scratch
 
@@ -110,7 +110,8 @@ def test_winograd_input_gradient_by_finite_differences():
         assert dx.flat[idx] == pytest.approx(numeric, rel=1e-6, abs=1e-8)
 
 
-def test_gradcheck_a_network_with_a_winograd_convolution():
+def test_gradcheck_a_network_with_a_winograd_convolution(monkeypatch):
+    monkeypatch.setattr(threads, "one_thread", lambda: True)     # so the shape-chosen Winograd runs
     net = nn.Network([nn.Conv2D((6, 6, 1), 16, 3, padding="same", activation="tanh"),
                       nn.Conv2D((6, 6, 16), 16, 3, activation="tanh"),
                       nn.MaxPool2D((4, 4, 16), 2),
@@ -119,6 +120,7 @@ def test_gradcheck_a_network_with_a_winograd_convolution():
     rng = np.random.default_rng(7)
     report = gradcheck(net, rng.normal(size=(3, 36)), rng.integers(0, 3, 3))
     assert report.ok, str(report)
+    assert net.layers[1]._used == "winograd"
 
 
 def test_inference_in_slices_gives_the_whole_batchs_outputs(monkeypatch):
@@ -177,3 +179,41 @@ def test_winograd_layers_match_pytorch():
     np.testing.assert_allclose(dx.reshape(x.shape), np.moveaxis(xt.grad.numpy(), 1, -1), **close)
     np.testing.assert_allclose(layer.grads["W"], wt.grad.numpy().transpose(2, 3, 1, 0), **close)
     np.testing.assert_allclose(layer.grads["b"], bt.grad.numpy(), **close)
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"OPENBLAS_NUM_THREADS": "1"}, True), ({"OMP_NUM_THREADS": "1"}, True),
+    ({"OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "1"}, False), ({"MKL_NUM_THREADS": "4"}, False)])
+def test_one_thread_reads_the_environment_blas_reads(monkeypatch, env, expected):
+    for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(threads, "_set", None)
+    assert threads.one_thread() is expected
+    monkeypatch.setattr(threads, "_set", 1)          # what set_threads(1) records wins
+    assert threads.one_thread() is True
+    monkeypatch.setattr(threads, "_set", 2)
+    assert threads.one_thread() is False
+
+
+@pytest.mark.parametrize("one", [True, False])
+def test_winograd_runs_by_itself_only_where_blas_runs_one_thread(monkeypatch, one):
+    """Several BLAS threads wait on each other over Winograd's many small products: there the layer
+    computes by im2col unless it was told otherwise; forward and backward always agree."""
+    monkeypatch.setattr(threads, "one_thread", lambda: one)
+    x = np.random.default_rng(3).normal(size=(2, 13 * 13 * 32))
+    layer = nn.Conv2D((13, 13, 32), 8, 3, seed=0, dtype=np.float64)
+    assert layer.algorithm == "winograd"
+    out = layer.forward(x, training=True)
+    assert layer._used == ("winograd" if one else "im2col")
+    dx = layer.backward(np.ones_like(out))
+    told = nn.Conv2D((13, 13, 32), 8, 3, seed=0, dtype=np.float64)
+    told.algorithm = "winograd"                      # told: Winograd whatever the threads
+    np.testing.assert_allclose(told.forward(x, training=True), out, rtol=1e-10, atol=1e-10)
+    assert told._used == "winograd"
+    np.testing.assert_allclose(told.backward(np.ones_like(out)), dx, rtol=1e-10, atol=1e-10)
+    with pytest.raises(nn.ConfigError, match="algorithm must be 'winograd' or 'im2col'"):
+        told.algorithm = "fft"
+    with pytest.raises(nn.ConfigError, match="needs a 3×3 kernel and stride 1"):
+        nn.Conv2D((13, 13, 32), 8, 3, stride=2).algorithm = "winograd"
