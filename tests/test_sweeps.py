@@ -222,7 +222,7 @@ def test_ctrl_c_on_a_local_sweep_is_one_message_from_the_sweep_and_no_worker_tra
     pytest.importorskip("distributed")
     out = tmp_path / "s"
     child = subprocess.Popen([sys.executable, "-m", "neuronet", "sweep", "--grid", "lr=1e-3,2e-3,3e-3,4e-3",
-                              "--grid", "seed=0,1", "--set", "layers=128x128", "--set", "epochs=100",
+                              "--grid", "seed=0,1", "--set", "layers=128x128", "--set", "epochs=400",
                               "--workers", "2", "-o", str(out), "--no-plot", "--no-progress"],
                              start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)

@@ -150,7 +150,7 @@ def test_each_trial_ends_bit_for_bit_where_training_it_alone_does(swept):
 @pytest.mark.slow
 def test_an_interrupted_sweep_keeps_what_finished_and_resume_runs_only_the_rest(scheduler, tmp_path):
     out = tmp_path / "digits"
-    argv = ["sweep", "--dataset", "digits", "--set", "layers=128x128", "--set", "epochs=25",
+    argv = ["sweep", "--dataset", "digits", "--set", "layers=128x128", "--set", "epochs=200",
             "--grid", "lr=0.001,0.002,0.003,0.004", "--grid", "seed=0,1", "--scheduler", scheduler,
             "-o", str(out), "--no-progress", "--no-plot"]
     child = subprocess.Popen([sys.executable, "-m", "neuronet", *argv], stdout=subprocess.PIPE,
