@@ -225,7 +225,10 @@ def test_ctrl_c_on_a_local_sweep_is_one_message_from_the_sweep_and_no_worker_tra
                               "--grid", "seed=0,1", "--set", "layers=128x128", "--set", "epochs=400",
                               "--workers", "2", "-o", str(out), "--no-plot", "--no-progress"],
                              start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+                             text=True,
+                             # As from a terminal: a run started in the background of a script inherits
+                             # an ignored SIGINT, and Python would then never see the Ctrl-C.
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         file = out / "results.json"

@@ -154,7 +154,10 @@ def test_an_interrupted_sweep_keeps_what_finished_and_resume_runs_only_the_rest(
             "--grid", "lr=0.001,0.002,0.003,0.004", "--grid", "seed=0,1", "--scheduler", scheduler,
             "-o", str(out), "--no-progress", "--no-plot"]
     child = subprocess.Popen([sys.executable, "-m", "neuronet", *argv], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=ENV)
+                             stderr=subprocess.PIPE, text=True, env=ENV,
+                             # As from a terminal: a run started in the background of a script inherits
+                             # an ignored SIGINT, and Python would then never see the Ctrl-C.
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 90
         while not ((out / "results.json").exists() and records(out)):
