@@ -27,7 +27,7 @@ import time
 
 import numpy as np
 
-from . import checks, optimizers
+from . import checks, memory, optimizers
 from .augment import Augmentation
 from .callbacks import Callback, Checkpoint
 from .checks import Examples
@@ -179,6 +179,7 @@ def train(network, data: Examples, *, epochs: int, batch_size: int, optimizer, v
     that nothing is scanned twice. ``optimizer`` is an Optimizer object; ``state`` a TrainState to
     continue from (None: a fresh run)."""
     state = TrainState() if state is None else state
+    memory.keep_freed_memory()     # each batch's arrays reuse the last one's memory (a fifth of a step)
     optimizer.bind(network)
     callbacks = list(callbacks)
     for cb in callbacks:
