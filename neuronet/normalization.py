@@ -102,39 +102,66 @@ class BatchNorm(Layer):
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.buffers = {"running_mean": np.zeros(c, dtype=dtype), "running_var": np.ones(c, dtype=dtype)}
 
+    def _sum(self, a: np.ndarray) -> np.ndarray:
+        """Σ over the batch (and every position) of each feature of ``a`` (batch, n_in): (C,).
+
+        Over examples first (rows of H·W·C values side by side), then over positions: summing the
+        (batch·H·W, C) matrix down its columns in one go reads only C values at a time and was 5.5×
+        slower (12.8 MB, 1.72 against 0.31 ms), ``rows.var`` 17× (5.3 ms)."""
+        return a.sum(axis=0).reshape(-1, self.channels).sum(axis=0)
+
+    def _dot(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Σ a·b per feature, as :meth:`_sum` of a * b but without making a * b (einsum: one pass)."""
+        return np.einsum("ij,ij->j", a, b).reshape(-1, self.channels).sum(axis=0)
+
+    def _along(self, v: np.ndarray) -> np.ndarray:
+        """A (C,) vector repeated once per position, (n_in,), to broadcast along whole rows of x: with
+        rows of only C values NumPy's inner loop is C long, and x − μ took 1.8 against 0.96 ms, x̂ γ in
+        place 1.29 against 0.32 ms (128×28×28×32)."""
+        return np.tile(v, self.n_features // self.channels)
+
     def forward(self, x, training=False):
-        rows = x.reshape(-1, self.channels)                        # (batch·H·W, C): a feature per column
+        # Each line is one pass over x (batch, n_in); the (C,) numbers go along its rows (_along).
+        # A column-wise mean and var and rows of C values made the conv1 BatchNorm of
+        # benchmarks/time_to_accuracy.py (128×28×28×32) 4× slower, forward and backward.
+        n = x.size // self.channels                                 # values per feature
         if training:
-            mu = rows.mean(axis=0)                                 # (C,)
-            var = rows.var(axis=0)                                 # (C,), biased, as the formula
-            n = rows.shape[0]
-            m = rows.dtype.type(self.momentum)
+            mu = self._sum(x) / x.dtype.type(n)                     # μ (C,)
+        else:
+            mu, var = self.buffers["running_mean"], self.buffers["running_var"]
+        x_hat = np.subtract(x, self._along(mu))                     # x − μ, (batch, n_in)
+        if training:
+            var = self._dot(x_hat, x_hat) / x.dtype.type(n)          # σ² = mean (x − μ)², biased
+            m = x.dtype.type(self.momentum)
             self.buffers["running_mean"] *= 1 - m
             self.buffers["running_mean"] += m * mu
             self.buffers["running_var"] *= 1 - m
-            self.buffers["running_var"] += m * var * rows.dtype.type(n / max(n - 1, 1))
-        else:
-            mu, var = self.buffers["running_mean"], self.buffers["running_var"]
-        inv_std = 1 / np.sqrt(var + rows.dtype.type(self.eps))   # (C,)
-        x_hat = (rows - mu) * inv_std                              # (batch·H·W, C)
+            self.buffers["running_var"] += m * var * x.dtype.type(n / max(n - 1, 1))
+        inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))         # (C,)
+        x_hat *= self._along(inv_std)                                # x̂ = (x − μ) / √(σ² + ε)
         self._cache = (x_hat, inv_std, training)
-        return (x_hat * self.params["gamma"] + self.params["beta"]).reshape(x.shape)
+        y = np.multiply(x_hat, self._along(self.params["gamma"]))    # γ x̂
+        y += self._along(self.params["beta"])                        # + β
+        return y
 
     def backward(self, grad, need_input_grad=True):
         if self._cache is None:
             raise ConfigError("BatchNorm.backward called before forward")
         x_hat, inv_std, training = self._cache
-        g = grad.reshape(-1, self.channels)                        # (batch·H·W, C)
-        self.grads["gamma"][...] = (g * x_hat).sum(axis=0)         # dL/dγ = Σ g x̂
-        self.grads["beta"][...] = g.sum(axis=0)                    # dL/dβ = Σ g
+        self.grads["gamma"][...] = self._dot(grad, x_hat)           # dL/dγ = Σ g x̂
+        self.grads["beta"][...] = self._sum(grad)                   # dL/dβ = Σ g
         if not need_input_grad:
             return None
-        scale = self.params["gamma"] * inv_std                     # (C,)
+        scale = self._along(self.params["gamma"] * inv_std)        # γ / √(σ² + ε), (n_in,)
         if not training:                                           # μ, σ² were constants
-            return (g * scale).reshape(grad.shape)
-        n = g.dtype.type(g.shape[0])
-        dx = scale * (g - self.grads["beta"] / n - x_hat * (self.grads["gamma"] / n))
-        return dx.reshape(grad.shape)
+            return grad * scale
+        n = grad.dtype.type(grad.size // self.channels)
+        # dL/dx = scale · (g − mean(g) − x̂ · mean(g x̂)), one pass a line.
+        dx = np.multiply(x_hat, self._along(self.grads["gamma"] / n))   # x̂ · mean(g x̂)
+        np.subtract(grad, dx, out=dx)
+        dx -= self._along(self.grads["beta"] / n)                       # − mean(g)
+        dx *= scale
+        return dx
 
     def output_dim(self, input_dim):
         if input_dim != self.n_features:
