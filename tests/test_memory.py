@@ -41,7 +41,7 @@ def test_freed_memory_is_reused_instead_of_faulted_in_again():
     assert kept < 200, kept
 
 
-def test_answers_the_same_every_time_and_training_asks_for_it(monkeypatch):
+def test_answers_the_same_every_time_and_training_and_predicting_ask_for_it(monkeypatch):
     first = memory.keep_freed_memory()
     assert memory.keep_freed_memory() is first
     asked = []
@@ -51,4 +51,7 @@ def test_answers_the_same_every_time_and_training_asks_for_it(monkeypatch):
     from neuronet import Dense, Network
     net = Network([Dense(2, 2, "softmax")], seed=0)
     net.fit(np.zeros((4, 2), np.float32), np.array([0, 1, 0, 1]), epochs=1)
+    assert asked
+    asked.clear()
+    net.predict(np.zeros((3, 2), np.float32))
     assert asked
