@@ -23,9 +23,10 @@ Reported:
   one-channel first layer hides;
 * test accuracy after the last epoch.
 
-The thread count is fixed through ``OMP/OPENBLAS/MKL_NUM_THREADS`` before NumPy loads, as in
-speed.py, and ``torch.set_num_threads`` gets the same count. PyTorch runs only if it is importable
-(it is never a dependency of neuronet); its images are converted to NCHW once, outside the timed loop.
+The thread count is fixed through ``OMP/OPENBLAS/MKL_NUM_THREADS`` before NumPy loads (``_common``,
+shared with speed.py), and ``torch.set_num_threads`` gets the same count. PyTorch runs only if it is
+importable (it is never a dependency of neuronet); its images are converted to NCHW once, outside the
+timed loop.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ import math
 import os
 import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _common
+from _common import ROOT
+
 BATCH = 64
 LR = 1e-3
 
@@ -49,16 +50,6 @@ def neuronet_net(seed: int):
     return Network([Conv2D((28, 28, 1), filters=8, kernel_size=3, padding="same", activation="relu"),
                     MaxPool2D((28, 28, 8), pool_size=2),
                     Dense(14 * 14 * 8, 10, activation="softmax")], seed=seed)
-
-
-def _median_ms(fn, repeats: int) -> float:
-    fn()   # warm-up: first-touch page faults and BLAS start-up are not the layer's cost
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return 1e3 * statistics.median(times)
 
 
 def layer_times(net, xb, repeats: int) -> dict[str, float]:
@@ -79,19 +70,16 @@ def layer_times(net, xb, repeats: int) -> dict[str, float]:
     conv2 = Conv2D((14, 14, 8), filters=16, kernel_size=3, padding="same", activation="relu", seed=0)
     a2c = np.ascontiguousarray(a2)
     g3 = rng.standard_normal(conv2.forward(a2c, training=True).shape).astype(a2.dtype)
+    ms = lambda fn: _common.median_ms(fn, repeats)  # noqa: E731
     return {
-        "conv forward": _median_ms(lambda: conv.forward(xb, training=True), repeats),
-        "conv backward (first layer)": _median_ms(lambda: conv.backward(g1, need_input_grad=False), repeats),
-        "conv backward (with dL/dx)": _median_ms(lambda: conv.backward(g1), repeats),
-        "maxpool forward": _median_ms(lambda: pool.forward(a1, training=True), repeats),
-        "maxpool backward": _median_ms(lambda: pool.backward(g2), repeats),
-        "(2nd conv 14×14×8→16 forward)": _median_ms(lambda: conv2.forward(a2c, training=True), repeats),
-        "(2nd conv backward with dL/dx)": _median_ms(lambda: conv2.backward(g3), repeats),
+        "conv forward": ms(lambda: conv.forward(xb, training=True)),
+        "conv backward (first layer)": ms(lambda: conv.backward(g1, need_input_grad=False)),
+        "conv backward (with dL/dx)": ms(lambda: conv.backward(g1)),
+        "maxpool forward": ms(lambda: pool.forward(a1, training=True)),
+        "maxpool backward": ms(lambda: pool.backward(g2)),
+        "(2nd conv 14×14×8→16 forward)": ms(lambda: conv2.forward(a2c, training=True)),
+        "(2nd conv backward with dL/dx)": ms(lambda: conv2.backward(g3)),
     }
-
-
-def _subset(X, y, batches: int | None):
-    return (X, y) if batches is None else (X[:batches * BATCH], y[:batches * BATCH])
 
 
 def run_neuronet(data, epochs: int, batches: int | None, repeats: int, seed: int) -> dict:
@@ -101,19 +89,10 @@ def run_neuronet(data, epochs: int, batches: int | None, repeats: int, seed: int
 
     X, y, Xt, yt = data
     net = neuronet_net(seed)
-    stamps: list[float] = []
-
-    class Clock:   # wall time between epoch ends: everything an epoch costs, shuffle included
-        def on_train_begin(self, network, optimizer):
-            stamps.append(time.perf_counter())
-
-        def on_epoch_end(self, network, epoch, logs):
-            stamps.append(time.perf_counter())
-
-    Xs, ys = _subset(X, y, batches)
-    net.fit(Xs, ys, epochs=epochs, batch_size=BATCH, optimizer=Adam(lr=LR), seed=seed, callbacks=[Clock()])
-    scale = len(X) / len(Xs)
-    epoch_s = [(b - a) * scale for a, b in zip(stamps, stamps[1:], strict=False)]
+    clock = _common.EpochClock()
+    Xs, ys = _common.first_batches(X, y, batches, BATCH)
+    net.fit(Xs, ys, epochs=epochs, batch_size=BATCH, optimizer=Adam(lr=LR), seed=seed, callbacks=[clock])
+    epoch_s = clock.epoch_seconds(scale=len(X) / len(Xs))
     accuracy = float(np.mean(net.predict(Xt) == yt))
     return {"epoch_seconds": epoch_s, "test_accuracy": accuracy,
             "layer_ms": layer_times(net, X[:BATCH], repeats)}
@@ -126,26 +105,16 @@ def run_torch(data, epochs: int, batches: int | None, threads: int, seed: int) -
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     X, y, Xt, yt = data
-    Xs, ys = _subset(X, y, batches)
+    Xs, ys = _common.first_batches(X, y, batches, BATCH)
     # NCHW, converted once here: the timed loop only slices.
     X4 = torch.from_numpy(np.ascontiguousarray(Xs.reshape(-1, 1, 28, 28)))
     Xt4 = torch.from_numpy(np.ascontiguousarray(Xt.reshape(-1, 1, 28, 28)))
     y_t = torch.from_numpy(ys)
     model = torch.nn.Sequential(torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                                 torch.nn.Flatten(), torch.nn.Linear(14 * 14 * 8, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    n = len(X4)
-    epoch_s = []
-    for epoch in range(epochs):
-        t = time.perf_counter()
-        perm = torch.from_numpy(np.random.default_rng([seed, epoch]).permutation(n))
-        Xp, yp = X4[perm], y_t[perm]
-        for i in range(0, n, BATCH):
-            opt.zero_grad(set_to_none=True)
-            loss = torch.nn.functional.cross_entropy(model(Xp[i:i + BATCH]), yp[i:i + BATCH])
-            loss.backward()
-            opt.step()
-        epoch_s.append((time.perf_counter() - t) * len(X) / n)
+    step = _common.torch_step(model, torch.optim.Adam(model.parameters(), lr=LR),
+                              torch.nn.functional.cross_entropy)
+    epoch_s = [s * len(X) / len(X4) for s in _common.torch_epochs(step, X4, y_t, epochs, BATCH, seed)]
     with torch.inference_mode():
         accuracy = float((model(Xt4).argmax(1).numpy() == yt).mean())
     return {"epoch_seconds": epoch_s, "test_accuracy": accuracy}
@@ -163,16 +132,11 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if args.batches is not None and args.batches < 1:
         p.error("--batches must be at least 1")
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(args.threads)   # before NumPy (and torch) are imported below
-
+    os.environ.update(_common.thread_vars(args.threads))   # before NumPy (and torch) are imported below
     sys.path.insert(0, str(ROOT))   # this checkout's neuronet, installed or not
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from speed import load_fashion, machine
 
-    data = load_fashion()
-    print(f"machine: {machine()}; threads {args.threads}; load average {os.getloadavg()[0]:.2f} "
-          f"(others' work on the machine skews timings)")
+    data = _common.load_fashion()
+    print(_common.machine_line(f"threads {args.threads}"))
     steps = math.ceil(len(data[0]) / BATCH) if args.batches is None else args.batches
     print(f"network: Conv2D 8×3×3 same + ReLU → MaxPool2D 2 → Dense 1568→10 softmax; batch {BATCH}, "
           f"Adam({LR}); {args.epochs} epoch(s) of {steps} batches")

@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from speed import machine, numpy_blas  # noqa: E402  (benchmarks/ is this script's folder)
+from _common import machine, numpy_blas  # noqa: E402  (benchmarks/ is this script's folder)
 
 import neuronet as nn  # noqa: E402
 from neuronet import datasets  # noqa: E402

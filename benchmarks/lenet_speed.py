@@ -11,7 +11,7 @@ The network (issue 15's, the same in both frameworks, from the same initial weig
 
 trained with Adam(1e-3), batch 128.
 
-Each (framework, thread count) runs in its own child process, as in speed.py, so that the thread
+Each (framework, thread count) runs in its own child process, as in speed.py (``_common``), so that the thread
 count is fixed through ``OMP/OPENBLAS/MKL_NUM_THREADS`` before NumPy or torch loads (and
 ``torch.set_num_threads`` gets the same count), and so that one framework's memory does not count
 against the other's. ``--rounds R`` runs every child R times, the frameworks alternating which goes
@@ -43,12 +43,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _common
+from _common import ROOT
+
 BATCH = 128
 LR = 1e-3
 INFER_BATCH = 1000
@@ -146,20 +147,6 @@ def peak_rss_mb() -> float:
     return float("nan")
 
 
-def _median_ms(fn, repeats: int) -> float:
-    fn()   # warm-up: first-touch page faults and buffers are not the layer's cost
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return 1e3 * statistics.median(times)
-
-
-def _subset(X, y, batches: int | None):
-    return (X, y) if batches is None else (X[:batches * BATCH], y[:batches * BATCH])
-
-
 # --- the workers (each in its own process) -------------------------------------------------------
 def layer_times_neuronet(net, xb, repeats: int) -> dict[str, dict[str, float]]:
     """Median ms of each layer's forward (training) and backward on one batch ``xb``; dL/d(output) is
@@ -173,9 +160,9 @@ def layer_times_neuronet(net, xb, repeats: int) -> dict[str, dict[str, float]]:
         g = rng.standard_normal(out.shape).astype(out.dtype)
         forward = lambda layer=layer, x=x: layer.forward(x, training=True)                    # noqa: E731
         backward = lambda layer=layer, g=g, i=i: layer.backward(g, need_input_grad=i > 0)    # noqa: E731
-        times[name] = {"forward": _median_ms(forward, repeats)}
+        times[name] = {"forward": _common.median_ms(forward, repeats)}
         forward()                                                  # backward's caches for x
-        times[name]["backward"] = _median_ms(backward, repeats)
+        times[name]["backward"] = _common.median_ms(backward, repeats)
         x = out.copy()                                             # the next layer's input, kept apart
     return times
 
@@ -183,32 +170,20 @@ def layer_times_neuronet(net, xb, repeats: int) -> dict[str, dict[str, float]]:
 def work_neuronet(epochs: int, batches: int | None, repeats: int, seed: int, infer_repeats: int = 5) -> dict:
     import numpy as np
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from speed import _throughput, load_fashion
-
     from neuronet.optimizers import Adam
 
-    X, y, Xt, yt = load_fashion()
+    X, y, Xt, yt = _common.load_fashion()
     rss_data = peak_rss_mb()
     rates = [gemm_rate()]
     net = neuronet_net(seed)
-    stamps: list[float] = []
-
-    class Clock:   # wall time between epoch ends: everything an epoch costs, shuffle included
-        def on_train_begin(self, network, optimizer):
-            stamps.append(time.perf_counter())
-
-        def on_epoch_end(self, network, epoch, logs):
-            stamps.append(time.perf_counter())
-
-    Xs, ys = _subset(X, y, batches)
-    net.fit(Xs, ys, epochs=epochs, batch_size=BATCH, optimizer=Adam(lr=LR), seed=seed, callbacks=[Clock()])
+    clock = _common.EpochClock()
+    Xs, ys = _common.first_batches(X, y, batches, BATCH)
+    net.fit(Xs, ys, epochs=epochs, batch_size=BATCH, optimizer=Adam(lr=LR), seed=seed, callbacks=[clock])
     rss_training = peak_rss_mb()
-    scale = len(X) / len(Xs)
-    epoch_s = [(b - a) * scale for a, b in zip(stamps, stamps[1:], strict=False)]
+    epoch_s = clock.epoch_seconds(scale=len(X) / len(Xs))
     accuracy = float(np.mean(net.predict(Xt) == yt))
-    images_per_s = _throughput(lambda xb: net.predict_proba(xb, batch_size=INFER_BATCH), Xt, INFER_BATCH,
-                               infer_repeats)
+    images_per_s = _common.throughput(lambda xb: net.predict_proba(xb, batch_size=INFER_BATCH), Xt,
+                                      INFER_BATCH, infer_repeats)
     layer_ms = layer_times_neuronet(net, X[:BATCH], repeats)
     rates.append(gemm_rate())
     rate = max(max(r.values()) for r in rates)
@@ -233,9 +208,9 @@ def layer_times_torch(model, xb, repeats: int) -> dict[str, dict[str, float]]:
         out = group(inp)
         g = torch.randn_like(out)
         wrt = [*group.parameters(), *([inp] if i > 0 else [])]
-        times[name] = {"forward": _median_ms(lambda group=group, inp=inp: group(inp), repeats)}
+        times[name] = {"forward": _common.median_ms(lambda group=group, inp=inp: group(inp), repeats)}
         if wrt:
-            times[name]["backward"] = _median_ms(
+            times[name]["backward"] = _common.median_ms(
                 lambda out=out, wrt=wrt, g=g: torch.autograd.grad(out, wrt, g, retain_graph=True), repeats)
         x = out.detach()
     return times
@@ -246,35 +221,23 @@ def work_torch(epochs: int, batches: int | None, repeats: int, seed: int, thread
     import numpy as np
     import torch
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from speed import _throughput, load_fashion
-
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
-    X, y, Xt, yt = load_fashion()
-    Xs, ys = _subset(X, y, batches)
+    X, y, Xt, yt = _common.load_fashion()
+    Xs, ys = _common.first_batches(X, y, batches, BATCH)
     # NCHW, converted once here: the timed loop only slices.
     X4 = torch.from_numpy(np.ascontiguousarray(Xs.reshape(-1, 1, 28, 28)))
     Xt4 = torch.from_numpy(np.ascontiguousarray(Xt.reshape(-1, 1, 28, 28)))
     y_t = torch.from_numpy(ys)
     model = torch_net(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    n, epoch_s = len(X4), []
-    for epoch in range(epochs):
-        t = time.perf_counter()
-        perm = torch.from_numpy(np.random.default_rng([seed, epoch]).permutation(n))   # as neuronet's
-        Xp, yp = X4[perm], y_t[perm]
-        for i in range(0, n, BATCH):
-            opt.zero_grad(set_to_none=True)
-            loss = torch.nn.functional.cross_entropy(model(Xp[i:i + BATCH]), yp[i:i + BATCH])
-            loss.backward()
-            opt.step()
-        epoch_s.append((time.perf_counter() - t) * len(X) / n)
+    step = _common.torch_step(model, torch.optim.Adam(model.parameters(), lr=LR),
+                              torch.nn.functional.cross_entropy)
+    epoch_s = [s * len(X) / len(X4) for s in _common.torch_epochs(step, X4, y_t, epochs, BATCH, seed)]
     rss_training = peak_rss_mb()
     model.eval()
     with torch.no_grad():
         accuracy = float((model(Xt4).argmax(1).numpy() == yt).mean())
-        images_per_s = _throughput(lambda xb: torch.softmax(model(xb), dim=1), Xt4, INFER_BATCH,
+        images_per_s = _common.throughput(lambda xb: torch.softmax(model(xb), dim=1), Xt4, INFER_BATCH,
                                    infer_repeats)
     model.train()
     layer_ms = layer_times_torch(model, X4[:BATCH], repeats)
@@ -285,18 +248,11 @@ def work_torch(epochs: int, batches: int | None, repeats: int, seed: int, thread
 
 # --- driver --------------------------------------------------------------------------------------
 def _child(framework: str, threads: int, args) -> dict:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from speed import _child_env
-
-    cmd = [sys.executable, __file__, "--worker", framework, "--threads", str(threads), "--epochs",
-           str(args.epochs), "--repeats", str(args.repeats), "--infer-repeats", str(args.infer_repeats),
-           "--seed", str(args.seed)]
+    cmd = ["--worker", framework, "--threads", str(threads), "--epochs", str(args.epochs), "--repeats",
+           str(args.repeats), "--infer-repeats", str(args.infer_repeats), "--seed", str(args.seed)]
     if args.batches is not None:
         cmd += ["--batches", str(args.batches)]
-    proc = subprocess.run(cmd, env=_child_env(threads, "as-is"), capture_output=True, text=True)
-    if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return _common.run_worker(__file__, cmd, threads)
 
 
 def _median_of(runs: list[dict], key: str) -> float | None:
@@ -378,10 +334,6 @@ def main(argv=None) -> int:
         print(json.dumps(result))
         return 0
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import numpy as np
-    from speed import machine, numpy_blas
-
     frameworks = ["neuronet"]
     if not args.no_torch:
         try:
@@ -389,14 +341,10 @@ def main(argv=None) -> int:
             frameworks.append("torch")
         except ImportError:
             print("PyTorch is not installed: neuronet only (pip install torch)")
-    info = {"machine": machine(), "numpy": np.__version__, "blas": numpy_blas(), "network": NETWORK,
-            "batch_size": BATCH, "lr": LR, "epochs": args.epochs, "batches": args.batches,
-            "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
-            "load_average_at_start": os.getloadavg(), "results": []}
+    info = _common.run_info(network=NETWORK, batch_size=BATCH, lr=LR, epochs=args.epochs,
+                            batches=args.batches, openblas_coretype=os.environ.get("OPENBLAS_CORETYPE"))
     steps = -(-N_TRAIN // BATCH) if args.batches is None else args.batches
-    print(f"machine: {info['machine']}; numpy {np.__version__}; BLAS {info['blas']}; "
-          f"OPENBLAS_CORETYPE={info['openblas_coretype'] or '(unset)'}; load average "
-          f"{os.getloadavg()[0]:.2f} (others' work on the machine skews timings)")
+    print(_common.machine_line(f"OPENBLAS_CORETYPE={info['openblas_coretype'] or '(unset)'}"))
     print(f"network: {NETWORK}; batch {BATCH}, Adam({LR}); {args.epochs} epoch(s) of {steps} batches")
     for threads in thread_counts:
         runs: dict[str, list[dict]] = {fw: [] for fw in frameworks}
@@ -414,11 +362,7 @@ def main(argv=None) -> int:
         info["results"].append(entry)
         _print_threads(threads, entry)
     print("\nratio: neuronet's s/epoch over PyTorch's; × roofline: neuronet's s/epoch over the roofline time")
-    info["load_average_at_end"] = os.getloadavg()
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(info, indent=2))
-    print(f"results written to {out}")
+    _common.write_results(info, args.json)
     return 0
 
 

@@ -68,14 +68,7 @@ class Before:
         self._buffers: dict[str, np.ndarray] = {}
 
     def step(self, params) -> None:
-        if self.clipvalue is not None:
-            for _, _, g in params:
-                np.clip(g, -self.clipvalue, self.clipvalue, out=g)
-        if self.clipnorm is not None:
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for _, _, g in params))
-            if norm > self.clipnorm:
-                for _, _, g in params:
-                    g *= g.dtype.type(self.clipnorm / norm)
+        optimizers.clip_gradients(params, self.clipvalue, self.clipnorm)   # unchanged since: the library's
         self.iterations += 1
         for name, p, g in params:
             if self.weight_decay and p.ndim > 1 and self._couples_decay:

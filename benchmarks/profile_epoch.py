@@ -32,12 +32,12 @@ def main(argv=None) -> int:
     p.add_argument("--top", type=int, default=12, help="how many functions to list")
     p.add_argument("--batches", type=int, default=None, help="only this many batches per epoch")
     args = p.parse_args(argv)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(args.threads)   # before NumPy is imported below
-
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from speed import CONFIGS, load_fashion
+    from _common import load_fashion, thread_vars
+
+    os.environ.update(thread_vars(args.threads))   # before NumPy is imported below
+    from speed import CONFIGS
 
     from neuronet.network import mlp
     from neuronet.optimizers import get as get_optimizer

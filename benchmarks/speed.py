@@ -31,15 +31,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import _common
+from _common import ROOT
 
 CONFIGS = {
     "adam": {"sizes": [784, 128, 10], "activation": "relu", "loss": "cross_entropy",
@@ -50,35 +48,9 @@ CONFIGS = {
 INFER_BATCH = 1000
 
 
-# --- data ----------------------------------------------------------------------------------------
-def load_fashion(root: str | os.PathLike | None = None):
-    """Fashion-MNIST as ``(X_train, y_train, X_test, y_test)``: float32 pixels in [0, 1], shape
-    (n, 784), and int64 labels, found by neuronet's own lookup ($NEURONET_DATA, the cache,
-    /usr/share/datasets; ``root`` first when given)."""
-    from neuronet import datasets
-    from neuronet.errors import DatasetNotFoundError
-
-    try:
-        (X, y), (Xt, yt) = datasets.load("fashion-mnist", data_dir=root, download=False)
-    except DatasetNotFoundError as exc:
-        sys.exit(f"speed.py: {exc}")
-    return X, y, Xt, yt
-
-
 def _peak_rss_mb() -> float:
     # Linux reports ru_maxrss in KiB.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _throughput(forward, X, batch, repeats=5) -> float:
-    """Images per second of ``forward`` over X in batches of ``batch`` (best of ``repeats``)."""
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for i in range(0, len(X), batch):
-            forward(X[i:i + batch])
-        best = min(best, time.perf_counter() - t)
-    return len(X) / best
 
 
 # --- the two workers (each runs in its own process) ----------------------------------------------
@@ -88,25 +60,17 @@ def work_neuronet(cfg: dict, epochs: int, seed: int) -> dict:
     from neuronet.network import mlp
     from neuronet.optimizers import get as get_optimizer
 
-    X, y, Xt, yt = load_fashion()
+    X, y, Xt, yt = _common.load_fashion()
     out_act = "softmax" if cfg["loss"] == "cross_entropy" else "sigmoid"
     net = mlp(cfg["sizes"], activation=cfg["activation"], output_activation=out_act,
               loss=cfg["loss"], seed=seed)
     opt = get_optimizer(cfg["optimizer"], lr=cfg["lr"])
-    stamps = []
-
-    class Clock:   # wall time between epoch ends: everything an epoch costs, shuffle included
-        def on_train_begin(self, network, optimizer):
-            stamps.append(time.perf_counter())
-
-        def on_epoch_end(self, network, epoch, logs):
-            stamps.append(time.perf_counter())
-
-    net.fit(X, y, epochs=epochs, batch_size=cfg["batch_size"], optimizer=opt, seed=seed,
-            callbacks=[Clock()])
-    epoch_s = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    clock = _common.EpochClock()
+    net.fit(X, y, epochs=epochs, batch_size=cfg["batch_size"], optimizer=opt, seed=seed, callbacks=[clock])
+    epoch_s = clock.epoch_seconds()
     accuracy = float(np.mean(net.predict(Xt) == yt))
-    images_per_s = _throughput(lambda xb: net.predict_proba(xb, batch_size=INFER_BATCH), Xt, INFER_BATCH)
+    images_per_s = _common.throughput(lambda xb: net.predict_proba(xb, batch_size=INFER_BATCH), Xt,
+                                      INFER_BATCH)
     return {"epoch_seconds": epoch_s, "test_accuracy": accuracy, "images_per_s": images_per_s,
             "peak_rss_mb": _peak_rss_mb()}
 
@@ -118,12 +82,11 @@ def work_torch(cfg: dict, epochs: int, seed: int, threads: int, loop: str = "tig
     as slices. ``loop="dataloader"`` is the loop most PyTorch code uses: ``TensorDataset`` +
     ``DataLoader(shuffle=True)``, which gathers every batch example by example.
     """
-    import numpy as np
     import torch
 
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
-    X, y, Xt, yt = load_fashion()
+    X, y, Xt, yt = _common.load_fashion()
     X, y, Xt = torch.from_numpy(X), torch.from_numpy(y), torch.from_numpy(Xt)
     sizes = cfg["sizes"]
     act = torch.nn.ReLU if cfg["activation"] == "relu" else torch.nn.Sigmoid
@@ -152,7 +115,7 @@ def work_torch(cfg: dict, epochs: int, seed: int, threads: int, loop: str = "tig
     else:
         opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"])
     eye = torch.eye(sizes[-1])
-    bs, n = cfg["batch_size"], len(X)
+    bs = cfg["batch_size"]
 
     def loss_fn(out, target):
         if cfg["loss"] == "cross_entropy":
@@ -160,32 +123,22 @@ def work_torch(cfg: dict, epochs: int, seed: int, threads: int, loop: str = "tig
         # Nielsen's quadratic cost 1/(2n) Σ ‖y − a‖², the same function neuronet's "quadratic" is.
         return 0.5 * ((out - eye[target]) ** 2).sum() / out.shape[0]
 
-    def step(xb, yb):
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(xb), yb)
-        loss.backward()
-        opt.step()
-
-    loader = None
+    step = _common.torch_step(model, opt, loss_fn)
     if loop == "dataloader":
         loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=bs,
                                              shuffle=True, generator=torch.Generator().manual_seed(seed))
-    epoch_s = []
-    for epoch in range(epochs):
-        t = time.perf_counter()
-        if loader is not None:
+        epoch_s = []
+        for _ in range(epochs):
+            t = time.perf_counter()
             for xb, yb in loader:
                 step(xb, yb)
-        else:
-            perm = torch.from_numpy(np.random.default_rng([seed, epoch]).permutation(n))   # as neuronet
-            Xp, yp = X[perm], y[perm]   # batches as contiguous slices, as neuronet does
-            for i in range(0, n, bs):
-                step(Xp[i:i + bs], yp[i:i + bs])
-        epoch_s.append(time.perf_counter() - t)
+            epoch_s.append(time.perf_counter() - t)
+    else:
+        epoch_s = _common.torch_epochs(step, X, y, epochs, bs, seed)
     with torch.inference_mode():
         accuracy = float((model(Xt).argmax(1).numpy() == yt).mean())
         final = torch.nn.Softmax(dim=1) if cfg["loss"] == "cross_entropy" else torch.nn.Identity()
-        images_per_s = _throughput(lambda xb: final(model(xb)), Xt, INFER_BATCH)
+        images_per_s = _common.throughput(lambda xb: final(model(xb)), Xt, INFER_BATCH)
     return {"epoch_seconds": epoch_s, "test_accuracy": accuracy, "images_per_s": images_per_s,
             "peak_rss_mb": _peak_rss_mb()}
 
@@ -254,23 +207,6 @@ def roofline(cfg: dict, n: int) -> dict:
 
 
 # --- driver --------------------------------------------------------------------------------------
-def _child_env(threads: int, coretype: str) -> dict:
-    """The environment of a child: ``threads`` for every BLAS/OpenMP pool, and OpenBLAS's kernel.
-
-    ``coretype`` is "as-is" (whatever OPENBLAS_CORETYPE the environment has), "auto" (unset, so
-    OpenBLAS picks the kernels for this CPU) or a kernel name such as "Haswell" or "SkylakeX".
-    Only NumPy's OpenBLAS reads it; PyTorch's CPU build brings its own BLAS.
-    """
-    env = dict(os.environ)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[var] = str(threads)
-    if coretype == "auto":
-        env.pop("OPENBLAS_CORETYPE", None)
-    elif coretype != "as-is":
-        env["OPENBLAS_CORETYPE"] = coretype
-    return env
-
-
 def _blas_kernel() -> str:
     """The kernel family NumPy's BLAS runs with in this process (threadpoolctl reports it)."""
     try:
@@ -284,41 +220,17 @@ def _blas_kernel() -> str:
 
 
 def _child(framework: str, config: str, threads: int, epochs: int, seed: int, coretype: str) -> dict:
-    cmd = [sys.executable, __file__, "--worker", framework, "--configs", config, "--threads", str(threads),
-           "--epochs", str(epochs), "--seed", str(seed)]
-    proc = subprocess.run(cmd, env=_child_env(threads, coretype), capture_output=True, text=True)
-    if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    args = ["--worker", framework, "--configs", config, "--threads", str(threads), "--epochs", str(epochs),
+            "--seed", str(seed)]
+    return _common.run_worker(__file__, args, threads, coretype)
 
 
 def _roofline_child(config: str, threads: int, coretype: str) -> dict:
-    cmd = [sys.executable, __file__, "--worker", "roofline", "--configs", config, "--threads", str(threads)]
-    proc = subprocess.run(cmd, env=_child_env(threads, coretype), capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def numpy_blas() -> str:
-    """Which BLAS NumPy was built against, e.g. "scipy-openblas 0.3.31" (np.show_config() prints it)."""
-    import numpy as np
-
-    try:
-        dep = np.__config__.CONFIG["Build Dependencies"]["blas"]
-        return f"{dep['name']} {dep['version']}"
-    except (AttributeError, KeyError, TypeError):   # the layout differs between NumPy versions
-        return "unknown"
-
-
-def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    args = ["--worker", "roofline", "--configs", config, "--threads", str(threads)]
+    result = _common.run_worker(__file__, args, threads, coretype)
+    if "error" in result:   # without the roofline there is no row to print: stop, saying why
+        sys.exit(f"speed.py: the roofline child failed: {result['error']}")
+    return result
 
 
 def main(argv=None) -> int:
@@ -360,15 +272,9 @@ def main(argv=None) -> int:
         return 0
 
     frameworks = [f.strip() for f in args.frameworks.split(",")]
-    import numpy as np
-
-    blas = numpy_blas()
-    info = {"machine": machine(), "numpy": np.__version__, "blas": blas,
-            "openblas_coretype": {"option": args.openblas_coretype,
-                                  "environment": os.environ.get("OPENBLAS_CORETYPE")},
-            "load_average_at_start": os.getloadavg(), "results": []}
-    print(f"machine: {info['machine']}; numpy {np.__version__}; BLAS {blas}; "
-          f"load average {os.getloadavg()[0]:.2f} (others' work on the machine skews timings)")
+    info = _common.run_info(openblas_coretype={"option": args.openblas_coretype,
+                                       "environment": os.environ.get("OPENBLAS_CORETYPE")})
+    print(_common.machine_line())
     print(f"OpenBLAS kernels: --openblas-coretype {args.openblas_coretype} (environment: "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}); "
           f"each child reports what it ran")
@@ -417,11 +323,7 @@ def main(argv=None) -> int:
             print(f"    NumPy GEMM: OpenBLAS {rl.get('blas_kernel', '?')} kernels, up to {rate:.0f} GFLOP/s "
                   f"on these shapes; neuronet ran with {nr.get('blas_kernel', '?')}")
     print("ratio: neuronet's s/epoch divided by that row's s/epoch (PyTorch's, or the roofline time)")
-    info["load_average_at_end"] = os.getloadavg()
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(info, indent=2))
-    print(f"results written to {out}")
+    _common.write_results(info, args.json)
     return 0
 
 

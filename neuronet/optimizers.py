@@ -43,6 +43,21 @@ def _moving_average(avg: np.ndarray, x: np.ndarray, beta: float, work: np.ndarra
     return avg
 
 
+def clip_gradients(params: list[Param], clipvalue: float | None = None,
+                   clipnorm: float | None = None) -> None:
+    """Clip the gradients of ``params`` in place: each entry to ``[−clipvalue, clipvalue]``, then all
+    of them together to the global norm ‖g‖ = √(Σ g²) ≤ ``clipnorm`` (every g ← g · clipnorm / ‖g‖,
+    so their directions are kept). None skips either."""
+    if clipvalue is not None:
+        for _, _, g in params:
+            np.clip(g, -clipvalue, clipvalue, out=g)
+    if clipnorm is not None:
+        norm = math.sqrt(sum(float(np.vdot(g, g)) for _, _, g in params))
+        if norm > clipnorm:
+            for _, _, g in params:
+                g *= g.dtype.type(clipnorm / norm)
+
+
 class Optimizer:
     name = "optimizer"
     slot_names: tuple[str, ...] = ()   # the state it keeps per parameter (saved in checkpoints)
@@ -87,14 +102,7 @@ class Optimizer:
 
     def step(self, params: list[Param]) -> None:
         """Update every parameter in place from its gradient (clipping rewrites the gradients)."""
-        if self.clipvalue is not None:
-            for _, _, g in params:
-                np.clip(g, -self.clipvalue, self.clipvalue, out=g)
-        if self.clipnorm is not None:
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for _, _, g in params))
-            if norm > self.clipnorm:
-                for _, _, g in params:
-                    g *= g.dtype.type(self.clipnorm / norm)
+        clip_gradients(params, self.clipvalue, self.clipnorm)
         self.iterations += 1
         for name, p, g in params:
             if self.weight_decay and p.ndim > 1:   # weights only: biases are not decayed

@@ -5,10 +5,9 @@
         ...
 
 A browser is a test extra (Playwright's Python package) plus a Chromium binary, never a dependency of
-neuronet, so where either is missing a marked test is skipped. Under ``CI=true`` that skip is a
-failure instead, as for the ``torch`` marker (tests/torch_marker.py): CI installs both (``.ci/run``),
-and a page test that quietly stopped running would look like a green build. A marked test that skips
-itself is caught the same way.
+neuronet, so where either is missing a marked test is skipped; under ``CI=true`` that skip is a
+failure instead (tests/ci_marker.py, as for the ``torch`` marker): CI installs both (``.ci/run``),
+and a page test that quietly stopped running would look like a green build.
 
 The Chromium is Debian's, ``/usr/bin/chromium``, or the one ``$NEURONET_CHROMIUM`` names (the
 screenshot script, docs/lab_screenshots.py, reads the same variable). ``playwright install`` is never
@@ -24,15 +23,9 @@ import importlib.util
 import os
 from pathlib import Path
 
-import pytest
+from ci_marker import CiMarker
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-_FAIL = pytest.StashKey[str]()
-
-
-def in_ci() -> bool:
-    """True where the environment says this is a CI run (``CI=true`` or ``CI=1``)."""
-    return os.environ.get("CI", "").strip().lower() in ("true", "1")
 
 
 def chromium_path() -> Path:
@@ -53,38 +46,7 @@ def missing() -> str | None:
     return None
 
 
-def pytest_collection_modifyitems(config, items):
-    marked = [item for item in items if item.get_closest_marker("browser") is not None]
-    reason = missing() if marked else None
-    if reason is None:
-        return
-    for item in marked:
-        if in_ci():     # failed in the call phase, so that the report reads FAILED, not ERROR
-            item.stash[_FAIL] = reason
-        else:
-            item.add_marker(pytest.mark.skip(reason=reason))
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_call(item):
-    # Before the test's body. Its browser fixtures were built as None (see tests/lab_browser.py), so
-    # that the failure comes here, in the call phase, and reads FAILED rather than ERROR.
-    if _FAIL in item.stash:
-        pytest.fail(_ci_message(item.stash[_FAIL]), pytrace=False)
-
-
-def _ci_message(reason: str) -> str:
-    return (f"CI=true, but this browser test was skipped ({reason}); CI must run it: install "
-            f"Playwright and Chromium first, as .ci/run does")
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    # A marked test that skipped itself (pytest.importorskip, say) is failed the same way under CI.
-    outcome = yield
-    report = outcome.get_result()
-    if (report.skipped and not hasattr(report, "wasxfail") and in_ci()
-            and item.get_closest_marker("browser") is not None and _FAIL not in item.stash):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        report.outcome = "failed"
-        report.longrepr = _ci_message(reason.removeprefix("Skipped: "))
+BROWSER = CiMarker("browser", missing=missing, what="browser test", install="Playwright and Chromium")
+pytest_collection_modifyitems = BROWSER.pytest_collection_modifyitems
+pytest_runtest_call = BROWSER.pytest_runtest_call
+pytest_runtest_makereport = BROWSER.pytest_runtest_makereport

@@ -1,6 +1,8 @@
-"""Shared pytest hooks (kept minimal)."""
+"""Shared pytest hooks, and the `client` fixture of the lab tabs' tests (kept minimal)."""
 
 import os
+
+import pytest
 
 # The torch marker's hooks (skip without PyTorch; under CI=true, a failure instead): see torch_marker.py.
 from torch_marker import (  # noqa: F401
@@ -19,6 +21,15 @@ pytest_plugins = ["pytester", "browser_marker", "lab_browser"]
 # test asks for a download explicitly (the downloader's tests do, from their own 127.0.0.1 server).
 # Subprocesses started by tests inherit this.
 os.environ["NEURONET_OFFLINE"] = "1"
+
+
+@pytest.fixture(scope="module")
+def client():
+    """The lab's test client with a small digit model (test_lab.small_lab), one per module, for the
+    tabs' test modules (test_lab.py and test_lab_jobs.py define their own)."""
+    from test_lab import small_lab
+
+    return small_lab()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import _common  # noqa: E402
 import speed  # noqa: E402
 
 FASHION = Path(os.environ.get("NEURONET_DATA", "/nonexistent")) / "fashion-mnist"
@@ -29,11 +30,11 @@ def test_epoch_gemms_count_forward_weight_gradient_and_all_but_the_first_input_g
 
 def test_child_env_sets_every_thread_pool_and_the_openblas_kernel(monkeypatch):
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
-    env = speed._child_env(2, "as-is")
+    env = _common.child_env(2, "as-is")
     assert [env[v] for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")] == ["2"] * 3
     assert env["OPENBLAS_CORETYPE"] == "Haswell"
-    assert "OPENBLAS_CORETYPE" not in speed._child_env(1, "auto")
-    assert speed._child_env(1, "SkylakeX")["OPENBLAS_CORETYPE"] == "SkylakeX"
+    assert "OPENBLAS_CORETYPE" not in _common.child_env(1, "auto")
+    assert _common.child_env(1, "SkylakeX")["OPENBLAS_CORETYPE"] == "SkylakeX"
     assert os.environ["OPENBLAS_CORETYPE"] == "Haswell"      # the parent's own is untouched
 
 

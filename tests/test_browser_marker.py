@@ -1,19 +1,18 @@
 """The ``browser`` marker's hooks (tests/browser_marker.py), run in a throwaway pytest session.
 
 Each session gets a copy of the hooks and a conftest that either hides Playwright (an import hook
-makes ``import playwright`` fail, as on a machine without it) or puts an empty module in its place,
-and ``NEURONET_CHROMIUM`` pointing at a file that exists (this Python) or at one that does not: so
-these checks mean the same whether or not this machine has a real browser.
+makes ``import playwright`` fail, as on a machine without it) or puts an empty module in its place
+(tests/ci_marker.py: ``hiding``, ``faking``), and ``NEURONET_CHROMIUM`` pointing at a file that exists
+(this Python) or at one that does not: so these checks mean the same whether or not this machine has
+a real browser.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
-
-HOOKS = Path(__file__).with_name("browser_marker.py").read_text()
+from ci_marker import faking, hiding, run_session
 
 TESTS = '''
 import pytest
@@ -30,34 +29,11 @@ def test_an_ordinary_skip():
     pytest.skip("nothing to do with browsers")
 '''
 
-HIDE_PLAYWRIGHT = '''
-class NoPlaywright:
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "playwright":
-            raise ModuleNotFoundError(f"No module named {name!r}")
-
-sys.modules.pop("playwright", None)
-sys.meta_path.insert(0, NoPlaywright())
-'''
-# find_spec of a module already in sys.modules reads its __spec__, which a bare module lacks.
-FAKE_PLAYWRIGHT = ("fake = types.ModuleType('playwright')\n"
-                   "fake.__spec__ = importlib.machinery.ModuleSpec('playwright', None)\n"
-                   "sys.modules['playwright'] = fake\n")
-USE_HOOKS = ("from browser_marker import (pytest_collection_modifyitems, pytest_runtest_call,\n"
-             "                            pytest_runtest_makereport)\n")
-
 
 def _session(pytester, monkeypatch, playwright: bool, chromium: bool, ci: str | None):
-    pytester.makepyfile(browser_marker=HOOKS, test_pages=TESTS)
-    pytester.makeconftest("import importlib.machinery, sys, types\n"
-                          + (FAKE_PLAYWRIGHT if playwright else HIDE_PLAYWRIGHT) + USE_HOOKS)
-    pytester.makeini("[pytest]\nmarkers =\n    browser: drives the lab's page\n")
     monkeypatch.setenv("NEURONET_CHROMIUM", sys.executable if chromium else "/nonexistent/chromium")
-    if ci is None:
-        monkeypatch.delenv("CI", raising=False)
-    else:
-        monkeypatch.setenv("CI", ci)
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", "--strict-markers")
+    return run_session(pytester, monkeypatch, "browser_marker", "browser",
+                       faking("playwright") if playwright else hiding("playwright"), TESTS, ci)
 
 
 @pytest.mark.parametrize("playwright, chromium, reason", [
@@ -66,7 +42,7 @@ def test_without_a_browser_page_tests_are_skipped_outside_ci(pytester, monkeypat
                                                               reason):
     result = _session(pytester, monkeypatch, playwright=playwright, chromium=chromium, ci=None)
     result.assert_outcomes(skipped=3)
-    result.stdout.fnmatch_lines([f"SKIPPED [[]1[]] test_pages.py:*: {reason}"] * 2)
+    result.stdout.fnmatch_lines([f"SKIPPED [[]1[]] test_marked.py:*: {reason}"] * 2)
     assert result.ret == 0
 
 
@@ -77,8 +53,8 @@ def test_without_a_browser_under_ci_a_page_test_fails(pytester, monkeypatch, ci,
     result.assert_outcomes(failed=2, skipped=1)
     result.stdout.fnmatch_lines([
         "SKIPPED*nothing to do with browsers",
-        "FAILED test_pages.py::test_page_by_marker - *CI=true, but this browser test was skipped (*"
-        "as .ci/run does",
+        "FAILED test_marked.py::test_page_by_marker - *CI=true, but this browser test was skipped (*"
+        "install Playwright and Chromium first, as .ci/run does",
     ])
     assert result.ret != 0
 
@@ -86,7 +62,7 @@ def test_without_a_browser_under_ci_a_page_test_fails(pytester, monkeypatch, ci,
 def test_with_a_browser_under_ci_pages_run_and_one_that_skips_itself_fails(pytester, monkeypatch):
     result = _session(pytester, monkeypatch, playwright=True, chromium=True, ci="true")
     result.assert_outcomes(passed=1, failed=1, skipped=1)
-    result.stdout.fnmatch_lines(["FAILED test_pages.py::test_page_that_skips_itself - *CI=true, but "
+    result.stdout.fnmatch_lines(["FAILED test_marked.py::test_page_that_skips_itself - *CI=true, but "
                                  "this browser test was skipped (this page has nothing to show)*"])
 
 

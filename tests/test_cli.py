@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import drawn_one, go_offline
 
-from neuronet import cli, datasets, modelfile
-from neuronet.errors import DownloadError
+from neuronet import cli, modelfile
 from neuronet.imaging import prepare_image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,12 +52,7 @@ def test_info_describes_the_model(digits_model, capsys):
 
 
 def test_predict_classifies_a_drawn_digit(digits_model, tmp_path, capsys):
-    Image = pytest.importorskip("PIL.Image")
-    ImageDraw = pytest.importorskip("PIL.ImageDraw")
-    img = Image.new("L", (120, 160), 255)
-    ImageDraw.Draw(img).line([(60, 20), (60, 140)], fill=0, width=14)  # a "1"
-    path = tmp_path / "one.png"
-    img.save(path)
+    path = drawn_one(tmp_path)
     assert cli.main(["predict", str(digits_model), str(path), "--top", "2"]) == 0
     line = capsys.readouterr().out.strip()
     assert line.startswith(f"{path}: ") and line.count(",") == 1
@@ -73,14 +68,7 @@ def test_datasets_lists_every_known_set(capsys, monkeypatch, tmp_path):
 
 def test_default_train_falls_back_to_digits_offline(monkeypatch, tmp_path, capsys):
     """No MNIST anywhere and no network: one line says so, then the 8x8 digits are used."""
-    monkeypatch.setenv("NEURONET_DATA", str(tmp_path / "empty"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(datasets.locate, "SYSTEM_DATA_DIR", tmp_path / "system")
-
-    def offline(*args, **kwargs):
-        raise DownloadError("cannot connect (test: offline)")
-
-    monkeypatch.setattr(datasets.catalog, "download_dataset", offline)
+    go_offline(monkeypatch, tmp_path)
     monkeypatch.setattr(cli.train, "DEFAULTS",
                         {**cli.train.DEFAULTS, "digits": {**cli.train.DEFAULTS["digits"], "epochs": 3}})
     monkeypatch.chdir(tmp_path)

@@ -8,6 +8,7 @@ import signal
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
+from cli_helpers import drawn_one
 
 from neuronet import cli, modelfile
 from neuronet.callbacks import Callback
@@ -76,12 +77,7 @@ def test_evaluate_info_and_predict_read_the_conv_model(conv_run, tmp_path, capsy
     assert "Conv2D(8×8×1, 8 filters 3×3" in info and "MaxPool2D(4×4×16, pool 2" in info
     assert '"conv": {"filters": [8, 16]' in info
 
-    Image = pytest.importorskip("PIL.Image")
-    ImageDraw = pytest.importorskip("PIL.ImageDraw")
-    img = Image.new("L", (120, 160), 255)
-    ImageDraw.Draw(img).line([(60, 20), (60, 140)], fill=0, width=14)  # a "1"
-    picture = tmp_path / "one.png"
-    img.save(picture)
+    picture = drawn_one(tmp_path)
     assert cli.main(["predict", str(path), str(picture), "--top", "2"]) == 0
     line = capsys.readouterr().out.strip()
     assert line.startswith(f"{picture}: ") and line.count(",") == 1

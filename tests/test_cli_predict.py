@@ -11,11 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import go_offline
 from modelfile_bytes import edit_doc
 
 import neuronet as nn
-from neuronet import cli, datasets, imaging
-from neuronet.errors import DataError, DownloadError
+from neuronet import cli, imaging
+from neuronet.errors import DataError
 
 Image = pytest.importorskip("PIL.Image")
 
@@ -88,14 +89,7 @@ def test_a_model_whose_first_layer_is_a_conv2d_is_an_image_model(tmp_path, capsy
 
 def test_the_offline_fallback_model_says_it_reads_photos_poorly(tmp_path, monkeypatch, capsys):
     pytest.importorskip("sklearn")
-    monkeypatch.setenv("NEURONET_DATA", str(tmp_path / "empty"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(datasets.locate, "SYSTEM_DATA_DIR", tmp_path / "system")
-
-    def offline(*args, **kwargs):
-        raise DownloadError("cannot connect (test: offline)")
-
-    monkeypatch.setattr(datasets.catalog, "download_dataset", offline)
+    go_offline(monkeypatch, tmp_path)
     monkeypatch.chdir(tmp_path)
     assert cli.main(["train", "--epochs", "2", "--no-progress"]) == 0   # the fallback: models/digits.npz
     capsys.readouterr()

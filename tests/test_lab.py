@@ -795,10 +795,27 @@ def assert_answer(response, ok=(200, 400)) -> dict:
     return data
 
 
+def fuzzed(client, route: str, body, refuses) -> dict | None:
+    """POST any JSON ``body`` to ``route``: its answer (:func:`assert_answer`), or None when the route
+    refused it, once ``refuses(body)`` (the Python the route wraps) has raised a ConfigError too: a
+    route says no exactly when its function does."""
+    data = assert_answer(client.post(route, data=json.dumps(body), content_type="application/json"))
+    if "error" not in data:
+        return data
+    with pytest.raises(ConfigError):
+        refuses(body)
+    return None
+
+
+def small_lab():
+    """The lab's test client with a small digit model (8x8), which keeps each request fast; the
+    ``client`` of the tab's test modules (tests/conftest.py)."""
+    return create_app(picture_model(64)).test_client()
+
+
 @pytest.fixture(scope="module")
 def fuzz_client():
-    """A small digit model (8x8) keeps each request fast."""
-    return create_app(picture_model(64)).test_client()
+    return small_lab()
 
 
 def small_session(client) -> str:

@@ -6,11 +6,6 @@ from __future__ import annotations
 import ast
 import base64
 import json
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,21 +14,16 @@ from hypothesis import strategies as st
 
 pytest.importorskip("flask")
 
-from test_lab import FUZZ, assert_answer, assert_error, json_values, picture_model, strict_json  # noqa: E402
+from lab_helpers import printed, run_script  # noqa: E402
+from test_lab import FUZZ, assert_answer, assert_error, fuzzed, json_values, strict_json  # noqa: E402
 
 import neuronet as nn  # noqa: E402
 from neuronet.errors import ConfigError  # noqa: E402
-from neuronet.lab import create_app, playground, uploads  # noqa: E402
+from neuronet.lab import playground, uploads  # noqa: E402
 from neuronet.layers import Dense  # noqa: E402
 from neuronet.recipe import Recipe  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"dataset": "moons", "n_samples": 80, "hidden": [5], "batch_size": 16, "grid": 6}
-
-
-@pytest.fixture(scope="module")
-def client():
-    return create_app(picture_model(64)).test_client()
 
 
 def start(client, **settings) -> dict:
@@ -296,19 +286,6 @@ def test_the_model_file_is_neuronets_and_takes_raw_points(client, tmp_path):
     assert loaded.class_names == ["0", "1"] and loaded.preprocessing == {"dataset": "moons"}
 
 
-def run_script(text: str, folder: Path) -> str:
-    (folder / "playground.py").write_text(text)
-    done = subprocess.run([sys.executable, "playground.py"], cwd=folder, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def printed(output: str) -> dict:
-    return {m[1]: (float(m[2]), m[3] and float(m[3]))
-            for m in re.finditer(r"^(training|test): loss ([0-9.]+)(?:, accuracy ([0-9.]+))?", output, re.M)}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("settings", [
     {"dataset": "spiral", "features": ["x", "y", "sinx", "siny"], "hidden": [8, 8], "dropout": 0.1,
@@ -367,16 +344,15 @@ new_bodies = st.fixed_dictionaries({"n_samples": st.just(40), "grid": st.just(4)
 @FUZZ
 @given(body=new_bodies)
 def test_fuzz_new_playground_settings(client, body):
-    data = assert_answer(client.post("/api/playground", data=json.dumps(body),
-                                     content_type="application/json"))
-    if "id" in data:
+    def session(body):   # what the route does with a body: its settings, its upload, a session
+        settings = playground.parse_settings(body)
+        uploads_ = client.application.extensions["neuronet_lab"]["uploads"]
+        playground.Session(settings, uploads_.get(settings.upload) if settings.upload else None)
+
+    data = fuzzed(client, "/api/playground", body, session)
+    if data is not None:
         layers = len(playground.parse_settings(body).hidden)
         assert len(data["units"]) == layers + 2 and len(data["weights"]) == layers + 1
-    else:
-        with pytest.raises(ConfigError):
-            settings = playground.parse_settings(body)
-            uploads_ = client.application.extensions["neuronet_lab"]["uploads"]
-            playground.Session(settings, uploads_.get(settings.upload) if settings.upload else None)
 
 
 @FUZZ

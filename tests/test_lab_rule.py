@@ -3,25 +3,17 @@ rule, its verdict on separability is exact (held against a linear program), and 
 
 from __future__ import annotations
 
-import json
-
 import fuzzcount
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_lab import FUZZ, assert_answer, assert_error, json_values, picture_model, strict_json
+from test_lab import FUZZ, assert_error, fuzzed, json_values, strict_json
 
 pytest.importorskip("flask")
 
 import neuronet as nn  # noqa: E402
-from neuronet.errors import ConfigError  # noqa: E402
-from neuronet.lab import create_app, rule  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def client():
-    return create_app(picture_model(64)).test_client()
+from neuronet.lab import rule  # noqa: E402
 
 
 def library_steps(points, labels, lr, epochs) -> list:
@@ -172,12 +164,8 @@ point_bodies = st.one_of(
 @FUZZ
 @given(body=point_bodies)
 def test_fuzz_perceptron(client, body):
-    data = assert_answer(client.post("/api/perceptron", data=json.dumps(body),
-                                     content_type="application/json"))
-    if "error" in data:
-        with pytest.raises(ConfigError):
-            rule.run(body)
-    else:
+    data = fuzzed(client, "/api/perceptron", body, rule.run)
+    if data is not None:
         assert shown_steps(data) == [tuple(s) for s in library_steps(
             data["points"], data["labels"], data["lr"], data["epochs"])][:len(data["steps"])]
         assert data["separable"] == rule.separable(data["points"], data["labels"])

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import ast
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from lab_helpers import printed, run_script
 
 import neuronet as nn
 from neuronet import datasets
 from neuronet.errors import ConfigError
 from neuronet.history import TrainState
 from neuronet.recipe import Recipe, _literal, plane_points
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_data_is_the_generators_and_the_split_is_train_val_split():
@@ -92,18 +86,6 @@ def test_literals_are_python_for_any_string(text):
     assert ast.literal_eval(_literal([text, 1.5, None])) == [text, 1.5, None]
 
 
-def run_script(script: str, folder: Path) -> str:
-    (folder / "run.py").write_text(script)
-    done = subprocess.run([sys.executable, "run.py"], cwd=folder, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def losses_printed(output: str) -> dict[str, float]:
-    return {m[1]: float(m[2]) for m in re.finditer(r"^(training|test): loss ([0-9.]+)", output, re.M)}
-
-
 @pytest.mark.parametrize("recipe", [
     Recipe(dataset="moons", n_samples=150, hidden=(6, 4), activation="relu", dropout=0.1,
            features=("x", "y", "xy"), optimizer="adamw", lr=0.02, l2=0.01, batch_size=10, seed=2),
@@ -123,9 +105,9 @@ def test_the_script_makes_the_same_run(recipe, tmp_path):
     saved = nn.load(tmp_path / "playground.npz")
     for name, value in net.get_weights().items():
         np.testing.assert_array_equal(saved.get_weights()[name], value, err_msg=name)
-    printed = losses_printed(output)
-    assert printed["training"] == pytest.approx(net.evaluate(x, y)[0], abs=1e-6)
-    assert ("test" in printed) == bool(test)
+    losses = printed(output)
+    assert losses["training"][0] == pytest.approx(net.evaluate(x, y)[0], abs=1e-6)
+    assert ("test" in losses) == bool(test)
     assert ("accuracy" in output) != recipe.regression
 
 
@@ -138,7 +120,7 @@ def test_the_script_of_a_csv_reads_the_file(tmp_path):
     with pytest.raises(ConfigError, match="give n_outputs"):
         recipe.script(3)
     output = run_script(recipe.script(3, n_outputs=2), tmp_path)
-    assert set(losses_printed(output)) == {"training", "test"}
+    assert set(printed(output)) == {"training", "test"}
     x, y, names = plane_points(datasets.load_csv(tmp_path / "my points.csv"))
     assert names == ("in", "out") and x.shape == (60, 2)
     with pytest.raises(ConfigError, match="2 coordinate columns"):

@@ -2,16 +2,14 @@
 
 Each session gets a copy of the hooks and a conftest that either hides PyTorch (an import hook makes
 ``import torch`` raise ModuleNotFoundError, as on a machine without it) or puts an empty module in its
-place, so these checks mean the same with and without a real PyTorch installed.
+place (tests/ci_marker.py: ``hiding``, ``faking``), so these checks mean the same with and without a
+real PyTorch installed.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-HOOKS = Path(__file__).with_name("torch_marker.py").read_text()
+from ci_marker import faking, hiding, run_session
 
 TESTS = '''
 import pytest
@@ -31,35 +29,15 @@ def test_an_ordinary_skip():
 '''
 
 
-HIDE_TORCH = '''
-class NoTorch:
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "torch":
-            raise ModuleNotFoundError(f"No module named {name!r}")
-
-sys.modules.pop("torch", None)
-sys.meta_path.insert(0, NoTorch())
-'''
-FAKE_TORCH = "sys.modules['torch'] = types.ModuleType('torch')\n"
-USE_HOOKS = ("from torch_marker import (pytest_collection_modifyitems, pytest_runtest_call,\n"
-             "                          pytest_runtest_makereport)\n")
-
-
 def _session(pytester, monkeypatch, torch: bool, ci: str | None):
-    pytester.makepyfile(torch_marker=HOOKS, test_oracles=TESTS)
-    pytester.makeconftest("import sys, types\n" + (FAKE_TORCH if torch else HIDE_TORCH) + USE_HOOKS)
-    pytester.makeini("[pytest]\nmarkers =\n    torch: compares with PyTorch\n")
-    if ci is None:
-        monkeypatch.delenv("CI", raising=False)
-    else:
-        monkeypatch.setenv("CI", ci)
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", "--strict-markers")
+    return run_session(pytester, monkeypatch, "torch_marker", "torch",
+                       faking("torch") if torch else hiding("torch"), TESTS, ci)
 
 
 def test_without_torch_oracle_tests_are_skipped_outside_ci(pytester, monkeypatch):
     result = _session(pytester, monkeypatch, torch=False, ci=None)
     result.assert_outcomes(skipped=3)
-    result.stdout.fnmatch_lines(["SKIPPED [[]1[]] test_oracles.py:*: PyTorch is not installed*"] * 2)
+    result.stdout.fnmatch_lines(["SKIPPED [[]1[]] test_marked.py:*: PyTorch is not installed*"] * 2)
     assert result.ret == 0
 
 
@@ -69,8 +47,8 @@ def test_without_torch_under_ci_an_oracle_test_fails(pytester, monkeypatch, ci):
     result.assert_outcomes(failed=2, skipped=1)
     result.stdout.fnmatch_lines([
         "SKIPPED*nothing to do with PyTorch",
-        "FAILED test_oracles.py::test_oracle_by_marker - *CI=true, but this PyTorch oracle test was "
-        "skipped (PyTorch is not installed*as .ci/run does",
+        "FAILED test_marked.py::test_oracle_by_marker - *CI=true, but this PyTorch oracle test was "
+        "skipped (PyTorch is not installed*install torch into the venv first, as .ci/run does",
     ])
     assert result.ret != 0
 
@@ -78,7 +56,7 @@ def test_without_torch_under_ci_an_oracle_test_fails(pytester, monkeypatch, ci):
 def test_with_torch_under_ci_oracles_run_and_one_that_skips_itself_fails(pytester, monkeypatch):
     result = _session(pytester, monkeypatch, torch=True, ci="true")
     result.assert_outcomes(passed=1, failed=1, skipped=1)
-    result.stdout.fnmatch_lines(["FAILED test_oracles.py::test_oracle_that_skips_itself - *CI=true, but "
+    result.stdout.fnmatch_lines(["FAILED test_marked.py::test_oracle_that_skips_itself - *CI=true, but "
                                  "this PyTorch oracle test was skipped (this oracle has nothing to "
                                  "compare)*"])
 

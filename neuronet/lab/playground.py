@@ -32,7 +32,6 @@ import tempfile
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -61,42 +60,42 @@ LIMITS = {"layers": 4, "units": 64, "points": 2000, "grid": 100, "epochs": 100, 
           "batches": 20000, "sessions": 16, "classes": 8, "session_epochs": 100_000, "unit_grid": 16}
 
 
-@dataclass(frozen=True)
-class Settings:
-    """One playground run as the page says it: data, features, network and training, all checked.
+#: What the page's settings mean that a Recipe's do not: ``noise`` is the 0..1 slider (for blobs, a
+#: fifth of the clusters' standard deviation); ``n_classes`` is always the slider's number (3, as the
+#: spiral set has), counted only by circles, spiral and blobs (xor and moons have two, the regression
+#: sets none, a CSV its own). Every other setting is the Recipe's, default and all.
+_PAGE_DEFAULTS = {"n_classes": 3}
+#: The page's own: the side of the answer's grid, and the key of an uploaded CSV (with
+#: ``dataset="csv"``), which stands in for the Recipe's path to one.
+_LAB_FIELDS = [("grid", int, 50), ("upload", str, "")]
+_RECIPE_FIELDS = [f for f in dataclasses.fields(Recipe) if f.name != "csv"]
 
-    ``noise`` is the page's 0..1 slider (for blobs, a fifth of the clusters' standard deviation);
-    ``n_classes`` counts for circles, spiral and blobs (xor and moons have two, the regression sets
-    none, a CSV its own); ``upload`` is the key of an uploaded CSV, with ``dataset="csv"``.
-    """
 
-    dataset: str = "spiral"
-    noise: float = 0.1
-    n_samples: int = 400
-    n_classes: int = 3
-    test_fraction: float = 0.2
-    features: tuple[str, ...] = ("x", "y")
-    hidden: tuple[int, ...] = (16, 16)
-    activation: str = "tanh"
-    dropout: float = 0.0
-    optimizer: str = "adam"
-    lr: float = 0.01
-    l2: float = 0.0
-    batch_size: int = 16
-    grid: int = 50
-    seed: int = 0
-    upload: str = ""
+def _recipe(self, csv_name: str | None = None) -> Recipe:
+    """The :class:`~neuronet.recipe.Recipe` of these settings; ``csv_name`` names the uploaded file."""
+    takes_classes = self.dataset in GENERATORS and GENERATORS[self.dataset][1]
+    scale = 5.0 if self.dataset == "blobs" else 1.0   # blobs' noise is a cluster's spread, 10 apart
+    shared = {f.name: getattr(self, f.name) for f in _RECIPE_FIELDS}
+    return Recipe(**{**shared, "noise": self.noise * scale,
+                     "n_classes": self.n_classes if takes_classes else None,
+                     "csv": csv_name if self.dataset == CSV else None})
 
-    def recipe(self, csv_name: str | None = None) -> Recipe:
-        """The :class:`~neuronet.recipe.Recipe` of these settings; ``csv_name`` names the uploaded file."""
-        takes_classes = self.dataset in GENERATORS and GENERATORS[self.dataset][1]
-        scale = 5.0 if self.dataset == "blobs" else 1.0   # blobs' noise is a cluster's spread, 10 apart
-        return Recipe(dataset=self.dataset, n_samples=self.n_samples, noise=self.noise * scale,
-                      n_classes=self.n_classes if takes_classes else None,
-                      test_fraction=self.test_fraction, features=self.features, hidden=self.hidden,
-                      activation=self.activation, dropout=self.dropout, optimizer=self.optimizer,
-                      lr=self.lr, l2=self.l2, batch_size=self.batch_size, seed=self.seed,
-                      csv=csv_name if self.dataset == CSV else None)
+
+# The fields are made from Recipe's so that each default is written once, in neuronet.recipe.
+Settings = dataclasses.make_dataclass(
+    "Settings",
+    [(f.name, f.type, dataclasses.field(default=_PAGE_DEFAULTS.get(f.name, f.default)))
+     for f in _RECIPE_FIELDS] + _LAB_FIELDS,
+    frozen=True,
+    namespace={"recipe": _recipe, "__module__": __name__, "__doc__": """One playground run as the page
+    says it: a :class:`~neuronet.recipe.Recipe`'s settings and defaults (but for ``_PAGE_DEFAULTS``),
+    then ``grid`` and ``upload`` (``_LAB_FIELDS``), all checked by :func:`parse_settings`.
+
+    >>> Settings().lr == Recipe().lr
+    True
+    >>> Settings(dataset="blobs", noise=0.2).recipe().noise   # the slider's 0.2 of blobs' scale, 5
+    1.0
+    """})
 
 
 def _field(body: dict, name: str, kind: type, ok, expected: str):
