@@ -5,7 +5,7 @@ temporaries of their elementwise passes (about 30 MB a batch in ``benchmarks/len
 network). glibc's malloc gives big blocks straight back to the kernel when they are freed (arrays
 over its mmap threshold are unmapped; free memory at the top of the heap over 128 KiB is trimmed),
 so the next batch's arrays are built on fresh pages, each one faulted in and zeroed by the kernel.
-Measured on that network, one thread, batch 128: 3,200 page faults and 9–15 ms of system time a
+Measured on that network, one thread, batch 128: 3,188–3,444 page faults and 9–15 ms of system time a
 batch, a fifth of the step. :func:`keep_freed_memory` asks malloc to keep such memory for reuse
 instead:
 
