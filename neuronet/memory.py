@@ -23,7 +23,7 @@ per process. With another C library than glibc (macOS, musl) it does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import sys
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3          # mallopt's parameter numbers, from glibc's malloc.h
 MMAP_THRESHOLD = 32 << 20                            # glibc refuses more (HEAP_MAX_SIZE / 2 on 64 bits)
@@ -34,11 +34,13 @@ _kept: bool | None = None      # None: not asked yet; then whether malloc agreed
 
 def _glibc():
     """The running process's C library when it is glibc, else None."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
+        libc = ctypes.CDLL(None)        # the symbols this process has loaded, its C library's among them
     except OSError:
         return None
-    # Only glibc has gnu_get_libc_version (and gives mallopt the meaning used here).
+    # Only glibc has gnu_get_libc_version (and gives mallopt the meaning used here; musl's does nothing).
     return libc if hasattr(libc, "gnu_get_libc_version") else None
 
 

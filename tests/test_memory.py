@@ -55,3 +55,9 @@ def test_answers_the_same_every_time_and_training_and_predicting_ask_for_it(monk
     asked.clear()
     net.predict(np.zeros((3, 2), np.float32))
     assert asked
+
+
+def test_other_c_libraries_are_left_alone(monkeypatch):
+    monkeypatch.setattr(memory, "_kept", None)
+    monkeypatch.setattr(memory.sys, "platform", "darwin")      # macOS, Windows: no glibc to ask
+    assert memory._glibc() is None and memory.keep_freed_memory() is False
