@@ -4,6 +4,7 @@ accuracy on Fashion-MNIST with the same recipe, the median over seeds.
     python benchmarks/time_to_accuracy.py                        # 3 seeds, 1 thread, both frameworks
     python benchmarks/time_to_accuracy.py --seeds 0 --epochs 2 --batches 50     # a quick try
     python benchmarks/time_to_accuracy.py --json results.json
+    python benchmarks/time_to_accuracy.py --same-init            # neuronet from PyTorch's initial weights
 
 The recipe, the same in both frameworks:
 
@@ -26,6 +27,11 @@ Each (framework, seed) runs in a fresh process with the BLAS thread count fixed 
 PyTorch load (``OMP/OPENBLAS/MKL_NUM_THREADS``, and ``torch.set_num_threads``); the frameworks
 alternate seed by seed, so that a busy spell of the machine falls on both. PyTorch is only
 imported when it is installed (it is a benchmark tool, never a dependency of neuronet).
+
+By default each framework starts from its own initial weights (neuronet's Glorot/He by activation and
+zero biases, PyTorch's uniform ±1/√fan_in). ``--same-init`` starts neuronet from exactly the weights
+the PyTorch run of that seed starts from (made with the same ``torch.manual_seed``, carried over with
+``neuronet.import_weights``), so that what is left to differ is the frameworks, not the recipe.
 """
 
 from __future__ import annotations
@@ -50,7 +56,36 @@ def load_data():
     return x, y, x_test, y_test
 
 
-def run_neuronet(seed: int, epochs: int, batches: int | None) -> dict:
+def torch_model(seed: int):
+    """The recipe as a PyTorch nn.Sequential, its initial weights drawn from ``seed``."""
+    import torch
+    from torch import nn as tnn
+
+    torch.manual_seed(seed)
+
+    def block(c_in, c_out):
+        return [tnn.Conv2d(c_in, c_out, 3, padding=1), tnn.BatchNorm2d(c_out), tnn.ReLU(), tnn.MaxPool2d(2)]
+
+    return tnn.Sequential(*block(1, 32), *block(32, 64), tnn.Flatten(), tnn.Linear(7 * 7 * 64, 256),
+                          tnn.ReLU(), tnn.Dropout(0.4), tnn.Linear(256, 10))
+
+
+def torch_initial_weights(net, seed: int) -> None:
+    """Give ``net`` (neuronet's recipe) the initial weights of :func:`torch_model` for ``seed``: its
+    state dict written to a safetensors file and read back by ``neuronet.import_weights``."""
+    import tempfile
+
+    import safetensors.torch
+
+    import neuronet as nn
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "initial.safetensors"
+        safetensors.torch.save_file(torch_model(seed).state_dict(), str(path))
+        nn.import_weights(net, path)
+
+
+def run_neuronet(seed: int, epochs: int, batches: int | None, same_init: bool = False) -> dict:
     """Train the recipe with neuronet; test accuracy after each epoch, the clock stopped meanwhile."""
     import numpy as np
 
@@ -64,6 +99,8 @@ def run_neuronet(seed: int, epochs: int, batches: int | None) -> dict:
         x, y = x[:batches * 128], y[:batches * 128]
     net = nn.cnn((28, 28, 1), [32, 64], [256, 10], activation="relu", output_activation="identity",
                  batch_norm=True, dropout=0.4, seed=seed)
+    if same_init:
+        torch_initial_weights(net, seed)
 
     class Clock(Callback):
         """Adds up training time, leaving out the test evaluation after each epoch."""
@@ -93,7 +130,6 @@ def run_torch(seed: int, epochs: int, batches: int | None) -> dict:
     import torch
     from torch import nn as tnn
 
-    torch.manual_seed(seed)
     x, y, x_test, y_test = load_data()
     if batches:
         x, y = x[:batches * 128], y[:batches * 128]
@@ -102,11 +138,7 @@ def run_torch(seed: int, epochs: int, batches: int | None) -> dict:
     labels = torch.from_numpy(y.astype(np.int64))
     test_images = torch.from_numpy(x_test.reshape(-1, 1, 28, 28).copy())
 
-    def block(c_in, c_out):
-        return [tnn.Conv2d(c_in, c_out, 3, padding=1), tnn.BatchNorm2d(c_out), tnn.ReLU(), tnn.MaxPool2d(2)]
-
-    model = tnn.Sequential(*block(1, 32), *block(32, 64), tnn.Flatten(), tnn.Linear(7 * 7 * 64, 256),
-                           tnn.ReLU(), tnn.Dropout(0.4), tnn.Linear(256, 10))
+    model = torch_model(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
     loss_fn = tnn.CrossEntropyLoss()
@@ -145,7 +177,7 @@ def child(args) -> None:
         torch.set_num_threads(args.threads)
         result = run_torch(args.seed, args.epochs, args.batches)
     else:
-        result = run_neuronet(args.seed, args.epochs, args.batches)
+        result = run_neuronet(args.seed, args.epochs, args.batches, args.same_init)
     print(json.dumps(result))
 
 
@@ -153,7 +185,8 @@ def spawn(framework: str, seed: int, args) -> dict:
     env = {**os.environ, **{v: str(args.threads) for v in
                             ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}}
     cmd = [sys.executable, __file__, "--child", framework, "--seed", str(seed), "--epochs", str(args.epochs),
-           "--threads", str(args.threads)] + (["--batches", str(args.batches)] if args.batches else [])
+           "--threads", str(args.threads)] + (["--batches", str(args.batches)] if args.batches else []) \
+        + (["--same-init"] if args.same_init else [])
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"{framework} seed {seed} failed:\n{out.stderr[-2000:]}")
@@ -173,6 +206,8 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=None, help="train on only this many batches (a try)")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--only", choices=["neuronet", "torch"], default=None, help="run one framework")
+    parser.add_argument("--same-init", action="store_true",
+                        help="neuronet starts from the PyTorch run's initial weights (torch, safetensors)")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--child", choices=["neuronet", "torch"], help=argparse.SUPPRESS, dest="framework")
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
@@ -209,7 +244,8 @@ def main() -> None:
         print(f"  {framework:8s} {shown}")
     if args.json:
         args.json.write_text(json.dumps({"seeds": args.seeds, "epochs": args.epochs, "threads": args.threads,
-                                         "runs": runs, "median": summary}, indent=1))
+                                         "same_init": args.same_init, "runs": runs, "median": summary},
+                                        indent=1))
 
 
 if __name__ == "__main__":

@@ -116,3 +116,21 @@ def test_lenet_benchmark_runs_and_writes_its_json(tmp_path):
     assert run["median_epoch_s"] > 0 and run["images_per_s"] > 0 and 0 < run["peak_rss_mb"] < 1500
     assert set(run["layer_ms"]) == set(lenet_speed.LAYER_NAMES)
     assert entry["ratio_neuronet_over_roofline"] == pytest.approx(run["median_epoch_s"] / run["roofline_s"])
+
+
+def test_time_to_accuracy_same_init_starts_neuronet_from_the_torch_runs_weights():
+    torch = pytest.importorskip("torch")
+    import time_to_accuracy
+
+    import neuronet as nn
+
+    net = nn.cnn((28, 28, 1), [32, 64], [256, 10], activation="relu", output_activation="identity",
+                 batch_norm=True, dropout=0.4, seed=0)
+    x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
+    before = net.outputs(x)
+    time_to_accuracy.torch_initial_weights(net, 1)
+    model = time_to_accuracy.torch_model(1).eval()
+    with torch.no_grad():
+        theirs = model(torch.from_numpy(x.reshape(3, 1, 28, 28))).numpy()
+    np.testing.assert_allclose(net.outputs(x), theirs, rtol=1e-4, atol=1e-5)
+    assert not np.allclose(before, theirs, atol=1e-3)        # neuronet's own start was another one
