@@ -25,7 +25,7 @@ from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from . import checks, threads, winograd
 from .errors import ConfigError, ShapeError
-from .layers import LAYERS, Layer, Scratch, WeightedLayer
+from .layers import LAYERS, Layer, Scratch, WeightedLayer, along_rows, channel_sums
 
 
 def _image_shape(layer: str, input_shape) -> tuple[int, int, int]:
@@ -258,9 +258,7 @@ class Conv2D(WeightedLayer, _ImageLayer):
                 self._product(images[lo:lo + step], z[lo * pixels:(lo + step) * pixels], work)
         z = z.reshape(batch, self.n_out)                      # rows were (example, i, j): a free reshape
         if self.use_bias:
-            # Added along whole rows of H'·W'·F values (b repeated per pixel): adding the F-long b to
-            # each of the batch·H'·W' rows of F is ~5× slower, NumPy's inner loop being only F long.
-            z += np.tile(self.params["b"], pixels)
+            z += along_rows(self.params["b"], pixels)            # b at every pixel, along whole rows
         # ReLU overwrites z with a (its backward reads only a): one output-sized array fewer per batch.
         a = self.activation(z, out=z) if self.activation.in_place else self.activation(z)
         self._x, self._z, self._a = x, z, a
@@ -281,9 +279,7 @@ class Conv2D(WeightedLayer, _ImageLayer):
         batch = dz.shape[0]
         dz = dz.reshape(-1, self.filters)                     # (batch·H'·W', F)
         if self.use_bias:
-            # Σ over examples first (long rows), then over pixels: summing the (batch·H'·W', F) matrix
-            # down its columns in one go is ~10× slower, for the same short-inner-loop reason.
-            dz.reshape(batch, -1).sum(axis=0).reshape(-1, self.filters).sum(axis=0, out=self.grads["b"])
+            channel_sums(dz.reshape(batch, -1), self.filters, out=self.grads["b"])   # dL/db = Σ dz
         if self._used == "winograd":
             dx = self._winograd_backward(dz.reshape(batch, *self.output_shape), need_input_grad)
         else:

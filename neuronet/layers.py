@@ -25,6 +25,23 @@ from .registry import Registry
 _RELU_LIKE = {"relu", "leaky_relu", "elu", "gelu", "silu", "softplus"}
 
 
+def channel_sums(a: np.ndarray, channels: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Σ over examples and positions of each channel of a channels-last batch ``a`` (batch, H·W·C): (C,).
+
+    Over examples first (rows of H·W·C values side by side), then over positions: summing the
+    (batch·H·W, C) matrix down its columns in one go reads only C values at a time and was 5.5× slower
+    (128×28×28×32 float32: 1.72 against 0.31 ms). With one position (a Dense layer's (batch, F)) it is
+    the plain sum over the batch."""
+    return a.reshape(a.shape[0], -1).sum(axis=0).reshape(-1, channels).sum(axis=0, out=out)
+
+
+def along_rows(v: np.ndarray, positions: int) -> np.ndarray:
+    """A per-channel (C,) vector repeated once per position, (positions·C,), to broadcast along whole
+    rows of a channels-last batch: against rows of only C values NumPy's inner loop is C long, and
+    x − μ took 1.8 against 0.96 ms, x·γ in place 1.29 against 0.32 ms (128×28×28×32)."""
+    return np.tile(v, positions)
+
+
 class Params(dict):
     """A layer's parameters by name (``"W"``, ``"b"``). Setting one, ``params["W"] = values``, copies the
     values *into* the existing array after checking them (same shape, numbers, finite, cast to the
