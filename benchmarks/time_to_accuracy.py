@@ -214,6 +214,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.framework:
         return child(args)
+    if args.same_init:
+        try:
+            import safetensors.torch  # noqa: F401  (both needed to carry PyTorch's weights over)
+            import torch  # noqa: F401
+        except ImportError as missing:
+            raise SystemExit(f"--same-init needs PyTorch and safetensors: {missing} "
+                             f"(pip install torch safetensors)") from None
     frameworks = [] if args.only == "torch" else ["neuronet"]
     if not args.no_torch and args.only != "neuronet":
         try:

@@ -134,3 +134,14 @@ def test_time_to_accuracy_same_init_starts_neuronet_from_the_torch_runs_weights(
         theirs = model(torch.from_numpy(x.reshape(3, 1, 28, 28))).numpy()
     np.testing.assert_allclose(net.outputs(x), theirs, rtol=1e-4, atol=1e-5)
     assert not np.allclose(before, theirs, atol=1e-3)        # neuronet's own start was another one
+
+
+def test_time_to_accuracy_same_init_without_safetensors_stops_in_one_line(monkeypatch):
+    import time_to_accuracy
+
+    monkeypatch.setitem(sys.modules, "safetensors.torch", None)        # as if not installed
+    monkeypatch.setattr(sys, "argv", ["time_to_accuracy.py", "--same-init"])
+    with pytest.raises(SystemExit) as stopped:
+        time_to_accuracy.main()
+    message = str(stopped.value)
+    assert message.startswith("--same-init needs PyTorch and safetensors") and "\n" not in message
